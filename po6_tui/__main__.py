@@ -1,0 +1,3 @@
+from po6_tui.cli import main
+
+raise SystemExit(main())

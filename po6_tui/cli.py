@@ -1,0 +1,44 @@
+"""The `po6-tui` command: dispatches to the app, the sandbox, account management or web mode.
+
+Each sub-command lives in its own module and is imported only when used, so that
+`po6-tui sandbox …` never loads textual and the app never loads the sandbox server.
+"""
+
+from __future__ import annotations
+
+import sys
+
+USAGE = """\
+usage: po6-tui [--profile NAME] [--read-only]      run the app (on the sandbox if no account is set up)
+       po6-tui sandbox [--port N] [--db PATH] …    run the local PO6 + Postern sandbox server
+       po6-tui sandbox keys|deliver|clock …        sandbox helpers (see `po6-tui sandbox --help`)
+       po6-tui login                               add an account profile (key typed at a hidden prompt)
+       po6-tui profiles                            list account profiles (never shows keys)
+       po6-tui serve [--port N]                    serve the app in a browser on loopback
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    command = args[0] if args and not args[0].startswith("-") else None
+    if command is None and args[:1] in (["-h"], ["--help"]):
+        print(USAGE, end="")
+        return 0
+    if command == "sandbox":
+        from po6_tui.sandbox.cli import main as sandbox_main
+
+        return sandbox_main(args[1:])
+    if command in ("login", "profiles"):
+        from po6_tui.accounts_cli import main as accounts_main
+
+        return accounts_main(args)
+    if command == "serve":
+        from po6_tui.web import main as web_main
+
+        return web_main(args[1:])
+    if command is not None:
+        print(f"po6-tui: unknown command {command!r}\n\n{USAGE}", end="", file=sys.stderr)
+        return 2
+    from po6_tui.run_app import main as app_main
+
+    return app_main(args)
