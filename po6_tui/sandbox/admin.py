@@ -1,0 +1,59 @@
+"""Stdlib-only helpers on a sandbox database, for tests, scripts and `po6-tui sandbox keys|clock`.
+
+They open the SQLite file directly instead of importing the server stack, so they stay fast
+and safe to call from the app and from test fixtures while a server is running on that file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+# The sandbox clock: `now()` = real UTC + this offset (seconds), read by the server per request.
+CLOCK_OFFSET = "clock_offset"
+META_TABLE = "CREATE TABLE IF NOT EXISTS sandbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+
+
+def read_keys(db_path: str | Path) -> list[dict]:
+    """Every seeded API key (PO6 and Postern), in creation order; read-only."""
+    path = Path(db_path)
+    if not path.exists():
+        raise FileNotFoundError(f"no sandbox database at {path}")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    try:
+        rows = conn.execute(
+            "SELECT key, service, label, tenant, plan, scopes, mailboxes FROM sandbox_keys ORDER BY rowid"
+        ).fetchall()
+    except sqlite3.OperationalError:  # a database that was never seeded has no keys table yet
+        return []
+    finally:
+        conn.close()
+    return [
+        {"key": key, "service": service, "label": label, "tenant": tenant, "plan": plan,
+         "scopes": json.loads(scopes or "[]"),
+         "mailboxes": json.loads(mailboxes) if mailboxes else None}
+        for key, service, label, tenant, plan, scopes, mailboxes in rows
+    ]
+
+
+def clock_offset(conn: sqlite3.Connection) -> float:
+    row = conn.execute("SELECT value FROM sandbox_meta WHERE key = ?", (CLOCK_OFFSET,)).fetchone()
+    return float(row[0]) if row else 0.0
+
+
+def advance_clock(db_path: str | Path, seconds: float) -> float:
+    """Move the sandbox clock forward (or back, if negative); returns the new total offset."""
+    conn = sqlite3.connect(str(db_path), timeout=10)
+    try:
+        with conn:
+            conn.execute(META_TABLE)
+            offset = clock_offset(conn) + float(seconds)
+            conn.execute(
+                "INSERT INTO sandbox_meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (CLOCK_OFFSET, repr(offset)),
+            )
+        return offset
+    finally:
+        conn.close()

@@ -1,0 +1,238 @@
+"""One ASGI app on one loopback port: PO6 over MCP at /mcp, its discovery document, Postern at /v1.
+
+The MCP side is the official SDK's low-level server; we add what PO6 documents around it:
+HTTP 401 for a bad key before any MCP processing (with a brute-force lockout per client IP),
+and 60 requests per minute per key, reported as JSON-RPC error -32002 "Rate limited".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import socket
+import sys
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import mcp_types as types
+from mcp.server.lowlevel import Server
+from mcp.shared.exceptions import MCPError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+
+from po6_tui.sandbox import po6
+from po6_tui.sandbox.store import Store
+from po6_tui.sandbox.tools_schema import TOOLS, ToolError, input_schema
+
+log = logging.getLogger("po6_tui.sandbox")
+
+RATE_LIMITED = -32002
+LOCKOUT_FAILURES = 15
+LOCKOUT_SECONDS = 15 * 60
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class RateLimiter:
+    """A sliding one-minute window per key, on the sandbox clock (so tests can wait it out instantly).
+
+    Counted: every tools/list and tools/call made with the key.
+    """
+
+    def __init__(self, per_minute: int, clock: Callable[[], float]):
+        self.per_minute = per_minute
+        self.clock = clock
+        self.hits: dict[str, deque[float]] = defaultdict(deque)
+
+    def allow(self, key: str) -> bool:
+        now = self.clock()
+        window = self.hits[key]
+        while window and window[0] <= now - 60:
+            window.popleft()
+        if len(window) >= self.per_minute:
+            return False
+        window.append(now)
+        return True
+
+
+class AuthGate:
+    """ASGI middleware on /mcp: a known, unexpired PO6 key or HTTP 401, before the SDK sees anything."""
+
+    def __init__(self, app: Any, store: Store):
+        self.app = app
+        self.store = store
+        self.failures: dict[str, deque[float]] = defaultdict(deque)
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        client = (scope.get("client") or ("?", 0))[0]
+        failures = self.failures[client]
+        now = time.monotonic()
+        while failures and failures[0] <= now - LOCKOUT_SECONDS:
+            failures.popleft()
+        if len(failures) >= LOCKOUT_FAILURES:
+            await _reply(scope, receive, send, 401, "Authentication failed: too many failed attempts, locked "
+                                                    "for 15 minutes")
+            return
+        if key_record(self.store, Request(scope).headers) is None:
+            failures.append(now)
+            await _reply(scope, receive, send, 401, "Authentication failed")
+            return
+        await self.app(scope, receive, send)
+
+
+async def _reply(scope: dict, receive: Any, send: Any, status: int, message: str) -> None:
+    response = JSONResponse({"error": message}, status, headers={"WWW-Authenticate": 'Bearer realm="po6"'})
+    await response(scope, receive, send)
+
+
+def key_record(store: Store, headers: Any) -> dict | None:
+    """The PO6 key presented in `Authorization: Bearer …`, if it exists and has not expired."""
+    scheme, _, token = (headers.get("authorization") or "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token.startswith("mcp_po6_"):
+        return None
+    record = store.key_record(token)
+    if record is None or record["service"] != "po6":
+        return None
+    if record["expires_at"] and record["expires_at"] <= time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                       time.gmtime(store.timestamp())):
+        return None
+    return record
+
+
+def _result(obj: dict, *, error: bool = False) -> types.CallToolResult:
+    text = obj["error"] if error else json.dumps(obj, ensure_ascii=False)
+    return types.CallToolResult(content=[types.TextContent(type="text", text=text)],
+                                structured_content=None if error else obj, is_error=error)
+
+
+def build_mcp_server(store: Store, *, strict: bool, rate_limit: int) -> Server:
+    limiter = RateLimiter(rate_limit, store.timestamp)
+    tools = [types.Tool(name=spec.name, description=spec.description, input_schema=input_schema(spec))
+             for spec in TOOLS if not (strict and spec.extension)]
+
+    def caller(ctx: Any) -> dict:
+        record = key_record(store, ctx.request.headers) if ctx.request is not None else None
+        if record is None:  # the gate let it through, so the key vanished or expired mid-session
+            raise MCPError(-32001, "Authentication failed")
+        if not limiter.allow(record["key"]):
+            raise MCPError(RATE_LIMITED, "Rate limited")
+        return record
+
+    async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
+        caller(ctx)
+        return types.ListToolsResult(tools=tools)
+
+    async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+        record = caller(ctx)
+        try:
+            return _result(po6.run_tool(store, record, params.name, params.arguments, strict=strict))
+        except ToolError as error:
+            return _result({"error": str(error)}, error=True)
+        except Exception:  # a bug must cost one call, never the server or the store
+            log.exception("tool %s failed", params.name)
+            return _result({"error": f"Internal error in {params.name}; the sandbox log has the details"},
+                           error=True)
+
+    return Server("po6-mailbox", version="sandbox", instructions="PO6 Mailbox sandbox (local, SQLite-backed).",
+                  on_list_tools=list_tools, on_call_tool=call_tool)
+
+
+def discovery(strict: bool, rate_limit: int) -> dict:
+    return {
+        "name": "po6-mailbox",
+        "description": "PO6 Mailbox MCP server (local sandbox)",
+        "transport": "streamable-http",
+        "endpoint": "/mcp",
+        "authentication": {"type": "bearer", "key_prefix": "mcp_po6_", "env": "PO6_API_KEY"},
+        "rate_limit": {"requests_per_minute": rate_limit},
+        "tools": [spec.name for spec in TOOLS if not (strict and spec.extension)],
+        "sandbox": {"strict": strict, "postern_base_url": "/v1"},
+    }
+
+
+def build_app(store: Store, *, strict: bool = False, rate_limit: int = 60, host: str = "127.0.0.1") -> Starlette:
+    server = build_mcp_server(store, strict=strict, rate_limit=rate_limit)
+    mcp_app = server.streamable_http_app(host=host, json_response=True)  # keeps the SDK's DNS-rebinding protection on loopback
+    mcp_endpoint = AuthGate(mcp_app.routes[0].endpoint, store)
+    document = discovery(strict, rate_limit)
+
+    async def well_known(request: Request) -> JSONResponse:
+        return JSONResponse(document)
+
+    routes = [Route("/.well-known/mcp.json", well_known, methods=["GET"]),
+              Route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"])]
+    try:
+        from po6_tui.sandbox.postern import postern_routes
+    except (ImportError, AttributeError):  # the PO6 server stands without the Postern side
+        pass
+    else:
+        routes.append(Mount("/v1", routes=postern_routes(store)))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        async with server.session_manager.run():
+            yield
+
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the socket ourselves: with --port 0 we learn the real port before announcing it."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    family, _, _, _, address = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted sockets inherit this. Without it, uvicorn's separate header and body writes meet
+    # the client's delayed ACK and every keep-alive reply waits ~40 ms.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind(address)
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = False, rate_limit: int = 60,
+          faults: Any = None) -> int:
+    import uvicorn
+
+    from po6_tui.sandbox.seed import seed_store
+
+    try:
+        sock = _listen(host, port)
+    except OSError as error:
+        print(f"po6-tui sandbox: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    store = Store(db)
+    try:
+        seed_store(store, seed)
+        app: Any = build_app(store, strict=strict, rate_limit=rate_limit, host=host)
+        if faults is not None and faults.active:
+            from po6_tui.sandbox.faults import FaultInjector
+
+            app = FaultInjector(app, faults)
+        real_port = sock.getsockname()[1]
+        shown = f"[{host}]" if ":" in host else host
+        print(f"po6-tui sandbox listening on http://{shown}:{real_port}", flush=True)
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False))
+
+        def stop(signum: int, frame: Any) -> None:
+            server.should_exit = True
+
+        # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to whatever
+        # handler was there before: this one, so we still close the store and exit with 0.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, stop)
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+        store.close()
+    return 0

@@ -1,0 +1,348 @@
+"""The sandbox's SQLite store: schema, the clock, and the queries that need care to stay fast.
+
+One connection, used only from the event-loop thread (the server is single-threaded), in WAL
+mode so `admin.read_keys` and other readers never block it. Tool logic lives in `po6.py`.
+
+Emails are addressed internally by an integer `num` (the table's rowid) and exposed as
+`em_<num>`: integer keys keep the big indexes and the FTS index small and bulk inserts fast.
+Per-folder counters are kept by triggers so `list_emails`/`get_mailbox_stats` never count a
+million rows; the FTS5 index (external content) is kept by triggers as well.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from po6_tui.sandbox import admin
+
+SYSTEM_FOLDERS = ("INBOX", "Sent", "Drafts", "Trash", "Spam", "Archive")
+
+SCHEMA = f"""
+{admin.META_TABLE};
+CREATE TABLE IF NOT EXISTS sandbox_keys (
+    key TEXT PRIMARY KEY, service TEXT NOT NULL, label TEXT NOT NULL, tenant TEXT NOT NULL,
+    plan TEXT NOT NULL, scopes TEXT NOT NULL, mailboxes TEXT, created_at TEXT NOT NULL, expires_at TEXT
+);
+CREATE TABLE IF NOT EXISTS mailboxes (
+    id TEXT PRIMARY KEY, tenant TEXT NOT NULL, address TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL DEFAULT '', storage_limit_bytes INTEGER NOT NULL, created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS custom_folders (
+    mailbox_id TEXT NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE, name TEXT NOT NULL,
+    PRIMARY KEY (mailbox_id, name)
+) WITHOUT ROWID;
+-- Summary columns first, bodies last: listing a page never reads a body's overflow pages.
+CREATE TABLE IF NOT EXISTS emails (
+    num INTEGER PRIMARY KEY,
+    mailbox_id TEXT NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+    folder TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    from_addr TEXT NOT NULL DEFAULT '',
+    from_name TEXT NOT NULL DEFAULT '',
+    to_addrs TEXT NOT NULL DEFAULT '[]',
+    subject TEXT NOT NULL DEFAULT '',
+    snippet TEXT NOT NULL DEFAULT '',
+    is_read INTEGER NOT NULL DEFAULT 0,
+    is_starred INTEGER NOT NULL DEFAULT 0,
+    has_attachments INTEGER NOT NULL DEFAULT 0,
+    size INTEGER NOT NULL DEFAULT 0,
+    cc_addrs TEXT NOT NULL DEFAULT '[]',
+    reply_to TEXT,
+    message_id TEXT,
+    in_reply_to TEXT,
+    headers TEXT NOT NULL DEFAULT '[]',
+    attachments TEXT NOT NULL DEFAULT '[]',
+    body_text TEXT NOT NULL DEFAULT '',
+    body_html TEXT
+);
+CREATE INDEX IF NOT EXISTS emails_by_folder ON emails (mailbox_id, folder, ts DESC, num DESC);
+CREATE TABLE IF NOT EXISTS folder_stats (
+    mailbox_id TEXT NOT NULL, folder TEXT NOT NULL,
+    total INTEGER NOT NULL, unread INTEGER NOT NULL, starred INTEGER NOT NULL, bytes INTEGER NOT NULL,
+    PRIMARY KEY (mailbox_id, folder)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS emails_fts USING fts5 (
+    subject, from_addr, from_name, body_text, content='emails', content_rowid='num',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS emails_ai AFTER INSERT ON emails BEGIN
+    INSERT INTO folder_stats VALUES (new.mailbox_id, new.folder, 1, new.is_read = 0, new.is_starred != 0, new.size)
+    ON CONFLICT (mailbox_id, folder) DO UPDATE SET total = total + 1, unread = unread + excluded.unread,
+        starred = starred + excluded.starred, bytes = bytes + excluded.bytes;
+    INSERT INTO emails_fts (rowid, subject, from_addr, from_name, body_text)
+    VALUES (new.num, new.subject, new.from_addr, new.from_name, new.body_text);
+END;
+CREATE TRIGGER IF NOT EXISTS emails_ad AFTER DELETE ON emails BEGIN
+    UPDATE folder_stats SET total = total - 1, unread = unread - (old.is_read = 0),
+        starred = starred - (old.is_starred != 0), bytes = bytes - old.size
+    WHERE mailbox_id = old.mailbox_id AND folder = old.folder;
+    INSERT INTO emails_fts (emails_fts, rowid, subject, from_addr, from_name, body_text)
+    VALUES ('delete', old.num, old.subject, old.from_addr, old.from_name, old.body_text);
+END;
+CREATE TRIGGER IF NOT EXISTS emails_au AFTER UPDATE OF folder, is_read, is_starred ON emails BEGIN
+    UPDATE folder_stats SET total = total - 1, unread = unread - (old.is_read = 0),
+        starred = starred - (old.is_starred != 0), bytes = bytes - old.size
+    WHERE mailbox_id = old.mailbox_id AND folder = old.folder;
+    INSERT INTO folder_stats VALUES (new.mailbox_id, new.folder, 1, new.is_read = 0, new.is_starred != 0, new.size)
+    ON CONFLICT (mailbox_id, folder) DO UPDATE SET total = total + 1, unread = unread + excluded.unread,
+        starred = starred + excluded.starred, bytes = bytes + excluded.bytes;
+END;
+CREATE TABLE IF NOT EXISTS drafts (
+    id TEXT PRIMARY KEY, mailbox_id TEXT NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+    to_addrs TEXT NOT NULL, cc_addrs TEXT NOT NULL DEFAULT '[]', subject TEXT NOT NULL,
+    body_text TEXT NOT NULL, body_html TEXT, status TEXT NOT NULL,
+    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, created_via TEXT NOT NULL,
+    api_key TEXT, decided_at INTEGER, reject_reason TEXT, sent_id TEXT
+);
+CREATE INDEX IF NOT EXISTS drafts_by_status ON drafts (status, expires_at);
+CREATE TABLE IF NOT EXISTS sent (
+    id TEXT PRIMARY KEY, mailbox_id TEXT NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+    to_addrs TEXT NOT NULL, cc_addrs TEXT NOT NULL DEFAULT '[]', bcc_addrs TEXT NOT NULL DEFAULT '[]',
+    subject TEXT NOT NULL, body_text TEXT NOT NULL, body_html TEXT, sent_at INTEGER NOT NULL,
+    delivery_status TEXT NOT NULL, sent_via TEXT NOT NULL, api_key TEXT, kind TEXT NOT NULL DEFAULT 'compose'
+);
+CREATE INDEX IF NOT EXISTS sent_by_mailbox ON sent (mailbox_id, sent_at DESC);
+CREATE INDEX IF NOT EXISTS sent_by_key ON sent (api_key, sent_at);
+CREATE TABLE IF NOT EXISTS email_lists (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS contacts (
+    list_id TEXT NOT NULL REFERENCES email_lists(id) ON DELETE CASCADE, email TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '', company TEXT NOT NULL DEFAULT '', status TEXT NOT NULL,
+    PRIMARY KEY (list_id, email)
+);
+CREATE TABLE IF NOT EXISTS templates (
+    id TEXT PRIMARY KEY, tenant TEXT NOT NULL, name TEXT NOT NULL, subject TEXT NOT NULL,
+    body_text TEXT NOT NULL, body_html TEXT, variables TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS domains (
+    id TEXT PRIMARY KEY, tenant TEXT NOT NULL, domain TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    verification_status TEXT NOT NULL, plan TEXT NOT NULL, max_aliases INTEGER NOT NULL,
+    mx_records TEXT NOT NULL, catchall_enabled INTEGER NOT NULL DEFAULT 0, catchall_forward_to TEXT,
+    catchall_verification_status TEXT
+);
+CREATE TABLE IF NOT EXISTS aliases (
+    id TEXT PRIMARY KEY, tenant TEXT NOT NULL, address TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    domain_id TEXT REFERENCES domains(id) ON DELETE CASCADE, forward_to TEXT, plan TEXT NOT NULL,
+    is_active INTEGER NOT NULL, plus_addressing INTEGER NOT NULL, verification_status TEXT NOT NULL,
+    url_redirect TEXT
+);
+CREATE TABLE IF NOT EXISTS page_templates (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL, description TEXT NOT NULL,
+    config TEXT NOT NULL, default_content TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id TEXT PRIMARY KEY, tenant TEXT NOT NULL, title TEXT NOT NULL, slug TEXT NOT NULL, status TEXT NOT NULL,
+    template_id TEXT NOT NULL, config TEXT NOT NULL, seo TEXT NOT NULL, alias_id TEXT, domain TEXT,
+    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, published_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS page_daily (
+    page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE, day TEXT NOT NULL,
+    views INTEGER NOT NULL, unique_visitors INTEGER NOT NULL, leads INTEGER NOT NULL,
+    PRIMARY KEY (page_id, day)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS leads (
+    id TEXT PRIMARY KEY, page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+    email TEXT NOT NULL, name TEXT NOT NULL DEFAULT '', submitted_at INTEGER NOT NULL, source TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS leads_by_page ON leads (page_id, submitted_at DESC);
+CREATE TABLE IF NOT EXISTS confirmations (
+    token TEXT PRIMARY KEY, api_key TEXT NOT NULL, tool TEXT NOT NULL, target TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
+"""
+
+
+def email_id(num: int) -> str:
+    return f"em_{num}"
+
+
+def email_num(email_id_: str) -> int | None:
+    """The internal number of an `em_<n>` id, or None for anything else (which is 'not found')."""
+    if isinstance(email_id_, str) and email_id_.startswith("em_") and email_id_[3:].isdigit():
+        return int(email_id_[3:])
+    return None
+
+
+def iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def jdump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=10)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: the 1M-message indexes stay hot
+        self.conn.executescript(SCHEMA)
+        try:  # the Postern tables share this file (postern_store.py, owned by the Postern side)
+            from po6_tui.sandbox.postern_store import create_schema
+        except (ImportError, AttributeError):
+            pass
+        else:
+            create_schema(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- the clock ------------------------------------------------------------------------
+    def timestamp(self) -> float:
+        """Sandbox time: real time plus the offset tests set with `admin.advance_clock`.
+
+        The offset is re-read every time (a primary-key lookup, microseconds) so a change made
+        by another process applies to the very next call.
+        """
+        return time.time() + admin.clock_offset(self.conn)
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.timestamp(), UTC)
+
+    # -- small helpers ----------------------------------------------------------------------
+    def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def transaction(self) -> "_Transaction":
+        return _Transaction(self.conn)
+
+    def is_empty(self) -> bool:
+        return self.scalar("SELECT count(*) FROM sandbox_keys") == 0
+
+    def meta(self, key: str) -> str | None:
+        return self.scalar("SELECT value FROM sandbox_meta WHERE key = ?", (key,))
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO sandbox_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- keys -------------------------------------------------------------------------------
+    def key_record(self, key: str) -> dict | None:
+        row = self.one("SELECT * FROM sandbox_keys WHERE key = ?", (key,))
+        if row is None:
+            return None
+        record = dict(row)
+        record["scopes"] = json.loads(record["scopes"])
+        record["mailboxes"] = json.loads(record["mailboxes"]) if record["mailboxes"] else None
+        return record
+
+    def add_key(self, key: str, *, service: str, label: str, tenant: str, plan: str,
+                scopes: Iterable[str], mailboxes: list[str] | None = None, expires_at: str | None = None) -> None:
+        self.conn.execute(
+            "INSERT INTO sandbox_keys VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (key, service, label, tenant, plan, jdump(list(scopes)), jdump(mailboxes) if mailboxes else None,
+             iso(self.timestamp()), expires_at),
+        )
+
+    # -- emails -----------------------------------------------------------------------------
+    EMAIL_COLUMNS = ("mailbox_id", "folder", "ts", "from_addr", "from_name", "to_addrs", "subject", "snippet",
+                     "is_read", "is_starred", "has_attachments", "size", "cc_addrs", "reply_to", "message_id",
+                     "in_reply_to", "headers", "attachments", "body_text", "body_html")
+
+    def insert_emails(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Bulk insert rows in `EMAIL_COLUMNS` order (the caller owns the transaction)."""
+        columns = ", ".join(self.EMAIL_COLUMNS)
+        marks = ", ".join("?" * len(self.EMAIL_COLUMNS))
+        self.conn.executemany(f"INSERT INTO emails ({columns}) VALUES ({marks})", rows)
+
+    def insert_email(self, **values: Any) -> int:
+        columns = ", ".join(values)
+        marks = ", ".join("?" * len(values))
+        cur = self.conn.execute(f"INSERT INTO emails ({columns}) VALUES ({marks})", tuple(values.values()))
+        return int(cur.lastrowid)
+
+    def folder_stats(self, mailbox_id: str) -> dict[str, sqlite3.Row]:
+        return {row["folder"]: row for row in self.all("SELECT * FROM folder_stats WHERE mailbox_id = ?", (mailbox_id,))}
+
+    SUMMARY = ("num, mailbox_id, folder, ts, from_addr, from_name, to_addrs, subject, snippet, "
+               "is_read, is_starred, has_attachments, size")
+
+    def page_folder(self, mailbox_id: str, folder: str, total: int, limit: int, offset: int) -> list[sqlite3.Row]:
+        """One page of a folder, newest first, without filters.
+
+        The index is walked from whichever end is nearer, so the last page costs what the
+        first does; only the numbers come from the (covering) index walk, and only the page's
+        rows are read from the table.
+        """
+        if offset >= total:
+            return []
+        limit = min(limit, total - offset)
+        from_end = total - offset - limit
+        if from_end < offset:
+            inner = ("SELECT num FROM emails WHERE mailbox_id = ? AND folder = ? "
+                     "ORDER BY ts ASC, num ASC LIMIT ? OFFSET ?")
+            params = (mailbox_id, folder, limit, from_end)
+        else:
+            inner = ("SELECT num FROM emails WHERE mailbox_id = ? AND folder = ? "
+                     "ORDER BY ts DESC, num DESC LIMIT ? OFFSET ?")
+            params = (mailbox_id, folder, limit, offset)
+        return self.all(f"SELECT {self.SUMMARY} FROM emails WHERE num IN ({inner}) ORDER BY ts DESC, num DESC", params)
+
+    def page_filtered(self, where: str, params: Sequence[Any], limit: int, offset: int) -> tuple[list[sqlite3.Row], int]:
+        total = self.scalar(f"SELECT count(*) FROM emails WHERE {where}", params)
+        rows = self.all(
+            f"SELECT {self.SUMMARY} FROM emails WHERE num IN (SELECT num FROM emails WHERE {where} "
+            "ORDER BY ts DESC, num DESC LIMIT ? OFFSET ?) ORDER BY ts DESC, num DESC",
+            (*params, limit, offset),
+        )
+        return rows, total
+
+    def search(self, match: str, mailbox_ids: Sequence[str], limit: int, count_cap: int) -> tuple[list[sqlite3.Row], int]:
+        """Newest matches first (by arrival order, which FTS5 walks backwards for free).
+
+        Counting stops at `count_cap` so a common word over a million messages stays cheap.
+        """
+        marks = ", ".join("?" * len(mailbox_ids))
+        matching = (f"SELECT e.num FROM emails_fts f JOIN emails e ON e.num = f.rowid "
+                    f"WHERE emails_fts MATCH ? AND e.mailbox_id IN ({marks}) ORDER BY f.rowid DESC")
+        rows = self.all(
+            f"SELECT {self.SUMMARY} FROM emails WHERE num IN ({matching} LIMIT ?) ORDER BY num DESC",
+            (match, *mailbox_ids, limit),
+        )
+        if len(rows) < limit:
+            return rows, len(rows)
+        total = self.scalar(f"SELECT count(*) FROM ({matching} LIMIT ?)", (match, *mailbox_ids, count_cap))
+        return rows, total
+
+
+class _Transaction:
+    """`with store.transaction():` BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception.
+
+    Nested use joins the outer transaction, so a tool that delivers mail locally while
+    recording a send stores both or neither.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.outer = False
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.outer = not self.conn.in_transaction
+        if self.outer:
+            self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.outer:
+            self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")

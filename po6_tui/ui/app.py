@@ -1,0 +1,213 @@
+"""`Po6App`: the shell. It holds the accounts, routes reports to the status line, and provides
+the things every view shares: the `:` command line, the Ctrl+P palette, `?` help, themes and
+remappable keys. Views are Textual modes registered from `ui/views.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from po6_tui.accounts import Account
+from po6_tui.ui import commands, safe, views
+from po6_tui.ui.screens.base import AppScreen
+from po6_tui.ui.screens.command_line import PromptScreen
+from po6_tui.ui.screens.help import HelpScreen
+from po6_tui.ui.screens.mail import MailScreen
+from po6_tui.ui.session import AccountSession
+
+
+class Po6App(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "po6-tui"
+    HELP_GROUP = "Everywhere"
+    DEFAULT_MODE = "mail"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (150, "-wide")]
+
+    BINDINGS = [
+        Binding("colon", "command_line", "Cmd", id="app.command_line"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.command_palette"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+    ]
+
+    account_label: reactive[str] = reactive("")
+
+    def __init__(
+        self,
+        accounts: Sequence[Account],
+        *,
+        read_only: bool = False,
+        refresh_interval: float = 30.0,
+        mark_read_on_open: bool = True,
+        theme: str | None = None,
+        keymap: dict[str, str] | None = None,
+        remember_theme: Callable[[str], None] | None = None,
+        problems: Sequence[str] = (),
+    ) -> None:
+        super().__init__()
+        if not accounts:
+            raise ValueError("Po6App needs at least one account")
+        self.accounts: list[AccountSession] = [AccountSession(account) for account in accounts]
+        self._active = (self.mail_accounts or self.accounts)[0]
+        self.read_only = read_only
+        self.refresh_interval = refresh_interval
+        self.mark_read_on_open = mark_read_on_open
+        self._remember_theme = remember_theme
+        self._keymap_overrides = dict(keymap or {})
+        self._startup_problems = list(problems)  # profiles that could not be used, said once shown
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        self.mail = MailScreen()  # kept: `:mail` comes back to it as it was left
+        self.add_mode("mail", lambda: self.mail)
+        for view in views.VIEWS:
+            if view.name != "mail":
+                self.add_mode(view.name, view.make_screen)
+        self.account_label = self._active.name
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self._keymap_overrides:
+            self.set_keymap(self._keymap_overrides)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for problem in self._startup_problems:
+            self.notify(problem, severity="warning", markup=False, timeout=10)
+
+    def _theme_changed(self, theme) -> None:  # noqa: ANN001 (a textual Theme)
+        if self._remember_theme is not None:
+            try:
+                self._remember_theme(theme.name)
+            except OSError as error:
+                self.report(f"Could not save the theme: {error}", "warning")
+
+    async def on_unmount(self) -> None:
+        for session in self.accounts:
+            try:
+                await session.close()
+            except Exception:  # closing a dead connection must not spoil quitting
+                pass
+
+    def handle_bindings_clash(self, clashed_bindings, node) -> None:  # noqa: ANN001
+        keys = ", ".join(sorted({b.key for b in clashed_bindings}))
+        self.report(f"Key map: {keys} is bound twice here; check [keymap] in the config.", "warning")
+
+    # -- accounts ------------------------------------------------------------------------
+    @property
+    def mail_accounts(self) -> list[AccountSession]:
+        """The PO6 accounts (what the mail screen shows); Postern accounts have their own view."""
+        return [s for s in self.accounts if s.provider == "po6"]
+
+    @property
+    def active(self) -> AccountSession:
+        return self._active
+
+    @active.setter
+    def active(self, session: AccountSession) -> None:
+        self._active = session
+        self.account_label = session.name
+
+    def badges(self) -> list[tuple[str, str]]:
+        found = []
+        if any(s.sandbox for s in self.accounts):
+            found.append(("SANDBOX", "bold black on yellow"))
+        if self.read_only:
+            found.append(("READ-ONLY", "bold white on red"))
+        return found
+
+    def use_account(self, name: str) -> None:
+        for session in self.mail_accounts:
+            if session.name == name:
+                self.mail_screen().open_account(session)
+                self.report(f"Account: {safe.one_line(name, 40)}")
+                return
+        names = ", ".join(s.name for s in self.mail_accounts)
+        self.report(f"No account {safe.one_line(name, 40)!r} (have: {names})", "warning")
+
+    # -- reporting -----------------------------------------------------------------------
+    def report(self, message: str, severity: str = "information") -> None:
+        """Say something to the operator: the status line of the view in front, and a
+        notification for errors. `message` may contain server text: never markup."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, AppScreen):
+                screen.report(message, severity)
+                break
+        if severity == "error":
+            self.notify(message, severity="error", markup=False, timeout=8)
+
+    # -- views ---------------------------------------------------------------------------
+    def open_view(self, name: str) -> None:
+        if views.view(name) is None:
+            self.report(f"No view {name!r}", "warning")
+            return
+        self.switch_mode(name)
+
+    def mail_screen(self) -> MailScreen:
+        """The mail screen, brought to the front (closing a reader on top of it)."""
+        if self.current_mode != "mail":
+            self.switch_mode("mail")
+        while len(self.screen_stack) > 1 and self.screen is not self.mail:
+            self.pop_screen()
+        return self.mail
+
+    def refresh_now(self) -> None:
+        refresh = getattr(self.screen, "action_refresh", None)
+        if refresh is not None:
+            refresh()
+
+    def set_theme_named(self, name: str) -> None:
+        if name not in self.available_themes:
+            self.report(f"No theme {safe.one_line(name, 40)!r}; Tab lists them.", "warning")
+            return
+        self.theme = name
+        self.report(f"Theme: {name}")
+
+    # -- the command line, the palette and help -----------------------------------------------
+    def action_command_line(self, initial: str = "") -> None:
+        def complete(line: str) -> list[str]:
+            return commands.completions(self, line)
+
+        def describe(line: str) -> str:
+            name, _argument = commands.split(line)
+            command = commands.COMMANDS.get(name)
+            return command.help if command and " " not in line.strip() else ""
+
+        def entered(line: str | None) -> None:
+            if line:
+                commands.run(self, line)
+
+        self.push_screen(PromptScreen(":", initial=initial, complete=complete, describe=describe,
+                                      history="command"), entered)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        title = getattr(screen, "HELP_GROUP", None) or type(screen).__name__
+        self.push_screen(HelpScreen(screen, title))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette lists every command of the registry and every key of the view in front."""
+        for command in commands.commands():
+            if command.usage and not command.usage.startswith("["):
+                yield SystemCommand(f":{command.name} {command.usage}", command.help,
+                                    lambda name=command.name: self.action_command_line(f"{name} "))
+            else:
+                yield SystemCommand(f":{command.name}", command.help,
+                                    lambda name=command.name: commands.run(self, name))
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in ("command_palette", "app.command_palette"):
+                continue
+            label = f"{binding.description} ({self.get_key_display(binding)})"
+            if binding.description in seen:
+                continue
+            seen.add(binding.description)
+            yield SystemCommand(label, f"key {self.get_key_display(binding)}",
+                                lambda action=binding.action, node=active.node: self.call_next(
+                                    self.run_action, action, node))
+        yield from super().get_system_commands(screen)

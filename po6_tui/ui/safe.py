@@ -1,0 +1,276 @@
+"""The one gate for text that comes from a server (DESIGN.md, "Untrusted text").
+
+Every widget that shows a server string (subjects, addresses, bodies, error messages, names)
+gets it from here, as a Rich `Text` built with `Text(str)`: never through markup, because
+Textual markup such as `[@click=app.quit]` runs actions.
+
+What the gate does, and why:
+- terminal escape sequences (CSI, OSC incl. OSC 8/52, DCS, APC, …) are removed whole, and any
+  other C0/C1 control character is dropped (keeping newline and tab in multi-line text):
+  a subject must never move the cursor, retitle the terminal or write the clipboard;
+- bidi controls, zero-width and other invisible characters (incl. Unicode "tag" characters that
+  smuggle hidden instructions to agents) are shown as visible marks like ⟦U+202E⟧, so what the
+  operator reads is what the agent reads;
+- long runs of combining marks ("zalgo") are trimmed, lengths are capped;
+- HTML becomes text with html2text (no network), every link is listed with its real target,
+  and a link whose text names another host than the one it goes to is flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from rich.text import Text
+
+# Caps (characters). Chosen so that the worst case still renders in well under a frame.
+SINGLE_LINE_MAX = 500
+BODY_MAX = 200_000
+HTML_MAX = 200_000  # html2text runs ~1-10 µs per character; the reader converts in a thread
+URL_MAX = 400
+
+MARK_STYLE = "bold reverse"
+LINK_NUMBER_STYLE = "bold"
+WARNING_STYLE = "bold red"
+
+# Whole escape sequences first, so nothing of them (like "]52;c;…") leaks into the text.
+# Bounded character classes keep this linear even on a 10 MB unterminated sequence.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+      \x1b\[[0-?]*[ -/]*[@-~]?                      # CSI
+    | \x9b[0-?]*[ -/]*[@-~]?                        # 8-bit CSI
+    | [\x1b][\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?   # OSC / DCS / SOS / PM / APC
+    | [\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # their 8-bit forms
+    | \x1b[ -/]*[0-~]?                              # other ESC sequences (ESC c, ESC ( B, …)
+    """,
+    re.VERBOSE,
+)
+_CONTROLS_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+# Invisible characters that change how text reads: bidi overrides/isolates/marks, zero-width
+# characters, word joiners, invisible operators, soft hyphen, BOM, Mongolian vowel separator,
+# the Unicode "tag" block, interlinear annotation and a few fillers.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\u3164\ufe00-\ufe0e\ufeff\ufff9-\ufffb\uffa0\U000e0000-\U000e007f]"
+)
+# Line and paragraph separators: real line breaks in bodies, spaces elsewhere.
+_SEPARATORS = re.compile("[\u2028\u2029\x85]")
+# More than 3 combining marks on one character is never needed by a real language.
+_ZALGO = re.compile(r"([\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{3})"
+                    r"[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_WHITESPACE_RUN = re.compile(r"[ \t\n]+")
+
+
+def _visible_mark(char: str) -> str:
+    return f"⟦U+{ord(char):04X}⟧"
+
+
+def clean(value: object, *, single_line: bool = True, max_len: int = SINGLE_LINE_MAX) -> str:
+    """Server text made harmless as a plain string (controls gone, invisibles marked, capped).
+
+    Prefer `text()` for anything that is displayed: it also styles the marks.
+    """
+    return text(value, single_line=single_line, max_len=max_len).plain
+
+
+def text(value: object, *, single_line: bool = True, max_len: int = SINGLE_LINE_MAX,
+         style: str = "") -> Text:
+    """Server text as a Rich `Text`, safe to show anywhere.
+
+    `single_line` turns newlines and tabs into spaces (for list cells, titles and labels);
+    otherwise newlines and tabs are kept (bodies). Text longer than `max_len` is cut and says so.
+    """
+    if value is None:
+        return Text("", style=style)
+    raw = value if isinstance(value, str) else str(value)
+    # Cap before any regex so a 10 MB body costs no more than a capped one. The slack leaves
+    # room for escape sequences that are removed below.
+    truncated = len(raw) > max_len * 2 + 64
+    if truncated:
+        raw = raw[: max_len * 2 + 64]
+    raw = _ESCAPE_SEQUENCE.sub("", raw)
+    if single_line:
+        raw = _SEPARATORS.sub(" ", raw)
+        raw = _CONTROLS_SINGLE_LINE.sub(lambda m: " " if m.group() in "\t\n\r" else "", raw)
+    else:
+        raw = raw.replace("\r\n", "\n")
+        raw = _SEPARATORS.sub("\n", raw)
+        raw = _CONTROLS_MULTILINE.sub("", raw)
+    raw = _ZALGO.sub(r"\1", raw)
+    if len(raw) > max_len:
+        raw = raw[:max_len]
+        truncated = True
+
+    result = Text(style=style, end="", no_wrap=single_line)
+    position = 0
+    for match in _INVISIBLE.finditer(raw):
+        result.append(raw[position:match.start()])
+        result.append(_visible_mark(match.group()), style=MARK_STYLE)
+        position = match.end()
+    result.append(raw[position:])
+    if truncated:
+        result.append(" …" if single_line else "\n\n… (truncated: the rest is too long to show)",
+                      style="dim italic")
+    return result
+
+
+def one_line(value: object, max_len: int = SINGLE_LINE_MAX) -> str:
+    """A short plain string for places that only take `str` (e.g. a Textual `Input` value)."""
+    return _WHITESPACE_RUN.sub(" ", clean(value, max_len=max_len)).strip()
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Link:
+    number: int
+    text: str          # the words the sender made clickable (cleaned)
+    target: str        # where it really goes (cleaned, capped)
+    warning: str = ""  # why this link deserves suspicion, or ""
+
+
+@dataclass(frozen=True)
+class HtmlText:
+    body: str              # readable text, links shown as "words[N]"; not yet cleaned
+    links: list[Link]
+
+
+# Private-use characters mark where an anchor starts and ends while html2text runs; any in
+# the input are removed first so a sender cannot forge them.
+_A_OPEN, _A_MID, _A_CLOSE, _A_END = "\ue000", "\ue001", "\ue002", "\ue003"
+_PRIVATE_MARKERS = re.compile("[\ue000-\ue003]")
+_ANCHOR = re.compile(f"{_A_OPEN}(\\d+){_A_MID}(.*?){_A_CLOSE}\\1{_A_END}", re.DOTALL)
+_STRAY_MARKER = re.compile(f"[{_A_OPEN}{_A_CLOSE}]\\d+[{_A_MID}{_A_END}]")
+_HOST_IN_TEXT = re.compile(r"(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b", re.I)
+_SAFE_SCHEMES = {"http", "https", "mailto"}
+
+
+def _converter():
+    import html2text  # lazy: only the reader needs it
+
+    class Converter(html2text.HTML2Text):
+        """html2text with anchors replaced by markers, so we can number links ourselves."""
+
+        def __init__(self) -> None:
+            super().__init__(bodywidth=0)
+            self.ignore_links = True
+            self.images_to_alt = True
+            self.ignore_tables = False
+            self.hrefs: list[str] = []
+            self._open: list[int] = []
+
+        def handle_starttag(self, tag, attrs):  # noqa: ANN001 (html.parser signature)
+            if tag == "a":
+                href = dict(attrs).get("href")
+                if href and not href.startswith("#"):
+                    self.hrefs.append(href)
+                    number = len(self.hrefs)
+                    self._open.append(number)
+                    self.handle_data(f"{_A_OPEN}{number}{_A_MID}")
+                else:
+                    self._open.append(0)
+            super().handle_starttag(tag, attrs)
+
+        def handle_endtag(self, tag):  # noqa: ANN001
+            super().handle_endtag(tag)
+            if tag == "a" and self._open:
+                number = self._open.pop()
+                if number:
+                    self.handle_data(f"{_A_CLOSE}{number}{_A_END}")
+
+    return Converter()
+
+
+def _link_warning(words: str, target: str) -> str:
+    parts = urlsplit(target.strip())
+    scheme = parts.scheme.lower()
+    if scheme and scheme not in _SAFE_SCHEMES:
+        return f"unusual link type {scheme}:"
+    if scheme == "mailto":
+        host = parts.path.rpartition("@")[2].lower()
+    else:
+        try:
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            return "malformed address"
+        if parts.username or parts.password:
+            return f"hides its real host {host} behind a user name"
+    if host and (host.startswith("xn--") or ".xn--" in host or not host.isascii()):
+        return f"look-alike (international) host {host}"
+    named = {m.group(1).lower().rstrip(".") for m in _HOST_IN_TEXT.finditer(words)}
+    named = {name.removeprefix("www.") for name in named if "." in name}
+    if named and host:
+        bare = host.removeprefix("www.")
+        if not any(bare == name or bare.endswith("." + name) for name in named):
+            return f"text names {sorted(named)[0]} but it goes to {host}"
+    return ""
+
+
+def html_to_text(html: str) -> HtmlText:
+    """HTML mail as readable text plus the list of its links (no network access, ever)."""
+    html = _PRIVATE_MARKERS.sub("", html[:HTML_MAX])
+    converter = _converter()
+    try:
+        converter.feed(html)
+        body = converter.finish()
+    except Exception:  # html2text on hostile HTML: fall back to tag-stripped text
+        body = re.sub(r"<[^>]*>", " ", html)
+        converter.hrefs = []
+    hrefs = converter.hrefs
+    links: list[Link] = []
+
+    def replace(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        words = match.group(2)
+        target = hrefs[number - 1] if 0 < number <= len(hrefs) else ""
+        links.append(Link(number=number, text=one_line(words, 200),
+                          target=one_line(target, URL_MAX),
+                          warning=_link_warning(clean(words), clean(target, max_len=2000))))
+        return f"{words}[{number}]"
+
+    body = _ANCHOR.sub(replace, body)
+    body = _STRAY_MARKER.sub("", body)
+    body = _PRIVATE_MARKERS.sub("", body)
+    links.sort(key=lambda link: link.number)
+    return HtmlText(body=body.strip("\n"), links=links)
+
+
+def links_text(links: list[Link]) -> Text:
+    """The reader's "Links" section: one line per link with its real target."""
+    result = Text(end="")
+    for link in links:
+        result.append(f"[{link.number}] ", style=LINK_NUMBER_STYLE)
+        result.append_text(text(link.target, max_len=URL_MAX))
+        if link.text and link.text != link.target:
+            result.append("  ")
+            result.append_text(text(f"“{link.text}”", max_len=120, style="dim"))
+        if link.warning:
+            result.append("  ⚠ ", style=WARNING_STYLE)
+            result.append_text(text(link.warning, style=WARNING_STYLE))
+        result.append("\n")
+    result.rstrip()
+    return result
+
+
+
+@dataclass(frozen=True)
+class Body:
+    text: Text           # safe, capped
+    links: list[Link]
+    source: str          # "text", "html" or "empty": what the reader shows, said in its header
+
+
+def message_body(body_text: str | None, body_html: str | None, *, prefer_html: bool = False) -> Body:
+    """A message body ready for the reader: plain text when there is one (unless `prefer_html`),
+    else the HTML converted to text. The links of the HTML part are listed either way: a
+    deceptive link in the HTML part matters even when the plain part is what is shown."""
+    converted = html_to_text(body_html) if body_html else None
+    if converted is not None and (prefer_html or not (body_text or "").strip()):
+        return Body(text(converted.body, single_line=False, max_len=BODY_MAX), converted.links, "html")
+    links = converted.links if converted is not None else []
+    if body_text:
+        return Body(text(body_text, single_line=False, max_len=BODY_MAX), links, "text")
+    return Body(Text("(no body)", style="dim italic"), links, "empty")

@@ -1,0 +1,114 @@
+"""The one confirmation flow: a modal that asks before anything destructive or outward-facing.
+
+Focus starts on Cancel, Esc cancels, and the server's own words ("This permanently deletes …")
+are shown as they came (through `safe`). For irreversible actions, `type_to_confirm` makes the
+operator type the target's name before the confirm button works.
+
+`confirm_then(screen, question, on_yes)` is what actions call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Input, Static
+
+from po6_tui.ui import safe
+
+
+@dataclass(frozen=True)
+class Question:
+    title: str                 # ours, e.g. "Delete 3 messages?"
+    server_message: str = ""   # the server's words (untrusted)
+    details: str = ""          # ours or server's, shown dim (e.g. the subjects concerned)
+    confirm_label: str = "Confirm"
+    type_to_confirm: str = ""  # when set, this exact text must be typed first
+    danger: bool = True
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
+        Binding("left,h", "app.focus_previous", "Previous", show=False, id="confirm.left"),
+        Binding("right,l", "app.focus_next", "Next", show=False, id="confirm.right"),
+    ]
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > #dialog {
+        width: 72; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $error; background: $surface; padding: 1 2;
+    }
+    ConfirmScreen > #dialog.-safe { border: thick $primary; }
+    ConfirmScreen #title { text-style: bold; margin-bottom: 1; }
+    ConfirmScreen #server { margin-bottom: 1; }
+    ConfirmScreen #details { color: $text-muted; max-height: 8; margin-bottom: 1; }
+    ConfirmScreen #buttons { height: auto; align-horizontal: right; }
+    ConfirmScreen Button { margin-left: 2; }
+    ConfirmScreen Input { margin-bottom: 1; }
+    """
+
+    def __init__(self, question: Question) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        with Vertical(id="dialog", classes="" if q.danger else "-safe"):
+            yield Static(Text(q.title), id="title")
+            if q.server_message:
+                server = Text("Server says: ", style="bold")
+                server.append_text(safe.text(q.server_message, single_line=False, max_len=1000))
+                yield Static(server, id="server")
+            if q.details:
+                yield Static(safe.text(q.details, single_line=False, max_len=2000), id="details")
+            if q.type_to_confirm:
+                prompt = Text("Type ")
+                prompt.append_text(safe.text(q.type_to_confirm, style="bold"))
+                prompt.append(" to confirm:")
+                yield Static(prompt)
+                yield Input(id="typed")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel", variant="primary")
+                yield Button(q.confirm_label, id="confirm", variant="error" if q.danger else "success",
+                             disabled=bool(q.type_to_confirm))
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    @on(Input.Changed, "#typed")
+    def _typed(self, event: Input.Changed) -> None:
+        self.query_one("#confirm", Button).disabled = event.value != safe.one_line(self.question.type_to_confirm)
+
+    @on(Input.Submitted, "#typed")
+    def _typed_enter(self, event: Input.Submitted) -> None:
+        if not self.query_one("#confirm", Button).disabled:
+            self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+def confirm_then(screen: Screen, question: Question, on_yes: Callable[[], object],
+                 on_no: Callable[[], object] | None = None) -> None:
+    """Ask `question`; run `on_yes()` only if the operator confirms."""
+
+    def decided(yes: bool | None) -> None:
+        if yes:
+            on_yes()
+        elif on_no is not None:
+            on_no()
+
+    screen.app.push_screen(ConfirmScreen(question), decided)

@@ -1,0 +1,240 @@
+"""The reader: one message's headers, body (plain text, or HTML converted with its links listed
+with their real targets), and attachments. Long bodies scroll. J/K read the next/previous.
+
+Opening marks the message read when the settings say so (PO6's get_email does not), except in
+read-only mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from po6_tui.api.models import Email, EmailSummary
+from po6_tui.ui import safe, timefmt
+from po6_tui.ui.screens.actions import MessageActionsScreen
+from po6_tui.ui.session import AccountSession
+from po6_tui.ui.tasks import run_io
+
+if TYPE_CHECKING:
+    from po6_tui.ui.screens.mail import MailScreen
+
+SHORT_HEADERS = ("From", "To", "Cc", "Reply-To", "Date", "Folder", "Subject")
+
+
+def _headers_table(email: Email, full: bool) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    rows = [
+        ("From", email.from_),
+        ("To", ", ".join(email.to)),
+        ("Cc", ", ".join(email.cc)),
+        ("Reply-To", email.reply_to or ""),
+        ("Date", timefmt.full(email.date)),
+        ("Folder", email.folder or ""),
+    ]
+    for name, value in rows:
+        if value:
+            table.add_row(name, safe.text(value, max_len=1000))
+    if full:
+        for name, value in email.headers.items():
+            table.add_row(safe.text(name, max_len=60, style="dim"), safe.text(value, max_len=1000, style="dim"))
+    subject = safe.text(email.subject or "(no subject)", max_len=1000, style="bold")
+    subject.no_wrap = False
+    table.add_row("Subject", subject)
+    if email.attachments:
+        listing = Text(end="")
+        for number, attachment in enumerate(email.attachments):
+            if number:
+                listing.append("\n")
+            listing.append_text(safe.text(attachment.filename or "(unnamed)", max_len=200, style="bold"))
+            listing.append("  ")
+            listing.append_text(safe.text(attachment.content_type, max_len=80, style="dim"))
+            listing.append(f"  {timefmt.size(attachment.size)}", style="dim")
+        table.add_row("Attached", listing)
+    return table
+
+
+class ReaderScreen(MessageActionsScreen):
+    VIEW = "mail"
+    HELP_GROUP = "Reader"
+
+    BINDINGS = [
+        Binding("q,escape", "close", "Back", id="reader.back"),
+        Binding("j,down", "scroll(1)", "Down", show=False, id="reader.down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="reader.up"),
+        Binding("space,pagedown", "page(1)", "Page down", show=False, id="reader.page_down"),
+        Binding("b,pageup", "page(-1)", "Page up", show=False, id="reader.page_up"),
+        Binding("g,home", "top", "Top", show=False, id="reader.top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="reader.bottom"),
+        Binding("J", "step(1)", "Next message", id="reader.next"),
+        Binding("K", "step(-1)", "Previous message", id="reader.previous"),
+        Binding("h", "toggle_headers", "All headers", show=False, id="reader.headers"),
+        Binding("v", "toggle_html", "HTML/text", id="reader.html"),
+    ]
+
+    DEFAULT_CSS = """
+    ReaderScreen #headers { height: auto; max-height: 45%; padding: 0 1; background: $boost;
+                            border-bottom: solid $panel-lighten-1; }
+    ReaderScreen #scroll { height: 1fr; padding: 0 1; }
+    ReaderScreen #source { color: $text-muted; height: 1; }
+    ReaderScreen #links-title { margin-top: 1; text-style: bold; }
+    """
+
+    def __init__(self, summary: EmailSummary, mail: MailScreen) -> None:
+        super().__init__()
+        self.summary = summary
+        self.mail = mail
+        self.email: Email | None = None
+        self.full_headers = False
+        self.prefer_html = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(safe.text(self.summary.subject or "(no subject)", style="bold"), id="headers")
+        with VerticalScroll(id="scroll"):
+            yield Static("", id="source")
+            yield Static(Text("Loading…", style="dim"), id="body")
+            yield Static("", id="links-title")
+            yield Static("", id="links")
+
+    def on_mount(self) -> None:
+        self.query_one("#scroll").focus()
+        self._load()
+
+    # -- loading ---------------------------------------------------------------------------
+    def _load(self) -> None:
+        summary = self.summary
+        session = self.session_for(summary)
+        mailbox_id = self.mailbox_id_for(summary)
+        mark = self.app.mark_read_on_open and not summary.is_read and not self.app.read_only
+        prefer_html = self.prefer_html
+
+        async def load() -> tuple[Email, safe.Body, bool]:
+            client = await session.po6_client()
+            email = await client.get_email(mailbox_id=mailbox_id, email_id=summary.id)
+            # html2text can take a while on a big newsletter: keep it off the UI thread.
+            body = await asyncio.to_thread(safe.message_body, email.body_text, email.body_html,
+                                           prefer_html=prefer_html)
+            marked = False
+            if mark:
+                await client.mark_email(mailbox_id=mailbox_id, email_id=summary.id, action="read")
+                marked = True
+            return email, body, marked
+
+        def done(result: tuple[Email, safe.Body, bool]) -> None:
+            email, body, marked = result
+            if email.id != self.summary.id:
+                return
+            if marked:
+                email = email.model_copy(update={"is_read": True})
+                self.summary = self.summary.model_copy(update={"is_read": True})
+                self.mail.messages_changed([self.summary])
+            self.email = email
+            self._show(email, body)
+
+        run_io(self, load, what="Opening the message", done=done, group="reader", exclusive=True)
+
+    def _show(self, email: Email, body: safe.Body) -> None:
+        self.query_one("#headers", Static).update(_headers_table(email, self.full_headers))
+        source = Text(end="", style="dim italic")
+        if body.source == "html":
+            source.append("HTML converted to text (images and scripts left out)")
+        if email.body_text and email.body_html:
+            source.append(("   " if source else "") + "v shows the "
+                          + ("plain text" if body.source == "html" else "HTML") + " version")
+        self.query_one("#source", Static).update(source)
+        self.query_one("#source", Static).display = bool(source)
+        self.query_one("#body", Static).update(body.text)
+        self.query_one("#links-title", Static).update(
+            Text(f"Links{' in the HTML version' if body.source != 'html' else ''} ({len(body.links)}): "
+                 "where they really go", style="bold") if body.links else "")
+        self.query_one("#links", Static).update(safe.links_text(body.links) if body.links else "")
+        self.query_one("#scroll", VerticalScroll).scroll_home(animate=False)
+
+    # -- keys ------------------------------------------------------------------------------
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        scroll = self.query_one("#scroll", VerticalScroll)
+        if pages > 0:
+            scroll.scroll_page_down(animate=False)
+        else:
+            scroll.scroll_page_up(animate=False)
+
+    def action_top(self) -> None:
+        self.query_one("#scroll", VerticalScroll).scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self.query_one("#scroll", VerticalScroll).scroll_end(animate=False)
+
+    def action_step(self, delta: int) -> None:
+        summary = self.mail.step(delta)
+        if summary is None:
+            self.report("No " + ("next" if delta > 0 else "previous") + " message here.", "warning")
+            return
+        self.summary = summary
+        self.email = None
+        self.query_one("#body", Static).update(Text("Loading…", style="dim"))
+        self._load()
+
+    def action_toggle_headers(self) -> None:
+        self.full_headers = not self.full_headers
+        if self.email is not None:
+            self.query_one("#headers", Static).update(_headers_table(self.email, self.full_headers))
+
+    def action_toggle_html(self) -> None:
+        if self.email is None or not (self.email.body_html and self.email.body_text):
+            self.report("This message has only one version.", "warning")
+            return
+        self.prefer_html = not self.prefer_html
+        email = self.email
+
+        async def convert() -> safe.Body:
+            return await asyncio.to_thread(safe.message_body, email.body_text, email.body_html,
+                                           prefer_html=self.prefer_html)
+
+        run_io(self, convert, what="Converting", done=lambda body: self._show(email, body), group="reader")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "marked"  # marks live in the list; the reader acts on its message
+
+    # -- message actions on the open message --------------------------------------------------
+    def action_targets(self) -> list[EmailSummary]:
+        return [self.summary]
+
+    def session_for(self, summary: EmailSummary) -> AccountSession:
+        return self.mail.session_for(summary)
+
+    def mailbox_id_for(self, summary: EmailSummary) -> str:
+        return self.mail.mailbox_id_for(summary)
+
+    def messages_changed(self, updated: list[EmailSummary]) -> None:
+        for summary in updated:
+            if summary.id == self.summary.id:
+                self.summary = summary
+        self.mail.messages_changed(updated)
+
+    def messages_moved(self, moved: list[EmailSummary]) -> None:
+        self.mail.messages_moved(moved)
+        self.mail.report(f"Moved to {safe.one_line(moved[0].folder, 40)}." if moved else "")
+        self.dismiss()
+
+    def messages_deleted(self, ids: list[str]) -> None:
+        self.mail.messages_deleted(ids)
+        self.mail.report("Deleted.")
+        self.dismiss()

@@ -1,0 +1,47 @@
+"""An account as the running app holds it: the configured `Account`, its live client once
+connected, and what we last learnt about its mailboxes and folders (what the sidebar shows).
+
+The key stays inside `Account` (hidden from repr), so it never appears in a log or a screenshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from po6_tui.accounts import Account
+from po6_tui.api.models import FolderInfo, Mailbox
+from po6_tui.api.po6 import Po6Client
+
+
+@dataclass(eq=False)
+class AccountSession:
+    account: Account
+    client: Po6Client | None = field(default=None, repr=False)
+    mailboxes: list[Mailbox] = field(default_factory=list)
+    folders: dict[str, list[FolderInfo]] = field(default_factory=dict)  # by mailbox id
+
+    @property
+    def name(self) -> str:
+        return self.account.name
+
+    @property
+    def provider(self) -> str:
+        return self.account.provider
+
+    @property
+    def sandbox(self) -> bool:
+        return self.account.is_sandbox
+
+    async def po6_client(self) -> Po6Client:
+        """The connected PO6 client (connecting on first use)."""
+        if self.client is None:
+            self.client = await self.account.po6_client()
+        return self.client
+
+    async def close(self) -> None:
+        client, self.client = self.client, None
+        if client is not None:
+            await client.aclose()
+
+    def mailbox(self, mailbox_id: str | None) -> Mailbox | None:
+        return next((m for m in self.mailboxes if m.id == mailbox_id), None)

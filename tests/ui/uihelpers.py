@@ -1,0 +1,75 @@
+"""Helpers shared by the UI tests (imported as `uihelpers`; fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from po6_tui.accounts import Account
+from po6_tui.sandbox import admin
+from po6_tui.sandbox.process import SandboxProcess
+
+SEEDED_AT = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
+RATE_LIMIT = ["--rate-limit", "1000000"]  # an app start makes several calls; tests start many
+
+
+@dataclass
+class UiSandbox:
+    url: str
+    db: Path
+    process: SandboxProcess
+
+    @property
+    def mcp_url(self) -> str:
+        return self.url + "/mcp"
+
+    def key(self, label: str) -> str:
+        return next(record["key"] for record in admin.read_keys(self.db) if record["label"] == label)
+
+    def stop(self) -> None:
+        self.process.stop()
+
+
+def start_frozen_sandbox(directory: Path, seed: str = "demo") -> UiSandbox:
+    """A sandbox whose clock reads SEEDED_AT when it seeds, so the seeded dates never move."""
+    db = directory / "sandbox.db"
+    admin.advance_clock(db, SEEDED_AT.timestamp() - time.time())
+    process = SandboxProcess(db=db, seed=seed, extra_args=RATE_LIMIT)
+    return UiSandbox(process.start(), db, process)
+
+
+def account_for(box: UiSandbox, label: str = "plus", *, read_only: bool = False) -> Account:
+    return Account(name="sandbox", provider="po6", url=box.mcp_url, read_only=read_only,
+                   is_sandbox=True, api_key=box.key(label))
+
+
+async def wait_for(pilot, condition: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:
+    """Let the app run until `condition()` is true (the network answers in workers)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def wait_idle(pilot, timeout: float = 10.0) -> None:
+    """Until no worker is running (every request answered) and the screen is redrawn."""
+    app = pilot.app
+    await wait_for(pilot, lambda: not any(w.is_running for w in app.workers), timeout, "workers to finish")
+    await asyncio.sleep(0)
+    await pilot.pause()
+
+
+async def wait_list(pilot, total: int | None = None, timeout: float = 10.0):
+    """Until the mail screen's list has loaded (and, if given, shows `total` rows)."""
+    app = pilot.app
+    await wait_for(pilot, lambda: app.mail.is_mounted and app.mail.message_list.total is not None
+                   and app.mail.message_list.current is not None
+                   and (total is None or app.mail.message_list.total == total), timeout, "the list to load")
+    await wait_idle(pilot, timeout)
+    return app.mail.message_list
