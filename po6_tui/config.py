@@ -175,10 +175,12 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         data["default_profile"] = settings.default_profile
     if settings.keymap:
         data["keymap"] = dict(settings.keymap)
-    data["profiles"] = {
-        p.name: {"provider": p.provider, "url": p.url, "read_only": p.read_only, **({"key_env": p.key_env} if p.key_env else {})}
-        for p in settings.profiles
-    }
+    data["profiles"] = {}
+    for profile in settings.profiles:
+        table: dict[str, Any] = {"provider": profile.provider, "url": profile.url, "read_only": profile.read_only}
+        if profile.key_env:
+            table["key_env"] = profile.key_env
+        data["profiles"][profile.name] = table
     _atomic_write(path, tomli_w.dumps(data).encode(), mode=0o644)
     return path
 

@@ -25,11 +25,16 @@ import itertools
 import json
 import socket
 import ssl
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+# httpx imports its command-line tool (and with it rich, pygments and click, ~60 ms) whenever
+# those happen to be installed. We never use it; an import that fails makes httpx skip it.
+if "httpx" not in sys.modules:
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+import httpx  # noqa: E402
 
 from po6_tui import __version__
 from po6_tui.api.errors import (

@@ -15,6 +15,7 @@ Every method goes through one wrapper, `Po6Client._call`, which
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -38,6 +39,7 @@ from po6_tui.api.retry import ATTEMPTS, with_retries
 from po6_tui.audit import CONFIRMATION_REQUESTED, OK, AuditRecord
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # Every tool that changes anything (sends, moves, deletes, re-routes or publishes).
 WRITE_TOOLS: frozenset[str] = frozenset({
@@ -108,7 +110,7 @@ def classify_tool_error(tool: str, text: str) -> ApiError:
     """Map a tool's error text (API.md 1.6) to the error hierarchy."""
     message = " ".join(text.split())[:500] or f"{tool} failed without saying why."
     lowered = message.lower()
-    if "insufficient scope" in lowered or "scope" in lowered and "required" in lowered:
+    if "insufficient scope" in lowered or ("scope" in lowered and "required" in lowered):
         return ScopeError(f"This API key is not allowed to do that ({message}).", tool=tool)
     if "rate limit" in lowered:
         return RateLimitedError(f"Rate limited: {message}", tool=tool)
@@ -281,7 +283,12 @@ class Po6Client:
             return
         targets = {name: str(value)[:200] for name, value in arguments.items()
                    if (name.endswith("_id") or name in _AUDITED_ARGUMENTS) and not isinstance(value, dict | list)}
-        self.audit(AuditRecord(tool=tool, targets=targets, outcome=outcome[:500], profile=self.profile))
+        try:
+            self.audit(AuditRecord(tool=tool, targets=targets, outcome=outcome[:500], profile=self.profile))
+        except Exception:
+            # The write has already happened (or failed) on the server: reporting the audit
+            # failure as the write's failure would invite a second, duplicate attempt.
+            log.exception("could not record %s in the audit log", tool)
 
     # -- mailboxes ------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ Every method goes through one wrapper, `PosternClient._request`, which
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import time
@@ -100,7 +101,7 @@ class PosternClient:
         self.audit = audit
         self.profile = profile
         self.retry_attempts = retry_attempts
-        self._sleep = sleep
+        self._sleep = sleep or asyncio.sleep  # replaceable so tests need not really wait
         headers = {"Accept": "application/json", "User-Agent": f"po6-tui/{__version__}"}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
@@ -138,11 +139,7 @@ class PosternClient:
                                     authenticated=authenticated)
 
         try:
-            if repeatable:
-                kwargs = {"sleep": self._sleep} if self._sleep else {}
-                result = await with_retries(once, attempts=self.retry_attempts, **kwargs)
-            else:
-                result = await once()
+            result = await with_retries(once, attempts=self.retry_attempts if repeatable else 1, sleep=self._sleep)
         except TransportError as error:
             if write and not repeatable:
                 # The request may have reached the server: say so, and never repeat it on our own.

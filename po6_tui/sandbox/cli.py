@@ -128,14 +128,14 @@ def _deliver(argv: list[str]) -> int:
         return 1
     from po6_tui.sandbox.delivery import deliver_local
     from po6_tui.sandbox.mailparse import MailParseError, parse_message
-    from po6_tui.sandbox.store import Store
+    from po6_tui.sandbox.store import Store, StoreVersionError
 
     try:
         parsed = parse_message(raw)
-    except MailParseError as error:
+        store = Store(db)
+    except (MailParseError, StoreVersionError) as error:
         print(f"po6-tui sandbox deliver: not delivered: {error}", file=sys.stderr)
         return 1
-    store = Store(db)
     try:
         delivered = deliver_local(store, args.to, parsed)
     finally:

@@ -171,8 +171,10 @@ async def read_body(request: Request, model: type[Body]) -> Body:
             raise _too_big()
     try:
         data = json.loads(raw) if raw.strip() else {}
-    except (ValueError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # includes bad UTF-8
         raise PosternError(400, "bad_request", f"the request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise PosternError(400, "bad_request", "the request body is nested too deeply") from None
     if not isinstance(data, dict):
         raise PosternError(400, "bad_request", "the request body must be a JSON object")
     try:
@@ -368,8 +370,8 @@ class PosternApi:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + body.timeout_seconds
         while True:
-            row = ps.find_wait_match(self.conn, inbox, after_seq=baseline, since=since, sender=body.sender,
-                                     subject=body.subject, pattern=pattern)
+            row, baseline = ps.find_wait_match(self.conn, inbox, after_seq=baseline, since=since, sender=body.sender,
+                                               subject=body.subject, pattern=pattern)
             if row is not None:
                 summary = ps.message_summary(row)
                 return 200, {"timed_out": False, "message": summary,

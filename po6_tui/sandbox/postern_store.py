@@ -254,7 +254,7 @@ def enrollment_row(conn, token: str) -> dict | None:
 
 
 def create_agent(conn, enrollment: dict, *, handle: str | None, label: str | None, now: datetime,
-                  scopes=None, rng: random.Random | None = None) -> dict:
+                 scopes=None, rng: random.Random | None = None) -> dict:
     key = new_secret("pk_agent_", rng)
     agent_id = new_id("agent_", rng)
     scopes = list(scopes if scopes is not None else json.loads(enrollment["scopes"]))
@@ -432,8 +432,9 @@ def search_messages(conn, agent: Agent, query: str, address: str | None, page: P
 
 
 def find_wait_match(conn, inbox: dict, *, after_seq: int | None, since: str | None, sender: str | None,
-                    subject: str | None, pattern: re.Pattern | None) -> dict | None:
-    """The oldest inbound message of `inbox` after the baseline that passes every filter (AND)."""
+                    subject: str | None, pattern: re.Pattern | None) -> tuple[dict | None, int | None]:
+    """(the oldest inbound message of `inbox` after the baseline passing every filter (AND), the
+    last seq examined). Messages never change, so the next poll can start after that seq."""
     sql, params = f"{_MESSAGES} WHERE m.inbox_id = ? AND m.direction = 'inbound'", [inbox["id"]]
     if since is not None:
         sql, params = sql + " AND m.received_at > ?", [*params, since]
@@ -444,10 +445,12 @@ def find_wait_match(conn, inbox: dict, *, after_seq: int | None, since: str | No
         sql, params = sql + " AND (lower(m.from_addr) LIKE ? OR lower(coalesce(m.from_name, '')) LIKE ?)", [*params, like, like]
     if subject:
         sql, params = sql + " AND lower(m.subject) LIKE ?", [*params, f"%{subject.lower()}%"]
-    for row in _rows(conn, sql + " ORDER BY m.seq LIMIT 200", params):
+    examined = after_seq
+    for row in _rows(conn, sql + " ORDER BY m.seq", params):
         if pattern is None or pattern.search(f"{row['subject']}\n{row['text']}"):
-            return row
-    return None
+            return row, row["seq"]
+        examined = row["seq"]
+    return None, examined
 
 
 def last_message_seq(conn) -> int:

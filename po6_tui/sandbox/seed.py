@@ -4,9 +4,9 @@ Everything comes from one fixed random seed and times relative to the sandbox cl
 seeding, so two fresh sandboxes hold the same data (ids, keys, bodies), and pending drafts
 always expire between minutes and days after start-up.
 
-Demo messages are built as real MIME with the standard library and stored through the same
-parser as `po6-tui sandbox deliver`, so the demo exercises multipart, HTML, attachments,
-encoded words and odd charsets. The scale mailbox (`--seed N`) skips MIME and bulk-inserts.
+Demo messages are stored as the parser (`mailparse.py`, used by `po6-tui sandbox deliver`)
+would store them: text and HTML parts, attachments, non-ASCII headers, the usual headers.
+The scale mailbox (`--seed N`) bulk-inserts plain rows.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email.message import EmailMessage
 from datetime import UTC, datetime
 from email.utils import format_datetime, make_msgid
 
 from po6_tui.sandbox.delivery import email_row, store_email
-from po6_tui.sandbox.mailparse import ParsedMessage, parse_message
+from po6_tui.sandbox.mailparse import ParsedMessage
 from po6_tui.sandbox.store import Store, jdump
 from po6_tui.sandbox.tools_schema import ALL_SCOPES
 
@@ -74,7 +73,7 @@ class Mail:
     """One demo message before it becomes MIME."""
     sender: tuple[str, str]
     subject: str
-    text: str
+    text: str  # already decoded: `charset` only says what the sender declared
     html: str | None = None
     attachments: tuple[tuple[str, str, bytes], ...] = ()
     charset: str = "utf-8"
@@ -85,25 +84,29 @@ class Mail:
     in_reply_to: str | None = None
 
 
-def mime(mail: Mail, to: str, date: datetime, rng: random.Random) -> bytes:
-    message = EmailMessage()
-    message["From"] = f"{mail.sender[0]} <{mail.sender[1]}>" if mail.sender[0] else mail.sender[1]
-    message["To"] = to
-    message["Subject"] = mail.subject  # non-ASCII subjects become RFC 2047 encoded words
-    message["Date"] = format_datetime(date)
-    message["Message-ID"] = make_msgid(idstring=f"{rng.getrandbits(32):08x}", domain=mail.sender[1].split("@")[1])
+def as_parsed(mail: Mail, to: str, ts: int, rng: random.Random) -> ParsedMessage:
+    """The message as the parser would have stored it (building and re-parsing MIME for every
+    demo message would cost most of a second at each fresh start-up)."""
+    domain = mail.sender[1].split("@")[1]
+    date = format_datetime(datetime.fromtimestamp(ts, UTC))
+    message_id = make_msgid(idstring=f"{rng.getrandbits(32):08x}", domain=domain)
+    kind = "multipart/mixed" if mail.attachments else "multipart/alternative" if mail.html else "text/plain"
+    headers = [("Received", f"from mx.{domain} by mx1.po6.com; {date}"),
+               ("From", f"{mail.sender[0]} <{mail.sender[1]}>"), ("To", to), ("Subject", mail.subject),
+               ("Date", date), ("Message-ID", message_id), ("MIME-Version", "1.0"),
+               ("Content-Type", f"{kind}; charset={mail.charset}" if kind == "text/plain" else kind)]
     if mail.reply_to:
-        message["Reply-To"] = mail.reply_to
+        headers.append(("Reply-To", mail.reply_to))
     if mail.in_reply_to:
-        message["In-Reply-To"] = mail.in_reply_to
-    message["Received"] = f"from mx.{mail.sender[1].split('@')[1]} by mx1.po6.com; {format_datetime(date)}"
-    message.set_content(mail.text, charset=mail.charset)
-    if mail.html:
-        message.add_alternative(mail.html, subtype="html")
-    for filename, content_type, payload in mail.attachments:
-        maintype, subtype = content_type.split("/")
-        message.add_attachment(payload, maintype=maintype, subtype=subtype, filename=filename)
-    return bytes(message)
+        headers.append(("In-Reply-To", mail.in_reply_to))
+    attachments = [(name, content_type, len(payload)) for name, content_type, payload in mail.attachments]
+    size = sum(len(f"{n}: {v}\n") for n, v in headers) + len(mail.text.encode()) + len((mail.html or "").encode())
+    return ParsedMessage(
+        from_addr=mail.sender[1], from_name=mail.sender[0], to=[to], reply_to=mail.reply_to, subject=mail.subject,
+        date=datetime.fromtimestamp(ts, UTC), message_id=message_id, in_reply_to=mail.in_reply_to, text=mail.text,
+        html=mail.html, headers=headers, attachments=attachments,
+        size=size + sum(a[2] * 4 // 3 for a in attachments),  # attachments travel base64-encoded
+    )
 
 
 def _pdf(title: str) -> bytes:
@@ -149,7 +152,7 @@ def _signup_mail(rng: random.Random) -> Iterator[Mail]:
 def _billing_mail(rng: random.Random) -> Iterator[Mail]:
     vendors = [("Cloudlane Billing", "billing@cloudlane.io", "USD"), ("Stackforge", "invoices@stackforge.dev", "USD"),
                ("Hetzblau GmbH", "rechnung@hetzblau.de", "EUR"), ("Papertrail Office", "ar@papertrail-office.com", "USD")]
-    for index in range(10):
+    for index in range(18):
         vendor, address, currency = vendors[index % len(vendors)]
         number = f"INV-{2026_0000 + rng.randrange(1000, 9999)}"
         amount = f"{rng.randrange(19, 2400)}.{rng.randrange(0, 99):02d}"
@@ -204,7 +207,7 @@ def _research_mail(rng: random.Random) -> Iterator[Mail]:
               ("Email as an agent interface", "Agents that read their own mail."),
               ("Rate limits, explained", "Backoff strategies that work."),
               ("Prompt injection in the wild", "Hostile text in inbound mail, and what to do about it.")]
-    for index in range(12):
+    for index in range(24):
         name, address, subject = letters[index % len(letters)]
         picked = rng.sample(topics, 3)
         text = "\n\n".join(f"{t}\n{d}" for t, d in picked) + "\n\nUnsubscribe: https://news.example.com/unsubscribe\n"
@@ -240,13 +243,13 @@ def _outreach_mail(rng: random.Random) -> Iterator[Mail]:
 
 
 def _ops_mail(rng: random.Random) -> Iterator[Mail]:
-    for index in range(8):
+    for index in range(24):
         service = rng.choice(["api", "worker", "billing-sync", "webhooks"])
         state = "RESOLVED" if index % 2 else "FIRING"
         yield Mail(("Pagerline", "alerts@pagerline.example"), f"[{state}] High error rate on {service}",
                    f"Alert: error rate on {service} is {rng.randrange(2, 30)}% (threshold 1%).\n"
                    f"Runbook: https://runbooks.acme.dev/{service}\n",
-                   folder="Alerts" if index > 1 else "INBOX", read=index > 1)
+                   folder="Alerts" if index > 3 else "INBOX", read=index > 5)
     for index in range(4):
         yield Mail(("Deploybot", "deploys@ci.acme.dev"), f"Deployed api v2.{14 + index}.0 to production",
                    f"Commit {rng.getrandbits(28):07x} deployed by ops-agent. 0 failed checks.\n", read=True)
@@ -277,9 +280,9 @@ def seed_mail(store: Store, rng: random.Random, now: int) -> None:
         offsets = sorted((rng.randrange(5 * 60, 30 * DAY) for _ in mails), reverse=True)
         for mail, ago in zip(mails, offsets):
             ts = now - ago
-            parsed = parse_message(mime(mail, address, datetime.fromtimestamp(ts, UTC), rng))
-            values = email_row(mailbox_id, mail.folder, ts, parsed, is_read=mail.read, is_starred=mail.starred)
-            store.insert_emails([values])
+            parsed = as_parsed(mail, address, ts, rng)
+            store.insert_emails([email_row(mailbox_id, mail.folder, ts, parsed, is_read=mail.read,
+                                           is_starred=mail.starred)])
 
 
 # == drafts and sent mail =================================================================
@@ -532,32 +535,36 @@ SENDERS = [(f"{f} {l}", f"{f.lower()}.{l.lower()}@{d}") for f in FIRST[:8] for l
 def seed_scale(store: Store, count: int, *, tenant: str = TENANT) -> int:
     """Make sure the scale mailbox (`scale@po6.com`) holds at least `count` messages; returns how many were added.
 
-    One transaction, executemany in chunks, rows in date order (so arrival order = date order).
+    Rows go in date order (so arrival order = date order) through the store's bulk loader.
+    Bodies and subjects come from small pre-made pools: drawing 40 random words per message
+    would cost more than storing it.
     """
     now = int(store.timestamp())
-    with store.transaction():
-        if store.one("SELECT 1 FROM mailboxes WHERE id = ?", (SCALE_MAILBOX,)) is None:
-            store.conn.execute("INSERT INTO mailboxes VALUES (?, ?, 'scale@po6.com', 'Scale Test', ?, ?)",
-                               (SCALE_MAILBOX, tenant, 50 * 1024**3, now - 400 * DAY))
-        existing = store.scalar("SELECT coalesce(sum(total), 0) FROM folder_stats WHERE mailbox_id = ?",
-                                (SCALE_MAILBOX,))
-        missing = count - existing
-        if missing <= 0:
-            return 0
-        rng = random.Random(count)
-        span = 365 * DAY
-        start = now - span
-        step = span / missing
-        chunk = 20_000
-        for base in range(0, missing, chunk):
-            rows = []
-            for i in range(base, min(base + chunk, missing)):
-                name, address = SENDERS[rng.randrange(len(SENDERS))]
-                subject = " ".join(rng.choices(WORDS, k=5)).capitalize() + f" #{existing + i + 1}"
-                body = " ".join(rng.choices(WORDS, k=40)) + "\n"
-                size = len(subject) + len(body) + 600
-                rows.append((SCALE_MAILBOX, "INBOX", int(start + i * step), address, name, '["scale@po6.com"]',
-                             subject, body[:160], int(rng.random() < 0.7), int(rng.random() < 0.02), 0, size,
-                             "[]", None, None, None, "[]", "[]", body, None))
-            store.insert_emails(rows)
+    if store.one("SELECT 1 FROM mailboxes WHERE id = ?", (SCALE_MAILBOX,)) is None:
+        store.conn.execute("INSERT INTO mailboxes VALUES (?, ?, 'scale@po6.com', 'Scale Test', ?, ?)",
+                           (SCALE_MAILBOX, tenant, 50 * 1024**3, now - 400 * DAY))
+    existing = store.scalar("SELECT coalesce(sum(total), 0) FROM folder_stats WHERE mailbox_id = ?", (SCALE_MAILBOX,))
+    missing = count - existing
+    if missing <= 0:
+        return 0
+    rng = random.Random(count)
+    pool = 4096
+    bodies = [" ".join(rng.choices(WORDS, k=40)) + "\n" for _ in range(pool)]
+    subjects = [" ".join(rng.choices(WORDS, k=5)).capitalize() for _ in range(pool)]
+    flags = [(int(rng.random() < 0.7), int(rng.random() < 0.02)) for _ in range(pool)]
+    start, step = now - 365 * DAY, 365 * DAY / missing
+
+    def chunk(first: int, last: int) -> list[tuple]:
+        rows = []
+        for i in range(first, last):
+            name, address = SENDERS[i % len(SENDERS)]
+            body, variant = bodies[(i * 7919) % pool], (i * 31) % pool
+            is_read, is_starred = flags[(i * 13) % pool]
+            rows.append((SCALE_MAILBOX, "INBOX", int(start + i * step), address, name, '["scale@po6.com"]',
+                         f"{subjects[variant]} #{existing + i + 1}", body[:160], is_read, is_starred, 0,
+                         len(body) + 600, "[]", None, None, None, "[]", "[]", body, None))
+        return rows
+
+    size = 50_000
+    store.bulk_insert_emails(chunk(first, min(first + size, missing)) for first in range(0, missing, size))
     return missing

@@ -27,7 +27,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
 from po6_tui.sandbox import po6
-from po6_tui.sandbox.store import Store
+from po6_tui.sandbox.store import Store, StoreVersionError
 from po6_tui.sandbox.tools_schema import TOOLS, ToolError, input_schema
 
 log = logging.getLogger("po6_tui.sandbox")
@@ -206,12 +206,31 @@ def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = Fal
 
     from po6_tui.sandbox.seed import seed_store
 
+    server: uvicorn.Server | None = None
+    stopping = False
+
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        if server is not None:
+            server.should_exit = True
+
+    # Installed first, so a stop request during start-up is honoured too. uvicorn installs its own
+    # handlers while serving and, after a graceful shutdown, re-raises the signal to this one:
+    # we still close the store and exit with 0.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
     try:
         sock = _listen(host, port)
     except OSError as error:
         print(f"po6-tui sandbox: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 1
-    store = Store(db)
+    try:
+        store = Store(db)
+    except StoreVersionError as error:
+        print(f"po6-tui sandbox: {error}", file=sys.stderr)
+        sock.close()
+        return 1
     try:
         seed_store(store, seed)
         app: Any = build_app(store, strict=strict, rate_limit=rate_limit, host=host)
@@ -219,18 +238,10 @@ def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = Fal
             from po6_tui.sandbox.faults import FaultInjector
 
             app = FaultInjector(app, faults)
-        real_port = sock.getsockname()[1]
-        shown = f"[{host}]" if ":" in host else host
-        print(f"po6-tui sandbox listening on http://{shown}:{real_port}", flush=True)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False))
-
-        def stop(signum: int, frame: Any) -> None:
-            server.should_exit = True
-
-        # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to whatever
-        # handler was there before: this one, so we still close the store and exit with 0.
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, stop)
+        server.should_exit = stopping
+        shown = f"[{host}]" if ":" in host else host
+        print(f"po6-tui sandbox listening on http://{shown}:{sock.getsockname()[1]}", flush=True)
         server.run(sockets=[sock])
     finally:
         sock.close()

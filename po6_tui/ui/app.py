@@ -173,7 +173,7 @@ class Po6App(App):
         def describe(line: str) -> str:
             name, _argument = commands.split(line)
             command = commands.COMMANDS.get(name)
-            return command.help if command and " " not in line.strip() else ""
+            return command.help if command and " " not in line.strip() else ""  # names only
 
         def entered(line: str | None) -> None:
             if line:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from po6_tui.ui import safe
 from po6_tui.ui.views import VIEWS
 
 if TYPE_CHECKING:
@@ -54,13 +55,15 @@ def split(line: str) -> tuple[str, str]:
 def completions(app: Po6App, line: str) -> list[str]:
     """Whole command lines that complete `line` (what Tab cycles through)."""
     name, argument = split(line)
-    if " " not in line.strip().removeprefix(":").lstrip():
+    if " " not in line.lstrip().removeprefix(":").lstrip():  # still typing the command's name
         return sorted(n for n in COMMANDS if n.startswith(name))
     command = COMMANDS.get(name)
     if command is None or command.complete is None:
         return []
     prefix = argument.casefold()
-    return [f"{name} {value}" for value in command.complete(app) if value.casefold().startswith(prefix)]
+    # Candidates may come from the server (folder names, addresses): made safe to show and type.
+    values = (safe.one_line(value, 120) for value in command.complete(app))
+    return [f"{name} {value}" for value in values if value.casefold().startswith(prefix)]
 
 
 def run(app: Po6App, line: str) -> None:

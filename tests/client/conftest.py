@@ -1,22 +1,19 @@
 """Fixtures for the client tests: a misbehaving fake MCP server, and roomy sandboxes.
 
 The shared `sandbox` (tests/conftest.py) enforces PO6's 60 requests per minute per key, which
-a module that drives every tool would trip; `roomy_sandbox` is this module's own sandbox with
-the limit raised. The rate limit itself is tested on a sandbox with the default.
+tests that drive every tool would trip; `roomy_sandbox` is the client tests' own sandbox with
+the limit lifted. The rate limit itself is tested on a sandbox with the default.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+from client_sandboxes import RoomySandbox, start_roomy
 from fake_mcp import FakeMcpServer
 
 from po6_tui.api.po6 import Po6Client
-from po6_tui.sandbox import admin
-from po6_tui.sandbox.process import SandboxProcess
 
 
 @pytest.fixture
@@ -27,24 +24,11 @@ def fake_server() -> Iterator[FakeMcpServer]:
     server.stop()
 
 
-@dataclass
-class RoomySandbox:
-    url: str
-    db: Path
-
-    @property
-    def mcp_url(self) -> str:
-        return self.url + "/mcp"
-
-    def key(self, label: str) -> str:
-        return next(r["key"] for r in admin.read_keys(self.db) if r["label"] == label)
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def roomy_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoomySandbox]:
-    process = SandboxProcess(db=tmp_path_factory.mktemp("roomy") / "sandbox.db", extra_args=["--rate-limit", "100000"])
-    url = process.start()
-    yield RoomySandbox(url, process.db)
+    """Shared by the client tests of a worker: read from it only (test_client_po6_writes has its own)."""
+    process, box = start_roomy(tmp_path_factory.mktemp("roomy"))
+    yield box
     process.stop()
 
 

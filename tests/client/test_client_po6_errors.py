@@ -119,3 +119,17 @@ async def test_injected_faults(sandbox_factory, flag, error, text):
     box = sandbox_factory(flag, "1")
     with pytest.raises(error, match=text):
         await Po6Client.connect(box.mcp_url, box.key("plus"))
+
+
+async def test_no_error_or_repr_ever_shows_the_key(roomy_sandbox):
+    key = roomy_sandbox.key("readonly")
+    errors = []
+    async with await Po6Client.connect(roomy_sandbox.mcp_url, key) as po6:
+        for call in (po6.get_email("mbx_support", "em_nope"), po6.compose_email("mbx_support", ["a@b.c"], "s", "b"),
+                     po6.mark_email("mbx_support", "em_nope", "bogus")):
+            with pytest.raises(Exception) as info:
+                await call
+            errors.append(info.value)
+        texts = [repr(po6), repr(po6.mcp), str(vars(po6)), str(vars(po6.mcp))]
+    texts += [text for error in errors for text in (str(error), repr(error))]
+    assert all(key not in text for text in texts)

@@ -116,8 +116,9 @@ async def test_read_only_blocks_every_write_before_any_network_io():
         port = sock.getsockname()[1]
     records = []
     po6 = Po6Client(McpClient(f"http://127.0.0.1:{port}/mcp", GOOD_KEY), read_only=True, audit=records.append)
-    for call in (po6.mark_email("m", "e", "read"), po6.delete_email("m", "e"), po6.compose_email("m", ["a@b"], "s", "b"),
-                 po6.update_catchall("d", True), po6.publish_landing_page("p"), po6.approve_draft("d")):
+    for call in (po6.mark_email("m", "e", "read"), po6.delete_email("m", "e"),
+                 po6.compose_email("m", ["a@b"], "s", "b"), po6.update_catchall("d", True),
+                 po6.publish_landing_page("p"), po6.approve_draft("d")):
         with pytest.raises(ReadOnlyError, match="Read-only"):
             await call
     assert records == []  # nothing was attempted

@@ -6,9 +6,18 @@ The module has its own sandbox; each test changes objects no other test here rea
 from __future__ import annotations
 
 import pytest
+from client_sandboxes import start_roomy
 
 from po6_tui.api import models as m
 from po6_tui.api.errors import ConfirmationError, InvalidError, NotFoundError, PlanError
+
+
+@pytest.fixture(scope="module")
+def roomy_sandbox(tmp_path_factory):
+    """This module's own sandbox: it changes things the shared one must keep."""
+    process, box = start_roomy(tmp_path_factory.mktemp("writes"))
+    yield box
+    process.stop()
 
 
 async def test_mark_and_move(po6):

@@ -116,6 +116,8 @@ async def test_error_envelope_and_request_ids(sandbox, agent):
             (http.post("/inboxes", content=b"{not json", headers={"Content-Type": "application/json"}),
              400, "bad_request"),
             (http.post("/inboxes", content=b"[1, 2]"), 400, "bad_request"),
+            (http.post("/inboxes", content=b"[" * 200_000), 400, "bad_request"),
+            (http.post("/inboxes", content=b'{"username": "\xff\xfe"}'), 400, "bad_request"),
             (http.post("/inboxes", content=b"{" + b" " * (1024 * 1024 + 10) + b"}"), 400, "bad_request"),
             (http.get("/inboxes", params={"cursor": "cur_garbage!"}), 400, "bad_request"),
             (http.get("/inboxes", params={"limit": "500"}), 422, "validation_failed"),

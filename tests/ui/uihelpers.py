@@ -73,3 +73,16 @@ async def wait_list(pilot, total: int | None = None, timeout: float = 10.0):
                    and (total is None or app.mail.message_list.total == total), timeout, "the list to load")
     await wait_idle(pilot, timeout)
     return app.mail.message_list
+
+
+async def type_command(pilot, line: str, prompt_key: str = "colon") -> None:
+    """Open the `:` (or `/`) prompt with its key, put `line` in it, and press Enter.
+    (Typing character by character through Pilot is slow; the keys themselves are tested once.)"""
+    from textual.widgets import Input
+
+    await pilot.press(prompt_key)
+    field = pilot.app.screen.query_one(Input)
+    field.value = line
+    field.cursor_position = len(line)
+    await pilot.press("enter")
+    await pilot.pause()

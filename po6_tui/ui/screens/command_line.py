@@ -22,6 +22,8 @@ _HISTORY: dict[str, list[str]] = {}
 class PromptScreen(ModalScreen[str | None]):
     """A one-line prompt docked at the bottom. Returns the text, or None when cancelled."""
 
+    AUTO_FOCUS = "#prompt-input"
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
         Binding("tab", "complete", "Complete", show=False, priority=True, id="prompt.complete"),
@@ -65,7 +67,6 @@ class PromptScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         field = self.query_one(Input)
-        field.focus()
         field.cursor_position = len(field.value)
         self._show_candidates(self._candidates(field.value))
 
@@ -78,7 +79,7 @@ class PromptScreen(ModalScreen[str | None]):
             box.add_class("-empty")
             return
         box.remove_class("-empty")
-        text = Text(end="")
+        text = Text(end="", no_wrap=True, overflow="ellipsis")
         for number, candidate in enumerate(candidates[:7]):
             if number:
                 text.append("\n")

@@ -58,6 +58,8 @@ class ConfirmScreen(ModalScreen[bool]):
     def __init__(self, question: Question) -> None:
         super().__init__()
         self.question = question
+        # Focus starts on Cancel, so a stray Enter cancels; a typed confirmation starts in its field.
+        self.AUTO_FOCUS = "#typed" if question.type_to_confirm else "#cancel"
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -79,9 +81,6 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button("Cancel", id="cancel", variant="primary")
                 yield Button(q.confirm_label, id="confirm", variant="error" if q.danger else "success",
                              disabled=bool(q.type_to_confirm))
-
-    def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
 
     @on(Input.Changed, "#typed")
     def _typed(self, event: Input.Changed) -> None:

@@ -46,6 +46,7 @@ class Source:
 class MailScreen(MessageActionsScreen):
     VIEW = "mail"
     HELP_GROUP = "Mail"
+    AUTO_FOCUS = "#messages"  # the list, not the sidebar that comes first in the layout
 
     BINDINGS = [
         Binding("q", "back", "Quit", show=False, id="mail.back"),
@@ -60,8 +61,9 @@ class MailScreen(MessageActionsScreen):
 
     DEFAULT_CSS = """
     MailScreen #body { height: 1fr; }
-    MailScreen #sidebar { width: 34; border-right: solid $panel-lighten-1; }
+    MailScreen #sidebar { width: 30; border-right: solid $panel-lighten-1; }
     MailScreen.-narrow #sidebar { width: 24; }
+    MailScreen.-wide #sidebar { width: 36; }
     MailScreen #sidebar.-hidden { display: none; }
     MailScreen #list-header { height: 1; background: $boost; padding: 0 1; }
     MailScreen MessageList { height: 1fr; }
@@ -71,6 +73,7 @@ class MailScreen(MessageActionsScreen):
         super().__init__()
         self.source: Source | None = None
         self._folder_source: Source | None = None  # where `q`/Esc returns from a search
+        self._search_total = 0  # the server's count of matches (we show at most SEARCH_LIMIT)
         self._refresh_timer = None
 
     # -- layout ----------------------------------------------------------------------------
@@ -86,11 +89,10 @@ class MailScreen(MessageActionsScreen):
         return self.query_one(MessageList)
 
     @property
-    def tree(self) -> MailboxTree:
+    def sidebar(self) -> MailboxTree:
         return self.query_one(MailboxTree)
 
     def on_mount(self) -> None:
-        self.message_list.focus()
         self.message_list.load(self._never_loader, empty_text="Connecting…")
         if not self.app.mail_accounts:
             self.message_list.load(self._never_loader, empty_text="No PO6 account is set up (po6-tui login).")
@@ -103,9 +105,6 @@ class MailScreen(MessageActionsScreen):
     async def _never_loader(self, _offset: int, _limit: int) -> tuple[list[EmailSummary], int]:
         return [], 0
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 100, "-narrow")
-
     # -- accounts, mailboxes and folders ------------------------------------------------------
     def _load_account(self, session: AccountSession, *, first: bool = False) -> None:
         async def load() -> AccountSession:
@@ -114,7 +113,7 @@ class MailScreen(MessageActionsScreen):
             return session
 
         def done(session: AccountSession) -> None:
-            self.tree.sync(self.app.mail_accounts)
+            self.sidebar.sync(self.app.mail_accounts)
             if first and self.source is None and session.mailboxes:
                 mailbox = session.mailboxes[0]
                 self.open_place(Place(session.name, mailbox.id, "INBOX"), focus_list=False)
@@ -135,9 +134,9 @@ class MailScreen(MessageActionsScreen):
 
         def done(folders: list[FolderInfo]) -> None:
             session.folders[mailbox_id] = folders
-            self.tree.sync(self.app.mail_accounts)
+            self.sidebar.sync(self.app.mail_accounts)
             if self.source and self.source.place.mailbox_id == mailbox_id and not self.source.is_search:
-                self.tree.select_place(self.source.place)
+                self.sidebar.select_place(self.source.place)
                 self._update_header()
 
         run_io(self, load, what="Loading folders", done=done, group=f"folders-{mailbox_id}", exclusive=True)
@@ -175,9 +174,9 @@ class MailScreen(MessageActionsScreen):
         self._show(Source(place, keep))
         if place.mailbox_id not in session.folders:
             self._load_folders(session, place.mailbox_id)
-        self.tree.select_place(place)
+        self.sidebar.select_place(place)
         if focus_list:
-            self.message_list.focus()
+            self.set_focus(self.message_list)
 
     def _show(self, source: Source) -> None:
         self.source = source
@@ -216,8 +215,6 @@ class MailScreen(MessageActionsScreen):
             return list(page.emails), page.total
 
         return folder
-
-    _search_total = 0
 
     def _update_header(self) -> None:
         source = self.source
@@ -370,20 +367,21 @@ class MailScreen(MessageActionsScreen):
     def leave_search(self) -> None:
         if self._folder_source is not None:
             self._show(self._folder_source)
-            self.tree.select_place(self._folder_source.place)
+            self.sidebar.select_place(self._folder_source.place)
 
     def action_switch_pane(self) -> None:
-        sidebar = self.tree
+        # set_focus, not focus(): it takes effect before the next key of a fast burst.
+        sidebar = self.sidebar
         if sidebar.has_focus or sidebar.has_class("-hidden"):
-            self.message_list.focus()
+            self.set_focus(self.message_list)
         else:
-            sidebar.focus()
+            self.set_focus(sidebar)
 
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.tree
+        sidebar = self.sidebar
         sidebar.toggle_class("-hidden")
         if sidebar.has_class("-hidden"):
-            self.message_list.focus()
+            self.set_focus(self.message_list)
 
     def action_find(self) -> None:
         def found(pattern: str | None) -> None:
@@ -429,7 +427,7 @@ class MailScreen(MessageActionsScreen):
             self.report("Not connected yet.", "warning")
             return
         self._show(Source(base.place, Filters(), query=query, everywhere=everywhere))
-        self.message_list.focus()
+        self.set_focus(self.message_list)
         self.report("Searching on the server…  q or Esc goes back to the folder.")
 
     def folder_names(self) -> list[str]:

@@ -41,9 +41,9 @@ class FolderPicker(ModalScreen[str | None]):
         with Vertical():
             yield Static(Text(self.title_text), id="title")
             yield Input(placeholder="type to filter, Enter to choose", id="filter")
-            yield OptionList(*self._options(""), id="folders")
+            yield OptionList(*self._folder_options(""), id="folders")
 
-    def _options(self, needle: str) -> list[Option]:
+    def _folder_options(self, needle: str) -> list[Option]:
         needle = needle.casefold()
         options = []
         for folder in self.folders:
@@ -58,7 +58,7 @@ class FolderPicker(ModalScreen[str | None]):
     def _filter(self, event: Input.Changed) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options(self._options(event.value))
+        options.add_options(self._folder_options(event.value))
         options.highlighted = 0 if options.option_count else None
 
     def on_mount(self) -> None:

@@ -66,6 +66,7 @@ def _headers_table(email: Email, full: bool) -> Table:
 class ReaderScreen(MessageActionsScreen):
     VIEW = "mail"
     HELP_GROUP = "Reader"
+    AUTO_FOCUS = "#scroll"
 
     BINDINGS = [
         Binding("q,escape", "close", "Back", id="reader.back"),
@@ -75,8 +76,8 @@ class ReaderScreen(MessageActionsScreen):
         Binding("b,pageup", "page(-1)", "Page up", show=False, id="reader.page_up"),
         Binding("g,home", "top", "Top", show=False, id="reader.top"),
         Binding("G,end", "bottom", "Bottom", show=False, id="reader.bottom"),
-        Binding("J", "step(1)", "Next message", id="reader.next"),
-        Binding("K", "step(-1)", "Previous message", id="reader.previous"),
+        Binding("J", "step(1)", "Next", id="reader.next"),
+        Binding("K", "step(-1)", "Prev", id="reader.previous"),
         Binding("h", "toggle_headers", "All headers", show=False, id="reader.headers"),
         Binding("v", "toggle_html", "HTML/text", id="reader.html"),
     ]
@@ -86,7 +87,6 @@ class ReaderScreen(MessageActionsScreen):
                             border-bottom: solid $panel-lighten-1; }
     ReaderScreen #scroll { height: 1fr; padding: 0 1; }
     ReaderScreen #source { color: $text-muted; height: 1; }
-    ReaderScreen #links-title { margin-top: 1; text-style: bold; }
     """
 
     def __init__(self, summary: EmailSummary, mail: MailScreen) -> None:
@@ -106,7 +106,6 @@ class ReaderScreen(MessageActionsScreen):
             yield Static("", id="links")
 
     def on_mount(self) -> None:
-        self.query_one("#scroll").focus()
         self._load()
 
     # -- loading ---------------------------------------------------------------------------
@@ -154,7 +153,7 @@ class ReaderScreen(MessageActionsScreen):
         self.query_one("#source", Static).display = bool(source)
         self.query_one("#body", Static).update(body.text)
         self.query_one("#links-title", Static).update(
-            Text(f"Links{' in the HTML version' if body.source != 'html' else ''} ({len(body.links)}): "
+            Text(f"\nLinks{' in the HTML version' if body.source != 'html' else ''} ({len(body.links)}): "
                  "where they really go", style="bold") if body.links else "")
         self.query_one("#links", Static).update(safe.links_text(body.links) if body.links else "")
         self.query_one("#scroll", VerticalScroll).scroll_home(animate=False)

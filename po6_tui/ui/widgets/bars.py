@@ -71,15 +71,15 @@ class StatusLine(Static):
         self.message = message
 
     def watch_message(self) -> None:
-        self._render_line()
+        self._redraw()
 
     def watch_context(self) -> None:
-        self._render_line()
+        self._redraw()
 
     def on_resize(self) -> None:
-        self._render_line()
+        self._redraw()
 
-    def _render_line(self) -> None:
+    def _redraw(self) -> None:
         width = self.size.width or 80
         right = self.context.copy()
         left = safe.text(self.message, max_len=400)

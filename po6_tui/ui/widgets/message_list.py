@@ -136,6 +136,8 @@ class MessageList(ScrollView, can_focus=True):
         self.marked: dict[str, EmailSummary] = {}
         self._gone: set[str] = set()  # moved/deleted here; shown struck out until the refresh
         self._find: str = ""
+        self._find_pending = False  # a find is waiting for a page it asked for
+        self._find_scanned = 0  # pages fetched past the loaded ones for the current find
         self._cursor_id: str | None = None  # the message the cursor should follow on refresh
         self._fetch_timer = None
         self._columns: Columns | None = None
@@ -165,10 +167,6 @@ class MessageList(ScrollView, can_focus=True):
         self._cursor_id = current.id if current else None
         self._cache.refresh()
         self._fetch_wanted()
-
-    @property
-    def loading(self) -> bool:
-        return self.total is None
 
     @property
     def current(self) -> EmailSummary | None:
@@ -380,9 +378,6 @@ class MessageList(ScrollView, can_focus=True):
             self.cursor = index
 
     # -- find (/, n, N) ----------------------------------------------------------------
-    _find_pending = False
-    _find_scanned = 0
-
     def _matches(self, row: EmailSummary, needle: str) -> bool:
         return needle in row.subject.casefold() or needle in row.from_.casefold()
 

@@ -1,0 +1,131 @@
+"""`po6-tui sandbox` as a command: start-up line, keys, deliver, clock, restart, refusing remote hosts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from email.message import EmailMessage
+from pathlib import Path
+
+from po6_mcp import connect, start_box
+
+from po6_tui.sandbox import admin
+
+
+def sandbox_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "po6_tui", "sandbox", *args], input=stdin,
+                          capture_output=True, timeout=60)
+
+
+def rich_message(to: str) -> bytes:
+    message = EmailMessage()
+    message["From"] = "=?utf-8?q?J=C3=BCrgen_M=C3=BCller?= <juergen@example.de>"
+    message["To"] = to
+    message["Subject"] = "=?iso-8859-1?q?Gr=FC=DFe_aus_K=F6ln?="
+    message["Message-ID"] = "<cli-test@example.de>"
+    message.set_content("Hallo! Anbei die Unterlagen.\n", charset="iso-8859-1")
+    message.add_alternative("<p>Hallo! <b>Anbei</b> die Unterlagen.</p>", subtype="html")
+    message.add_attachment(b"%PDF-1.4 fake", maintype="application", subtype="pdf", filename="Unterlagen.pdf")
+    return bytes(message)
+
+
+def test_keys_prints_one_json_object_a_line(box):
+    done = sandbox_cli("keys", "--db", str(box.db))
+    records = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert done.returncode == 0
+    po6 = {r["label"]: r for r in records if r["service"] == "po6"}
+    assert {"plus", "standard", "free", "readonly", "one-mailbox", "other-tenant"} <= set(po6)
+    assert all(r["key"].startswith("mcp_po6_") for r in po6.values())
+    assert po6["plus"]["plan"] == "plus" and len(po6["plus"]["scopes"]) == 15 and po6["plus"]["mailboxes"] is None
+    assert po6["one-mailbox"]["mailboxes"] == ["mbx_support"]
+    assert set(po6["readonly"]["scopes"]) <= {"mailbox:list", "mailbox:read", "mailbox:search", "alias:list",
+                                              "alias:read", "landing_page:list", "landing_page:read"}
+
+
+async def test_deliver_a_real_message_from_a_file_and_from_stdin(box, tmp_path: Path):
+    eml = tmp_path / "message.eml"
+    eml.write_bytes(rich_message("ops-agent@po6.com"))
+    from_file = sandbox_cli("deliver", "--db", str(box.db), "--to", "ops-agent@po6.com", str(eml))
+    from_stdin = sandbox_cli("deliver", "--db", str(box.db), "--to", "acme-signups+github@po6.com", "-",
+                             stdin=rich_message("acme-signups+github@po6.com"))
+    assert from_file.returncode == 0, from_file.stderr
+    assert from_stdin.returncode == 0, from_stdin.stderr
+    email_id = json.loads(from_file.stdout)["id"]
+    async with connect(box.url, box.key("plus")) as po6:
+        email = await po6.call("get_email", mailbox_id="mbx_ops", email_id=email_id)
+        via_alias = (await po6.call("list_emails", mailbox_id="mbx_signup", limit=1))["emails"][0]
+    assert email["subject"] == "Grüße aus Köln" and email["from_name"] == "Jürgen Müller"
+    assert email["body_text"].startswith("Hallo!") and "<b>Anbei</b>" in email["body_html"]
+    assert email["attachments"] == [{"filename": "Unterlagen.pdf", "content_type": "application/pdf", "size": 13}]
+    assert email["folder"] == "INBOX" and email["is_read"] is False
+    assert via_alias["subject"] == "Grüße aus Köln"  # plus-addressed alias routed to its mailbox
+
+
+async def test_malformed_input_is_refused_and_nothing_is_stored(box):
+    async with connect(box.url, box.key("plus")) as po6:
+        before = await po6.call("get_mailbox_stats", mailbox_id="mbx_ops")
+        for raw, reason in [
+            (b"", "empty input"),
+            (b"just some text without any headers at all\n", "no header section"),
+            (b"To: ops-agent@po6.com\nSubject: no sender\n\nbody\n", "From header"),
+            (b"From: a@b.example\nTo: ops-agent@po6.com\nContent-Type: multipart/mixed\n\nno boundary\n",
+             "broken MIME structure"),
+            (b"\x00\x01\x02binary", "NUL bytes"),
+        ]:
+            done = sandbox_cli("deliver", "--db", str(box.db), "--to", "ops-agent@po6.com", "-", stdin=raw)
+            assert done.returncode == 1 and reason in done.stderr.decode(), (raw, done.stderr)
+        unknown = sandbox_cli("deliver", "--db", str(box.db), "--to", "nobody@nowhere.example", "-",
+                              stdin=rich_message("nobody@nowhere.example"))
+        after = await po6.call("get_mailbox_stats", mailbox_id="mbx_ops")
+    assert unknown.returncode == 1 and b"no sandbox mailbox" in unknown.stderr
+    assert after["total"] == before["total"]
+
+
+def test_deliver_and_keys_without_a_database(tmp_path: Path):
+    missing = str(tmp_path / "none.db")
+    assert sandbox_cli("keys", "--db", missing).returncode == 1
+    done = sandbox_cli("deliver", "--db", missing, "--to", "a@po6.com", "-", stdin=rich_message("a@po6.com"))
+    assert done.returncode == 1 and not Path(missing).exists()
+
+
+def test_clock_command_moves_the_sandbox_clock(tmp_path: Path):
+    db = tmp_path / "clock.db"
+    done = sandbox_cli("clock", "--db", str(db), "--advance", "90")
+    assert done.returncode == 0 and json.loads(done.stdout) == {"clock_offset_seconds": 90.0}
+    admin.advance_clock(db, 10)
+    assert json.loads(sandbox_cli("clock", "--db", str(db), "--advance", "0").stdout)["clock_offset_seconds"] == 100
+
+
+async def test_first_line_and_data_survive_a_restart(tmp_path: Path):
+    box = start_box(tmp_path)
+    try:
+        first_line = box.process.output.splitlines()[0]
+        assert first_line == f"po6-tui sandbox listening on {box.url}" and not box.url.endswith(":0")
+        async with connect(box.url, box.key("plus")) as po6:
+            draft = await po6.call("create_draft", mailbox_id="mbx_ops", to_addresses=["a@b.example"],
+                                   subject="survives", body_text="b")
+        key = box.key("plus")
+    finally:
+        box.process.stop()
+    assert box.process.output.count("Traceback") == 0
+    again = start_box(tmp_path)
+    try:
+        assert again.key("plus") == key
+        async with connect(again.url, key) as po6:
+            drafts = await po6.call("list_drafts", mailbox_id="mbx_ops")
+    finally:
+        again.process.stop()
+    assert draft["id"] in [d["id"] for d in drafts["drafts"]]
+
+
+def test_refuses_a_non_loopback_host(tmp_path: Path):
+    done = sandbox_cli("--host", "0.0.0.0", "--port", "0", "--db", str(tmp_path / "x.db"))
+    assert done.returncode == 2 and b"refusing to listen on 0.0.0.0" in done.stderr
+
+
+def test_stops_cleanly_on_sigterm(tmp_path: Path):
+    box = start_box(tmp_path)
+    process = box.process._proc
+    box.process.stop()
+    assert process.returncode == 0

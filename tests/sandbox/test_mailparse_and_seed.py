@@ -1,0 +1,129 @@
+"""The RFC 5322 parser and the seed, tested directly (no server)."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from po6_tui.sandbox.mailparse import MailParseError, parse_message, snippet
+from po6_tui.sandbox.seed import SCALE_MAILBOX, seed_scale, seed_store
+from po6_tui.sandbox.store import Store
+
+
+def test_multipart_with_html_attachment_and_encoded_words():
+    message = EmailMessage()
+    message["From"] = "=?utf-8?b?8J+kliBCb3Q=?= <bot@example.com>"
+    message["To"] = "a@po6.com, B <b@po6.com>"
+    message["Cc"] = "c@example.com"
+    message["Reply-To"] = "replies@example.com"
+    message["Subject"] = "=?utf-8?q?Caf=C3=A9_=E2=98=95?="
+    message["Date"] = "Tue, 03 Feb 2026 10:00:00 +0100"
+    message["In-Reply-To"] = "<parent@example.com>"
+    message.set_content("plain text")
+    message.add_alternative("<p>html</p>", subtype="html")
+    message.add_attachment(b"a,b\n", maintype="text", subtype="csv", filename="data.csv")
+    parsed = parse_message(bytes(message))
+    assert (parsed.from_name, parsed.from_addr) == ("🤖 Bot", "bot@example.com")
+    assert parsed.to == ["a@po6.com", "b@po6.com"] and parsed.cc == ["c@example.com"]
+    assert parsed.reply_to == "replies@example.com" and parsed.in_reply_to == "<parent@example.com>"
+    assert parsed.subject == "Café ☕" and parsed.date.isoformat() == "2026-02-03T09:00:00+00:00"
+    assert parsed.text.strip() == "plain text" and parsed.html.strip() == "<p>html</p>"
+    assert parsed.attachments == [("data.csv", "text/csv", 4)]
+
+
+def test_odd_and_unknown_charsets_are_decoded_not_refused():
+    latin = b"From: a@b.example\nSubject: x\nContent-Type: text/plain; charset=windows-1252\n\nna\xefve \x80\n"
+    unknown = b"From: a@b.example\nSubject: x\nContent-Type: text/plain; charset=x-klingon\n\nhello\n"
+    assert parse_message(latin).text.strip() == "naïve €"
+    assert parse_message(unknown).text.strip() == "hello"
+
+
+def test_html_only_message_gets_a_text_snippet():
+    raw = b"From: a@b.example\nSubject: x\nContent-Type: text/html\n\n<style>p{}</style><p>Hello <b>there</b></p>\n"
+    parsed = parse_message(raw)
+    assert parsed.text == "" and snippet(parsed.text, parsed.html) == "Hello there"
+
+
+@pytest.mark.parametrize("raw", [b"", b"   \n", b"no headers here\n", b"Subject: x\n\nno sender\n",
+                                 b"From: not-an-address\n\nbody\n"])
+def test_malformed_input_raises_a_clear_error(raw):
+    with pytest.raises(MailParseError):
+        parse_message(raw)
+
+
+TIMELESS = {  # every seeded table, minus the columns that hold times (relative to the moment of seeding)
+    "sandbox_keys": "key, label, tenant, plan, scopes, mailboxes",
+    "mailboxes": "id, tenant, address, display_name",
+    "emails": "mailbox_id, folder, from_addr, subject, body_text, body_html, attachments, is_read, is_starred",
+    "drafts": "id, mailbox_id, to_addrs, subject, body_text, status",
+    "sent": "id, mailbox_id, to_addrs, subject, delivery_status, sent_via",
+    "aliases": "*", "domains": "*", "contacts": "*", "templates": "*",
+    "pages": "id, title, slug, status, config, seo, domain",
+    "leads": "id, page_id, email, name, source",
+}
+
+
+def _snapshot(store: Store) -> dict[str, list[tuple]]:
+    return {table: [tuple(row) for row in store.all(f"SELECT {columns} FROM {table} ORDER BY rowid")]
+            for table, columns in TIMELESS.items()}
+
+
+def test_the_demo_seed_is_deterministic(tmp_path: Path):
+    first, second = Store(tmp_path / "a.db"), Store(tmp_path / "b.db")
+    try:
+        seed_store(first, "demo")
+        seed_store(second, "demo")
+        snapshot = _snapshot(first)
+        assert snapshot == _snapshot(second)
+        assert len(snapshot["emails"]) > 100 and len(snapshot["leads"]) > 50
+        seed_store(first, "demo")  # a seeded database is never seeded twice
+        assert _snapshot(first) == snapshot
+    finally:
+        first.close()
+        second.close()
+
+
+def test_seed_n_adds_a_scale_mailbox_once(tmp_path: Path):
+    store = Store(tmp_path / "scale.db")
+    try:
+        seed_store(store, "500")
+        assert store.scalar("SELECT count(*) FROM emails WHERE mailbox_id = ?", (SCALE_MAILBOX,)) == 500
+        assert store.scalar("SELECT count(*) FROM mailboxes") > 1  # the demo came with it
+        assert seed_scale(store, 500) == 0 and seed_scale(store, 700) == 200
+        stats = store.folder_stats(SCALE_MAILBOX)["INBOX"]
+        assert stats["total"] == 700
+        assert stats["unread"] == store.scalar(
+            "SELECT count(*) FROM emails WHERE mailbox_id = ? AND is_read = 0", (SCALE_MAILBOX,))
+    finally:
+        store.close()
+
+
+def test_seed_none_leaves_an_empty_sandbox(tmp_path: Path):
+    store = Store(tmp_path / "empty.db")
+    try:
+        seed_store(store, "none")
+        assert store.is_empty()
+    finally:
+        store.close()
+
+
+def test_deep_pages_match_a_plain_offset_scan(tmp_path: Path):
+    """The day-counter shortcut of `page_folder` must return exactly what OFFSET would."""
+    store = Store(tmp_path / "pages.db")
+    try:
+        seed_scale(store, 3000)
+        # Some churn: moves out of and back into the folder, deletions, and new mail arriving.
+        store.conn.execute("UPDATE emails SET folder = 'Archive' WHERE mailbox_id = ? AND num % 7 = 0", (SCALE_MAILBOX,))
+        store.conn.execute("UPDATE emails SET folder = 'INBOX' WHERE mailbox_id = ? AND num % 21 = 0", (SCALE_MAILBOX,))
+        store.conn.execute("DELETE FROM emails WHERE mailbox_id = ? AND num % 11 = 0", (SCALE_MAILBOX,))
+        seed_scale(store, 3100)
+        plain = [r[0] for r in store.all("SELECT num FROM emails WHERE mailbox_id = ? AND folder = 'INBOX' "
+                                         "ORDER BY ts DESC, num DESC", (SCALE_MAILBOX,))]
+        assert store.folder_stats(SCALE_MAILBOX)["INBOX"]["total"] == len(plain)
+        for offset in (0, 1, 49, 50, 777, len(plain) // 2, len(plain) - 50, len(plain) - 1, len(plain)):
+            page = [r["num"] for r in store.page_folder(SCALE_MAILBOX, "INBOX", 50, offset)]
+            assert page == plain[offset:offset + 50], offset
+    finally:
+        store.close()

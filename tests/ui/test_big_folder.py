@@ -1,0 +1,57 @@
+"""A big folder opens as fast as a small one: only the pages near the viewport are fetched."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from uihelpers import start_frozen_sandbox, wait_for, wait_list
+
+from po6_tui.ui.widgets.mailbox_tree import Place
+
+SIZE = 20_000
+
+
+@pytest.fixture(scope="module")
+def big_sandbox(tmp_path_factory):
+    box = start_frozen_sandbox(tmp_path_factory.mktemp("big"), seed=str(SIZE))
+    yield box
+    box.stop()
+
+
+async def test_big_folder_pages_only_what_is_seen(make_app, big_sandbox):
+    app = make_app(big_sandbox)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_list(pilot)
+        client = await app.active.po6_client()
+        offsets: list[int] = []
+        real_list_emails = client.list_emails
+
+        async def counting_list_emails(**arguments):
+            offsets.append(arguments.get("offset") or 0)
+            return await real_list_emails(**arguments)
+
+        client.list_emails = counting_list_emails
+        messages = app.mail.message_list
+        started = time.perf_counter()
+        app.mail.open_place(Place("sandbox", "mbx_scale", "INBOX"))
+        await wait_for(pilot, lambda: messages.total == SIZE and messages.current is not None)
+        assert time.perf_counter() - started < 2.0
+        assert offsets == [0]
+
+        started = time.perf_counter()
+        await pilot.press("G")
+        assert messages.cursor == SIZE - 1, "the jump itself does not wait for the network"
+        await wait_for(pilot, lambda: messages.current is not None)
+        assert time.perf_counter() - started < 2.0
+        assert set(offsets) == {0, SIZE - 100}
+        dates = [messages.row(i).date for i in range(SIZE - 20, SIZE)]
+        assert dates == sorted(dates, reverse=True)
+
+        await pilot.press("space", "k", "space")
+        marked = set(messages.marked)
+        messages.reload()
+        await wait_for(pilot, lambda: len(offsets) > 2)
+        await pilot.pause(0.2)
+        assert set(messages.marked) == marked and messages.cursor == SIZE - 1
+        assert len(offsets) <= 5, offsets
