@@ -345,10 +345,13 @@ class MessageList(ScrollView, can_focus=True):
 
     def action_first(self) -> None:
         self.cursor = 0
+        self._fetch_wanted()
 
     def action_last(self) -> None:
-        # Jump first, fetch after: the last page is requested for where the viewport lands.
+        # Jump first, then fetch (at once: a jump is not a burst to coalesce) the page where
+        # the viewport landed.
         self.cursor = (self.total or 1) - 1
+        self._fetch_wanted()
 
     def action_toggle_mark(self) -> None:
         current = self.current
