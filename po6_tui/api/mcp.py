@@ -23,20 +23,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import socket
-import ssl
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-# httpx imports its command-line tool (and with it rich, pygments and click, ~60 ms) whenever
-# those happen to be installed. We never use it; an import that fails makes httpx skip it.
-if "httpx" not in sys.modules:
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-import httpx  # noqa: E402
 
 from po6_tui import __version__
+from po6_tui.api.transport import httpx, transport_error
 from po6_tui.api.errors import (
     ApiError,
     AuthError,
@@ -284,16 +277,9 @@ class McpClient:
                     return await self._read_sse(response, request_id)
                 await response.aread()
                 return self._read_json(response, request_id)
-        except httpx.ConnectTimeout:
-            raise TransportError(f"Could not connect to {self.host} within {self.connect_timeout:g} s.") from None
-        except httpx.ConnectError as exc:
-            raise TransportError(f"Could not connect to {self.host} ({_reason(exc)}).") from None
-        except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout):
-            raise TransportError(f"The server at {self.host} did not answer within {self.timeout:g} s.") from None
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.CloseError):
-            raise TransportError(f"The connection to {self.host} was lost before the reply arrived.") from None
         except httpx.HTTPError as exc:
-            raise TransportError(f"Talking to {self.host} failed ({type(exc).__name__}).") from None
+            raise transport_error(exc, self.host, connect_timeout=self.connect_timeout,
+                                  read_timeout=self.timeout) from None
 
     def _read_json(self, response: httpx.Response, request_id: int) -> dict[str, Any]:
         try:
@@ -402,26 +388,3 @@ def _number(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if number >= 0 else None
-
-
-def _reason(exc: BaseException) -> str:
-    """Why a connection failed, in words, from the chain of causes httpx/anyio leave behind."""
-    seen: BaseException | None = exc
-    texts = []
-    while seen is not None and len(texts) < 10:
-        if isinstance(seen, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(seen, socket.gaierror):
-            return "unknown host"
-        if isinstance(seen, ssl.SSLError):
-            return "TLS problem"
-        texts.append(str(seen).lower())
-        seen = seen.__cause__ or seen.__context__
-    text = " ".join(texts)
-    if "refused" in text:
-        return "connection refused"
-    if "name or service" in text or "nodename" in text or "getaddrinfo" in text:
-        return "unknown host"
-    if "unreachable" in text:
-        return "network unreachable"
-    return "network error"

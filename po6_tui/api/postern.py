@@ -23,7 +23,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
-import httpx
 from pydantic import ValidationError
 
 from po6_tui import __version__
@@ -41,6 +40,7 @@ from po6_tui.api.errors import (
     ServerError,
     TransportError,
 )
+from po6_tui.api.transport import httpx, transport_error
 from po6_tui.api.retry import ATTEMPTS, with_retries
 from po6_tui.audit import OK, AuditRecord
 
@@ -160,18 +160,9 @@ class PosternClient:
             if not authenticated:
                 request.headers.pop("Authorization", None)
             response = await self._http.send(request)
-        except httpx.ConnectTimeout:
-            raise TransportError(f"Could not connect to {self.host} within {self.connect_timeout:g} s.",
-                                 tool=operation) from None
-        except httpx.ConnectError:
-            raise TransportError(f"Could not connect to {self.host}.", tool=operation) from None
-        except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout):
-            waited = timeout.read or self.timeout
-            raise TransportError(f"Postern at {self.host} did not answer within {waited:g} s.",
-                                 tool=operation) from None
         except httpx.HTTPError as exc:
-            raise TransportError(f"The connection to {self.host} failed ({type(exc).__name__}).",
-                                 tool=operation) from None
+            raise transport_error(exc, self.host, connect_timeout=self.connect_timeout,
+                                  read_timeout=timeout.read or self.timeout, tool=operation) from None
         request_id = response.headers.get("x-postern-request-id")
         if response.status_code >= 400:
             raise self._error(operation, response, request_id)

@@ -353,12 +353,10 @@ def search_emails(c: Call, query: str, mailbox_id: str | None, limit: int) -> di
     words = re.findall(r"\w+", query)
     if not words:
         raise ToolError("Invalid argument 'query': give at least one word to search for")
-    # Each word quoted: the caller's text is data, never FTS5 syntax.
-    match = " ".join('"' + w.replace('"', '""') + '"' for w in words[:20])
     mailbox_ids = [c.mailbox(mailbox_id)["id"]] if mailbox_id else c.mailbox_ids()
     if not mailbox_ids:
         return {"results": [], "total": 0, "total_capped": False}
-    rows, total = c.store.search(match, mailbox_ids, limit, SEARCH_COUNT_CAP)
+    rows, total = c.store.search(words[:20], mailbox_ids, limit, SEARCH_COUNT_CAP)
     return {"results": [email_summary(r) for r in rows], "total": total, "total_capped": total >= SEARCH_COUNT_CAP}
 
 

@@ -23,7 +23,7 @@ from po6_tui.sandbox import admin
 
 SYSTEM_FOLDERS = ("INBOX", "Sent", "Drafts", "Trash", "Spam", "Archive")
 # Bump when the schema changes in a way `CREATE … IF NOT EXISTS` cannot carry over (triggers, counters).
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 class StoreVersionError(RuntimeError):
@@ -36,8 +36,8 @@ INSERT_TRIGGER = """CREATE TRIGGER IF NOT EXISTS emails_ai AFTER INSERT ON email
         starred = starred + excluded.starred, bytes = bytes + excluded.bytes;
     INSERT INTO folder_days VALUES (new.mailbox_id, new.folder, new.ts / 86400, 1)
     ON CONFLICT (mailbox_id, folder, day) DO UPDATE SET total = total + 1;
-    INSERT INTO emails_fts (rowid, subject, from_addr, from_name, body_text)
-    VALUES (new.num, new.subject, new.from_addr, new.from_name, new.body_text);
+    INSERT INTO emails_fts (rowid, subject, from_addr, from_name, body_text, mailbox)
+    VALUES (new.num, new.subject, new.from_addr, new.from_name, new.body_text, 'mbx' || hex(new.mailbox_id));
 END"""
 
 SCHEMA = f"""
@@ -93,8 +93,12 @@ CREATE TABLE IF NOT EXISTS folder_stats (
     total INTEGER NOT NULL, unread INTEGER NOT NULL, starred INTEGER NOT NULL, bytes INTEGER NOT NULL,
     PRIMARY KEY (mailbox_id, folder)
 ) WITHOUT ROWID;
+-- `mailbox` holds one token per message naming its mailbox ('mbx' + hex of the id, so no
+-- tokenizer can split it): a search limited to some mailboxes intersects posting lists instead
+-- of walking every match of a common word in a huge mailbox the key cannot see. Only ever
+-- written by the triggers and the bulk loader; never read back from `emails`.
 CREATE VIRTUAL TABLE IF NOT EXISTS emails_fts USING fts5 (
-    subject, from_addr, from_name, body_text, content='emails', content_rowid='num',
+    subject, from_addr, from_name, body_text, mailbox, content='emails', content_rowid='num',
     tokenize='unicode61 remove_diacritics 2'
 );
 {INSERT_TRIGGER};
@@ -104,8 +108,8 @@ CREATE TRIGGER IF NOT EXISTS emails_ad AFTER DELETE ON emails BEGIN
     WHERE mailbox_id = old.mailbox_id AND folder = old.folder;
     UPDATE folder_days SET total = total - 1 WHERE mailbox_id = old.mailbox_id AND folder = old.folder
         AND day = old.ts / 86400;
-    INSERT INTO emails_fts (emails_fts, rowid, subject, from_addr, from_name, body_text)
-    VALUES ('delete', old.num, old.subject, old.from_addr, old.from_name, old.body_text);
+    INSERT INTO emails_fts (emails_fts, rowid, subject, from_addr, from_name, body_text, mailbox)
+    VALUES ('delete', old.num, old.subject, old.from_addr, old.from_name, old.body_text, 'mbx' || hex(old.mailbox_id));
 END;
 CREATE TRIGGER IF NOT EXISTS emails_au AFTER UPDATE OF folder, is_read, is_starred ON emails BEGIN
     UPDATE folder_stats SET total = total - 1, unread = unread - (old.is_read = 0),
@@ -316,8 +320,9 @@ class Store:
             for rows in chunks:
                 self.insert_emails(rows)
             self.conn.execute(
-                "INSERT INTO emails_fts (rowid, subject, from_addr, from_name, body_text) "
-                "SELECT num, subject, from_addr, from_name, body_text FROM emails WHERE num >= ?", (first,))
+                "INSERT INTO emails_fts (rowid, subject, from_addr, from_name, body_text, mailbox) "
+                "SELECT num, subject, from_addr, from_name, body_text, 'mbx' || hex(mailbox_id) FROM emails "
+                "WHERE num >= ?", (first,))
             self.conn.execute(
                 "INSERT INTO folder_stats SELECT mailbox_id, folder, count(*), sum(is_read = 0), sum(is_starred != 0), "
                 "sum(size) FROM emails WHERE num >= ? GROUP BY mailbox_id, folder "
@@ -372,22 +377,28 @@ class Store:
         )
         return rows, total
 
-    def search(self, match: str, mailbox_ids: Sequence[str], limit: int, count_cap: int) -> tuple[list[sqlite3.Row], int]:
-        """Newest matches first (by arrival order, which FTS5 walks backwards for free).
+    def search(self, words: Sequence[str], mailbox_ids: Sequence[str], limit: int,
+               count_cap: int) -> tuple[list[sqlite3.Row], int]:
+        """Messages in these mailboxes containing every word, newest arrival first.
 
-        Counting stops at `count_cap` so a common word over a million messages stays cheap.
+        FTS5 walks its matches backwards by rowid (= arrival order) for free, so LIMIT stops it
+        early. Counting stops at `count_cap`, so a common word over a million messages stays cheap.
         """
-        marks = ", ".join("?" * len(mailbox_ids))
-        matching = (f"SELECT e.num FROM emails_fts f JOIN emails e ON e.num = f.rowid "
-                    f"WHERE emails_fts MATCH ? AND e.mailbox_id IN ({marks}) ORDER BY f.rowid DESC")
-        rows = self.all(
-            f"SELECT {self.SUMMARY} FROM emails WHERE num IN ({matching} LIMIT ?) ORDER BY num DESC",
-            (match, *mailbox_ids, limit),
-        )
+        # Every word is quoted: the caller's text is data, never FTS5 syntax.
+        quoted = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+        mailboxes = " OR ".join(f'"{mailbox_token(m)}"' for m in mailbox_ids)
+        match = f"{{subject from_addr from_name body_text}} : ({quoted}) AND mailbox : ({mailboxes})"
+        matching = "SELECT rowid FROM emails_fts WHERE emails_fts MATCH ? ORDER BY rowid DESC"
+        rows = self.all(f"SELECT {self.SUMMARY} FROM emails WHERE num IN ({matching} LIMIT ?) ORDER BY num DESC",
+                        (match, limit))
         if len(rows) < limit:
             return rows, len(rows)
-        total = self.scalar(f"SELECT count(*) FROM ({matching} LIMIT ?)", (match, *mailbox_ids, count_cap))
-        return rows, total
+        return rows, self.scalar(f"SELECT count(*) FROM ({matching} LIMIT ?)", (match, count_cap))
+
+
+def mailbox_token(mailbox_id: str) -> str:
+    """The FTS token of a mailbox, as the triggers write it: 'mbx' || hex(mailbox_id)."""
+    return "mbx" + mailbox_id.encode().hex().upper()
 
 
 class _Transaction:

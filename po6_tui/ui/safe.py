@@ -238,9 +238,17 @@ def html_to_text(html: str) -> HtmlText:
     return HtmlText(body=body.strip("\n"), links=links)
 
 
+LINKS_SHOWN = 200  # a newsletter has dozens; a hostile mail may have thousands
+
+
 def links_text(links: list[Link]) -> Text:
-    """The reader's "Links" section: one line per link with its real target."""
+    """The reader's "Links" section: one line per link with its real target. Links with a
+    warning come first when there are too many to list."""
     result = Text(end="")
+    if len(links) > LINKS_SHOWN:
+        links = sorted(links, key=lambda link: not link.warning)[:LINKS_SHOWN]
+        links.sort(key=lambda link: (not link.warning, link.number))
+        result.append(f"(the first {LINKS_SHOWN} links, warnings first)\n", style="dim italic")
     for link in links:
         result.append(f"[{link.number}] ", style=LINK_NUMBER_STYLE)
         result.append_text(text(link.target, max_len=URL_MAX))

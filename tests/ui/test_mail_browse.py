@@ -255,3 +255,21 @@ async def test_theme_choice_is_remembered(make_app):
         await pilot.pause()
         assert app.theme == "nord"
         assert saved[-1] == "nord"
+
+
+async def test_no_server_at_start_is_said_plainly(tmp_path):
+    import socket
+
+    from po6_tui.accounts import Account
+    from po6_tui.ui.app import Po6App
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = Po6App([Account("nowhere", "po6", f"http://127.0.0.1:{port}/mcp", api_key="mcp_po6_x")],
+                 refresh_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.mail.query_one(StatusLine).has_class("-error"), timeout=30)
+        assert "Connecting to nowhere" in status(app)
+        assert "R retries" in app.mail.message_list.empty_text
+        assert app.is_running

@@ -85,8 +85,15 @@ def test_ten_megabyte_body_is_capped_fast():
 def test_unterminated_escape_in_huge_text_is_fast():
     started = time.perf_counter()
     safe.text(ESC + "]" + "A" * 10_000_000, single_line=False, max_len=safe.BODY_MAX)
-    safe.html_to_text("<p>" + "<a href='x'>" * 1000 + "A" * 10_000_000)
-    assert time.perf_counter() - started < 5.0
+    assert time.perf_counter() - started < 1.0
+
+
+def test_huge_html_is_capped_before_conversion():
+    # The reader converts in a thread, so this bounds how long a hostile mail keeps it busy.
+    started = time.perf_counter()
+    converted = safe.html_to_text("<p>" + "<a href='https://x.example'>link</a> word " * 500_000)
+    assert time.perf_counter() - started < 10.0
+    assert len(converted.body) < safe.HTML_MAX
 
 
 def test_none_and_non_strings():
@@ -142,3 +149,12 @@ def test_message_body_prefers_plain_text():
     assert safe.message_body("plain", "<b>html</b>").source == "text"
     assert safe.message_body("plain", "<b>html</b>", prefer_html=True).source == "html"
     assert safe.message_body("", "").source == "empty"
+
+
+def test_thousands_of_links_are_listed_with_warnings_first():
+    html = "".join(f"<a href='https://ok{i}.example'>x</a>" for i in range(1000))
+    html += "<a href='https://evil.example'>bank.com</a>"
+    converted = safe.html_to_text(html)
+    listed = safe.links_text(converted.links).plain.splitlines()
+    assert len(listed) == safe.LINKS_SHOWN + 1
+    assert "evil.example" in listed[1]

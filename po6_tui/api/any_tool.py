@@ -1,0 +1,148 @@
+"""Any tool of any MCP server, called by name with the arguments a person typed: what the
+tool console (`:tools`) drives.
+
+The typed `Po6Client` knows PO6's tools; this module knows none. It lists what the server
+offers (with the annotations the typed listing drops), decides which tools change things,
+and calls them under the same rules as every other write: refused before any network I/O in
+read-only mode, never retried blindly, recorded in the audit log. Results are returned as the
+server sent them (untrusted; the UI renders them through `ui/safe.py`).
+
+Which tools write: PO6's own list (`WRITE_TOOLS`) for PO6 tools; PO6's read tools are reads;
+for anything else, only a tool that declares `readOnlyHint: true` is taken as a read: a
+server we do not know gets the benefit of no doubt in read-only mode.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any
+
+from po6_tui.api.errors import ApiError, ReadOnlyError, TransportError
+from po6_tui.api.mcp import ToolResult
+from po6_tui.api.po6 import WRITE_TOOLS, Po6Client
+from po6_tui.api.retry import with_retries
+from po6_tui.audit import CONFIRMATION_REQUESTED, OK
+
+# Po6Client's public coroutine methods that are not tools. Until api/po6.py exports the names
+# of PO6's read tools, they are taken from the typed client's methods (one per tool).
+_CLIENT_METHODS = frozenset({"connect", "aclose", "confirm", "load_tools"})
+PO6_READ_TOOLS: frozenset[str] = frozenset(
+    name for name, member in inspect.getmembers(Po6Client, inspect.iscoroutinefunction)
+    if not name.startswith("_") and name not in _CLIENT_METHODS and name not in WRITE_TOOLS
+)
+
+MAX_TOOLS = 1000  # a server that pages forever is cut off here
+CONFIRMATION_ARGUMENT = "confirmation_token"
+
+
+@dataclass(frozen=True)
+class ToolInfo:
+    """One tool as the server lists it (every field untrusted)."""
+
+    name: str
+    description: str = ""
+    title: str = ""
+    input_schema: dict[str, Any] = field(default_factory=dict)
+    annotations: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def writes(self) -> bool:
+        if self.name in WRITE_TOOLS:
+            return True
+        if self.name in PO6_READ_TOOLS:
+            return False
+        return self.annotations.get("readOnlyHint") is not True
+
+    @property
+    def two_step(self) -> bool:
+        """It takes a confirmation token: its first call only asks (API.md 1.3)."""
+        properties = self.input_schema.get("properties")
+        return isinstance(properties, dict) and CONFIRMATION_ARGUMENT in properties
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The server asks before acting: its words, and the token that makes the second call act."""
+
+    token: str
+    message: str
+    expires_in_seconds: Any = None
+
+
+def confirmation_in(data: Any) -> Confirmation | None:
+    """The confirmation a result asks for (`requires_confirmation` + `confirmation_token`), if any."""
+    if isinstance(data, dict) and data.get("requires_confirmation") and data.get(CONFIRMATION_ARGUMENT):
+        return Confirmation(str(data[CONFIRMATION_ARGUMENT]), str(data.get("message") or ""),
+                            data.get("expires_in_seconds"))
+    return None
+
+
+async def list_tools(client: Po6Client) -> list[ToolInfo]:
+    """Everything the server lists (`tools/list`, all pages), in the server's order."""
+
+    async def fetch() -> list[ToolInfo]:
+        await client.mcp.initialize()
+        found: list[ToolInfo] = []
+        cursor = None
+        while len(found) < MAX_TOOLS:
+            result = await client.mcp.request("tools/list", {"cursor": cursor} if cursor else {})
+            for item in result.get("tools") or []:
+                if isinstance(item, dict) and isinstance(item.get("name"), str):
+                    found.append(_tool_info(item))
+            cursor = result.get("nextCursor")
+            if not cursor or not isinstance(cursor, str):
+                break
+        return found[:MAX_TOOLS]
+
+    return await with_retries(fetch, attempts=client.retry_attempts)
+
+
+def _tool_info(item: dict[str, Any]) -> ToolInfo:
+    def mapping(value: Any) -> dict[str, Any]:
+        return value if isinstance(value, dict) else {}
+
+    annotations = mapping(item.get("annotations"))
+    title = item.get("title") or annotations.get("title") or ""
+    return ToolInfo(name=item["name"], description=str(item.get("description") or ""),
+                    title=str(title), input_schema=mapping(item.get("inputSchema")), annotations=annotations)
+
+
+async def call(client: Po6Client, tool: ToolInfo, arguments: dict[str, Any]) -> ToolResult:
+    """Call `tool` with exactly `arguments`; returns the result as sent (tool errors included).
+
+    Writes: ReadOnlyError in read-only mode before any I/O; one attempt only. Reads are retried
+    on transient faults. Every call made from the console is recorded in the audit log.
+    """
+    if tool.writes and client.read_only:
+        raise ReadOnlyError(f"Read-only mode: {tool.name} changes things on the server, so it was not sent.",
+                            tool=tool.name)
+    try:
+        if tool.writes:
+            result = await client.mcp.call_tool(tool.name, arguments)
+        else:
+            result = await with_retries(lambda: client.mcp.call_tool(tool.name, arguments),
+                                        attempts=client.retry_attempts)
+    except TransportError as error:
+        if tool.writes:  # it may have reached the server: say so, never repeat it on our own
+            error = TransportError(f"{error.message} {tool.name} may or may not have taken effect; "
+                                   "check before trying again.", tool=tool.name)
+        _record(client, tool.name, arguments, f"error: {error}")
+        raise error from None
+    except ApiError as error:
+        _record(client, tool.name, arguments, f"error: {error}")
+        raise
+    if result.is_error:
+        outcome = f"error: {' '.join(result.text.split())[:300] or 'the tool reported an error'}"
+    elif confirmation_in(result.data()) is not None:
+        outcome = CONFIRMATION_REQUESTED
+    else:
+        outcome = OK
+    _record(client, tool.name, arguments, outcome)
+    return result
+
+
+def _record(client: Po6Client, tool: str, arguments: dict[str, Any], outcome: str) -> None:
+    # The typed client's recorder: same target rules (ids only, never bodies), same profile.
+    # (It is private today; api/po6.py is asked to make it public.)
+    client._record(tool, arguments, outcome)
