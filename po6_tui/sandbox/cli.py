@@ -39,7 +39,10 @@ def _seed(value: str) -> str:
 
 
 def _serve_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="po6-tui sandbox", description="Run the local PO6 + Postern sandbox.")
+    parser = argparse.ArgumentParser(
+        prog="po6-tui sandbox", description="Run the local PO6 + Postern sandbox.",
+        epilog="helpers: po6-tui sandbox keys [--db PATH] | deliver --to ADDRESS [--db PATH] [FILE|-] | "
+               "clock [--db PATH] --advance SECONDS")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback only by default)")
     parser.add_argument("--port", type=int, default=8025, help="port (0 picks a free one)")
     _db_arg(parser)
@@ -49,6 +52,9 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--allow-remote", action="store_true", help=argparse.SUPPRESS)
     # Tests that make hundreds of calls with one key raise this; the documented limit is 60.
     parser.add_argument("--rate-limit", type=int, default=60, help=argparse.SUPPRESS)
+    # 15 failed authentications from one address lock it out for 15 minutes; 0 turns that off
+    # for test suites whose shared sandbox sees bad keys on purpose.
+    parser.add_argument("--auth-lockout", type=int, default=15, help=argparse.SUPPRESS)
     try:
         from po6_tui.sandbox.faults import add_fault_arguments
     except ImportError:
@@ -74,8 +80,8 @@ def _serve(argv: list[str]) -> int:
         print(f"po6-tui sandbox: refusing to listen on {args.host}: the sandbox has no real security "
               "(use a loopback address, or --allow-remote if you really mean it)", file=sys.stderr)
         return 2
-    if args.rate_limit < 1:
-        print("po6-tui sandbox: --rate-limit must be at least 1", file=sys.stderr)
+    if args.rate_limit < 1 or args.auth_lockout < 0:
+        print("po6-tui sandbox: --rate-limit must be at least 1 and --auth-lockout at least 0", file=sys.stderr)
         return 2
     faults = None
     if hasattr(args, "fault_seed"):
@@ -89,7 +95,7 @@ def _serve(argv: list[str]) -> int:
     from po6_tui.sandbox.server import serve
 
     return serve(host=args.host, port=args.port, db=args.db or default_db(), seed=args.seed,
-                 strict=args.strict, rate_limit=args.rate_limit, faults=faults)
+                 strict=args.strict, rate_limit=args.rate_limit, auth_lockout=args.auth_lockout, faults=faults)
 
 
 def _keys(argv: list[str]) -> int:

@@ -10,7 +10,6 @@ provoke every outcome:
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from po6_tui.sandbox.mailparse import ParsedMessage, snippet
@@ -99,7 +98,3 @@ def dispatch(store: Store, recipients: list[str], parsed: ParsedMessage) -> str:
         if worst in statuses:
             return worst
     return "delivered"
-
-
-def decode_list(value: str | None) -> list:
-    return json.loads(value) if value else []

@@ -54,18 +54,21 @@ def _addresses(message: EmailMessage, name: str) -> list[str]:
 
 
 def _decoded(part: EmailMessage) -> str:
-    try:
-        content = part.get_content()
-    except (LookupError, UnicodeError, AssertionError, ValueError):
-        # Unknown or lying charset: keep the bytes readable rather than refuse the message.
-        content = part.get_payload(decode=True) or b""
-    if isinstance(content, bytes):
-        charset = part.get_content_charset() or "utf-8"
+    """A text part's content, decoded by hand: the declared charset if it works, else UTF-8, else
+    Latin-1. Undeclared 8-bit text is usually UTF-8, and a wrong or unknown charset should cost
+    a few odd characters, not the message."""
+    payload = part.get_payload(decode=True) or b""
+    declared = part.get_content_charset()
+    declared = None if declared == "us-ascii" else declared  # the default when nothing is declared
+    for charset in filter(None, (declared, "utf-8")):
         try:
-            content = content.decode(charset, errors="replace")
-        except LookupError:
-            content = content.decode("utf-8", errors="replace")
-    return content if isinstance(content, str) else str(content)
+            return payload.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    try:
+        return payload.decode(declared or "latin-1", errors="replace")
+    except LookupError:
+        return payload.decode("latin-1")
 
 
 def _header_value(message: EmailMessage, name: str) -> str:
@@ -87,6 +90,15 @@ def _date(message: EmailMessage) -> datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+def _leaves(part: EmailMessage):
+    """The non-multipart parts, not descending into attached messages."""
+    if part.get_content_type() == "message/rfc822" or not part.is_multipart():
+        yield part
+        return
+    for child in part.get_payload():
+        yield from _leaves(child)
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
@@ -115,12 +127,17 @@ def parse_message(raw: bytes) -> ParsedMessage:
     if not message.is_multipart() and message.get_content_maintype() != "text":
         text_part = html_part = None  # a bare attachment: no body, the part is listed below
     attachments = []
-    for part in message.walk():
-        if part.is_multipart() or part is text_part or part is html_part:
+    for part in _leaves(message):
+        if part is text_part or part is html_part:
+            continue
+        if part.get_content_type() == "message/rfc822":  # a forwarded message: one attachment
+            inner = part.get_payload(0) if part.is_multipart() else part.get_payload()
+            size = len(bytes(inner)) if isinstance(inner, EmailMessage) else len(str(inner))
+            attachments.append((part.get_filename() or "message.eml", "message/rfc822", size))
             continue
         payload = part.get_payload(decode=True) or b""
-        filename = part.get_filename() or f"part-{len(attachments) + 1}"
-        attachments.append((filename, part.get_content_type(), len(payload)))
+        attachments.append((part.get_filename() or f"part-{len(attachments) + 1}", part.get_content_type(),
+                            len(payload)))
 
     reply_to = _addresses(message, "Reply-To")
     headers = []

@@ -117,18 +117,19 @@ class Call:
         if not self.plan.paid:
             raise ToolError("Requires a paid plan (Standard or Plus): the Free plan cannot send via the API")
 
-    def check_send_limits(self, table: str = "sent", column: str = "sent_at") -> None:
+    def check_send_limits(self, kind: str = "send") -> None:
+        """The plan's hourly/daily/monthly caps, counted per key (kind "send" or "draft")."""
         plan = self.plan
+        table, column = {"send": ("sent", "sent_at"), "draft": ("drafts", "created_at")}[kind]
         windows = [("Hourly", 3600, plan.per_hour, "hour"), ("Daily", 86400, plan.per_day, "day"),
                    ("Monthly", 30 * 86400, plan.per_month, "month")]
-        if table == "drafts" and not plan.paid:
+        if kind == "draft" and not plan.paid:
             windows = [("Hourly", 3600, FREE_DRAFTS_PER_HOUR, "hour")]
         for label, seconds, limit, unit in windows:
             used = self.store.scalar(f"SELECT count(*) FROM {table} WHERE api_key = ? AND {column} > ?",
                                      (self.key["key"], self.now - seconds))
             if used >= limit:
-                noun = "draft" if table == "drafts" else "send"
-                raise ToolError(f"{label} {noun} limit reached ({limit}/{unit} on {plan.name})")
+                raise ToolError(f"{label} {kind} limit reached ({limit}/{unit} on {plan.name})")
 
     # -- two-step confirmation --------------------------------------------------------------
     def confirm(self, target: str, message: str) -> dict | None:
@@ -500,7 +501,7 @@ def create_draft(c: Call, mailbox_id: str, to_addresses: list[str], subject: str
                  body_html: str | None, cc_addresses: list[str] | None) -> dict:
     c.mailbox(mailbox_id)
     to, cc = _addresses("to_addresses", to_addresses), _addresses("cc_addresses", cc_addresses)
-    c.check_send_limits("drafts", "created_at")
+    c.check_send_limits("draft")
     draft_id = "drf_" + secrets.token_hex(6)
     c.store.conn.execute(
         "INSERT INTO drafts (id, mailbox_id, to_addrs, cc_addrs, subject, body_text, body_html, status, created_at, "
@@ -528,9 +529,7 @@ def _apply_edits(c: Call, row: sqlite3.Row, edits: dict[str, Any]) -> sqlite3.Ro
         if name in ("to_addresses", "cc_addresses"):
             value = jdump(_addresses(name, value))
         changes[columns[name]] = value
-    if changes:
-        assignments = ", ".join(f"{column} = ?" for column in changes)
-        c.store.conn.execute(f"UPDATE drafts SET {assignments} WHERE id = ?", (*changes.values(), row["id"]))
+    c.store.update("drafts", row["id"], changes)
     return c.draft(row["id"])
 
 
@@ -545,16 +544,14 @@ def approve_draft(c: Call, draft_id: str, **edits: Any) -> dict:
     sent = send(c, c.mailbox(row["mailbox_id"]), to=_loads(row["to_addrs"], []), cc=_loads(row["cc_addrs"], []),
                 bcc=[], subject=row["subject"], body_text=row["body_text"], body_html=row["body_html"],
                 kind="draft", sent_via="web")
-    c.store.conn.execute("UPDATE drafts SET status = 'sent', decided_at = ?, sent_id = ? WHERE id = ?",
-                         (c.now, sent["id"], draft_id))
+    c.store.update("drafts", draft_id, {"status": "sent", "decided_at": c.now, "sent_id": sent["id"]})
     return {**draft_shape(c.draft(draft_id)), "sent": sent}
 
 
 @tool
 def reject_draft(c: Call, draft_id: str, reason: str | None) -> dict:
     _pending(c, draft_id)
-    c.store.conn.execute("UPDATE drafts SET status = 'rejected', decided_at = ?, reject_reason = ? WHERE id = ?",
-                         (c.now, reason, draft_id))
+    c.store.update("drafts", draft_id, {"status": "rejected", "decided_at": c.now, "reject_reason": reason})
     return draft_shape(c.draft(draft_id))
 
 
@@ -606,9 +603,7 @@ def _update_alias(c: Call, row: sqlite3.Row, forward_to: str | None, is_active: 
         changes["is_active"] = int(is_active)
     if plus_addressing is not None:
         changes["plus_addressing"] = int(plus_addressing)
-    if changes:
-        assignments = ", ".join(f"{column} = ?" for column in changes)
-        c.store.conn.execute(f"UPDATE aliases SET {assignments} WHERE id = ?", (*changes.values(), row["id"]))
+    c.store.update("aliases", row["id"], changes)
     return alias_shape(c.owned("aliases", "Alias", row["id"]))
 
 
@@ -670,8 +665,7 @@ def update_catchall(c: Call, domain_id: str, enabled: bool, forward_to: str | No
             _verify_forwarding(c, forward_to, f"*@{row['domain']}")
     if enabled and not (changes.get("catchall_forward_to") or row["catchall_forward_to"]):
         raise ToolError("Invalid argument 'forward_to': a catch-all needs an address to forward to")
-    assignments = ", ".join(f"{column} = ?" for column in changes)
-    c.store.conn.execute(f"UPDATE domains SET {assignments} WHERE id = ?", (*changes.values(), domain_id))
+    c.store.update("domains", domain_id, changes)
     return _catchall_shape(c.owned("domains", "Domain", domain_id))
 
 
@@ -718,8 +712,7 @@ def _verified_domain(c: Call, domain: str) -> str:
 
 def _set_page(c: Call, page_id: str, **changes: Any) -> dict:
     changes["updated_at"] = c.now
-    assignments = ", ".join(f"{column} = ?" for column in changes)
-    c.store.conn.execute(f"UPDATE pages SET {assignments} WHERE id = ?", (*changes.values(), page_id))
+    c.store.update("pages", page_id, changes)
     return page_shape(_page(c, page_id))
 
 

@@ -12,7 +12,6 @@ import logging
 import signal
 import socket
 import sys
-import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -27,7 +26,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
 from po6_tui.sandbox import po6
-from po6_tui.sandbox.store import Store, StoreVersionError
+from po6_tui.sandbox.store import Store, StoreVersionError, iso
 from po6_tui.sandbox.tools_schema import TOOLS, ToolError, input_schema
 
 log = logging.getLogger("po6_tui.sandbox")
@@ -35,7 +34,6 @@ log = logging.getLogger("po6_tui.sandbox")
 RATE_LIMITED = -32002
 LOCKOUT_FAILURES = 15
 LOCKOUT_SECONDS = 15 * 60
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class RateLimiter:
@@ -61,11 +59,17 @@ class RateLimiter:
 
 
 class AuthGate:
-    """ASGI middleware on /mcp: a known, unexpired PO6 key or HTTP 401, before the SDK sees anything."""
+    """ASGI middleware on /mcp: a known, unexpired PO6 key or HTTP 401, before the SDK sees anything.
 
-    def __init__(self, app: Any, store: Store):
+    After `lockout` failed attempts from one client address within 15 minutes (of the sandbox
+    clock), that address gets 401 for 15 minutes whatever it sends. `lockout=0` turns this off
+    (test suites that share one sandbox and test bad keys on purpose).
+    """
+
+    def __init__(self, app: Any, store: Store, lockout: int = LOCKOUT_FAILURES):
         self.app = app
         self.store = store
+        self.lockout = lockout
         self.failures: dict[str, deque[float]] = defaultdict(deque)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
@@ -74,10 +78,10 @@ class AuthGate:
             return
         client = (scope.get("client") or ("?", 0))[0]
         failures = self.failures[client]
-        now = time.monotonic()
+        now = self.store.timestamp()
         while failures and failures[0] <= now - LOCKOUT_SECONDS:
             failures.popleft()
-        if len(failures) >= LOCKOUT_FAILURES:
+        if self.lockout and len(failures) >= self.lockout:
             await _reply(scope, receive, send, 401, "Authentication failed: too many failed attempts, locked "
                                                     "for 15 minutes")
             return
@@ -102,16 +106,19 @@ def key_record(store: Store, headers: Any) -> dict | None:
     record = store.key_record(token)
     if record is None or record["service"] != "po6":
         return None
-    if record["expires_at"] and record["expires_at"] <= time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                                                       time.gmtime(store.timestamp())):
+    if record["expires_at"] and record["expires_at"] <= iso(store.timestamp()):
         return None
     return record
 
 
-def _result(obj: dict, *, error: bool = False) -> types.CallToolResult:
-    text = obj["error"] if error else json.dumps(obj, ensure_ascii=False)
-    return types.CallToolResult(content=[types.TextContent(type="text", text=text)],
-                                structured_content=None if error else obj, is_error=error)
+def _success(obj: dict) -> types.CallToolResult:
+    # The object twice, as PO6 clients expect either: JSON text and structuredContent.
+    return types.CallToolResult(content=[types.TextContent(type="text", text=json.dumps(obj, ensure_ascii=False))],
+                                structured_content=obj, is_error=False)
+
+
+def _failure(message: str) -> types.CallToolResult:
+    return types.CallToolResult(content=[types.TextContent(type="text", text=message)], is_error=True)
 
 
 def build_mcp_server(store: Store, *, strict: bool, rate_limit: int) -> Server:
@@ -134,13 +141,12 @@ def build_mcp_server(store: Store, *, strict: bool, rate_limit: int) -> Server:
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         record = caller(ctx)
         try:
-            return _result(po6.run_tool(store, record, params.name, params.arguments, strict=strict))
+            return _success(po6.run_tool(store, record, params.name, params.arguments, strict=strict))
         except ToolError as error:
-            return _result({"error": str(error)}, error=True)
+            return _failure(str(error))
         except Exception:  # a bug must cost one call, never the server or the store
             log.exception("tool %s failed", params.name)
-            return _result({"error": f"Internal error in {params.name}; the sandbox log has the details"},
-                           error=True)
+            return _failure(f"Internal error in {params.name}; the sandbox log has the details")
 
     return Server("po6-mailbox", version="sandbox", instructions="PO6 Mailbox sandbox (local, SQLite-backed).",
                   on_list_tools=list_tools, on_call_tool=call_tool)
@@ -159,10 +165,13 @@ def discovery(strict: bool, rate_limit: int) -> dict:
     }
 
 
-def build_app(store: Store, *, strict: bool = False, rate_limit: int = 60, host: str = "127.0.0.1") -> Starlette:
+def build_app(store: Store, *, strict: bool = False, rate_limit: int = 60, auth_lockout: int = LOCKOUT_FAILURES,
+              host: str = "127.0.0.1") -> Starlette:
     server = build_mcp_server(store, strict=strict, rate_limit=rate_limit)
-    mcp_app = server.streamable_http_app(host=host, json_response=True)  # keeps the SDK's DNS-rebinding protection on loopback
-    mcp_endpoint = AuthGate(mcp_app.routes[0].endpoint, store)
+    # JSON replies rather than SSE streams: every PO6 tool answers at once. Passing the host keeps
+    # the SDK's DNS-rebinding protection (Host/Origin checks) on for loopback addresses.
+    mcp_app = server.streamable_http_app(host=host, json_response=True)
+    mcp_endpoint = AuthGate(mcp_app.routes[0].endpoint, store, auth_lockout)
     document = discovery(strict, rate_limit)
 
     async def well_known(request: Request) -> JSONResponse:
@@ -201,7 +210,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = False, rate_limit: int = 60,
-          faults: Any = None) -> int:
+          auth_lockout: int = LOCKOUT_FAILURES, faults: Any = None) -> int:
     import uvicorn
 
     from po6_tui.sandbox.seed import seed_store
@@ -233,7 +242,7 @@ def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = Fal
         return 1
     try:
         seed_store(store, seed)
-        app: Any = build_app(store, strict=strict, rate_limit=rate_limit, host=host)
+        app: Any = build_app(store, strict=strict, rate_limit=rate_limit, auth_lockout=auth_lockout, host=host)
         if faults is not None and faults.active:
             from po6_tui.sandbox.faults import FaultInjector
 

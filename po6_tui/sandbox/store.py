@@ -264,6 +264,12 @@ class Store:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
+    def update(self, table: str, id_: str, changes: dict[str, Any]) -> None:
+        """`UPDATE table SET …changes WHERE id = id_` (column names come from our code, never a caller)."""
+        if changes:
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            self.conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*changes.values(), id_))
+
     def transaction(self) -> "_Transaction":
         return _Transaction(self.conn)
 

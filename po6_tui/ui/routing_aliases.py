@@ -42,6 +42,10 @@ class AliasEditingScreen(AppScreen):
     def alias_changed(self, alias: Alias) -> None:
         self.alias_table.replace(alias)
 
+    def activation_warning(self, alias: Alias) -> str:
+        """Why activating `alias` may be refused (e.g. a domain's plan limit), or ""."""
+        return ""
+
     # -- the actions -----------------------------------------------------------------------
     def _current(self) -> Alias | None:
         alias = self.alias_table.current
@@ -79,7 +83,7 @@ class AliasEditingScreen(AppScreen):
             return
         address = safe.one_line(alias.address, 80)
         on = not alias.is_active
-        warning = "" if on else f"Mail to {address} will no longer be delivered."
+        warning = self.activation_warning(alias) if on else f"Mail to {address} will no longer be delivered."
         self._change(alias, {"is_active": on}, [Change("Active", alias.is_active, on)],
                      title=f"{'Activate' if on else 'Deactivate'} {address}?", warning=warning)
 

@@ -17,8 +17,8 @@ from typing import Any
 from rich.text import Text
 from textual.screen import Screen
 
-from po6_tui.api.errors import ApiError, ReadOnlyError
-from po6_tui.api.models import ConfirmationRequest
+from po6_tui.api.errors import ApiError
+from po6_tui.api.models import ConfirmationRequest, Domain
 from po6_tui.api.po6 import Po6Client
 from po6_tui.ui import safe
 from po6_tui.ui.screens.confirm import Question, confirm_then
@@ -40,8 +40,20 @@ async def po6_client(screen: Screen) -> Po6Client:
     return await session.po6_client()
 
 
-def is_read_only(screen: Screen) -> bool:
-    return bool(getattr(screen.app, "read_only", False))
+class Debounced:
+    """Run the last of a burst of calls once the burst pauses: details fetched on highlight
+    must not spend PO6's 60 requests a minute while the operator holds j."""
+
+    DELAY = 0.25
+
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+        self._timer = None
+
+    def __call__(self, action: Callable[[], object]) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.screen.set_timer(self.DELAY, action)
 
 
 # -- cells -------------------------------------------------------------------------------
@@ -65,6 +77,12 @@ def shown(value: object, empty: str = "—") -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     return safe.one_line(value, 200)
+
+
+def max_aliases(domain: Domain) -> int | None:
+    """How many active aliases the domain's plan allows (None: the server did not say)."""
+    value = domain.limits.get("max_aliases")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 # -- before → after ---------------------------------------------------------------------
@@ -151,7 +169,3 @@ def two_step(
         confirm_then(screen, question, yes, no)
 
     run_io(screen, first_call, what=what, done=asked)
-
-
-def read_only_refusal(error: BaseException) -> bool:
-    return isinstance(error, ReadOnlyError)

@@ -85,10 +85,10 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 if spec.choices is not None:
                     options = [(safe.text(label, max_len=80), value) for label, value in spec.choices]
                     yield Select(options, value=spec.value if spec.value in {v for _, v in spec.choices}
-                                 else Select.NULL, allow_blank=True, prompt="(none)", id=f"field-{spec.name}")
+                                 else Select.NULL, allow_blank=True, prompt="(none)", compact=True, id=f"field-{spec.name}")
                 else:
                     yield Input(value=spec.value, placeholder=spec.placeholder, max_length=spec.max_length,
-                                id=f"field-{spec.name}")
+                                compact=True, id=f"field-{spec.name}")
             yield Static("", id="form-error", classes="-empty")
             with Horizontal(id="form-buttons"):
                 yield Button("Cancel", id="cancel")
@@ -124,6 +124,12 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             self._error(problem)
             return
         self.dismiss(values)
+
+    def refilled(self, values: dict[str, str]) -> FormScreen:
+        """The same form again holding what was typed (e.g. after the server refused it)."""
+        fields = [FormField(f.name, f.label, value=values.get(f.name, f.value), placeholder=f.placeholder,
+                            choices=f.choices, check=f.check, max_length=f.max_length) for f in self.fields]
+        return FormScreen(self.form_title, fields, note=self.note, submit=self.submit_label, check=self.check_all)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -27,7 +27,7 @@ class RoutingTable(DataTable):
     ]
 
     DEFAULT_CSS = """
-    RoutingTable { height: auto; max-height: 1fr; }
+    RoutingTable { height: 1fr; }
     """
 
     def __init__(self, columns: Sequence[tuple[str, str]], **kwargs) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from mcp.shared.exceptions import MCPError
-from po6_mcp import connect, start_box
+from po6_mcp import connect
 
 from po6_tui.sandbox import admin
 from po6_tui.sandbox.tools_schema import SPECS
@@ -110,32 +109,3 @@ async def test_a_key_restricted_to_one_mailbox_sees_only_that_one(session):
         drafts = await po6.call("list_drafts")
         assert drafts["drafts"] and {d["mailbox_id"] for d in drafts["drafts"]} == {"mbx_support"}
         assert await po6.fail("reject_draft", draft_id="drf_demo01") == "Draft not found: drf_demo01"
-
-
-async def test_sixty_requests_a_minute_per_key(tmp_path):
-    box = start_box(tmp_path, rate_limit=None)
-    try:
-        async with connect(box.url, box.key("plus")) as po6, connect(box.url, box.key("standard")) as other:
-            succeeded = 0
-            with pytest.raises(MCPError) as limited:
-                for _ in range(61):
-                    await po6.client.call_tool("list_mailboxes", {})
-                    succeeded += 1
-            assert limited.value.error.code == -32002 and limited.value.error.message == "Rate limited"
-            assert 55 <= succeeded < 60  # the SDK client itself spends a few requests (tools/list)
-            assert (await other.call("list_mailboxes"))["mailboxes"]  # per key, not per server
-            box.advance_clock(61)
-            assert (await po6.call("list_mailboxes"))["mailboxes"]
-    finally:
-        box.process.stop()
-
-
-def test_brute_force_lockout_after_fifteen_failures(tmp_path):
-    box = start_box(tmp_path)
-    try:
-        for _ in range(15):
-            httpx.post(box.url + "/mcp", json=INIT, headers={**ACCEPT, "Authorization": "Bearer mcp_po6_guess"})
-        locked = httpx.post(box.url + "/mcp", json=INIT, headers={**ACCEPT, "Authorization": f"Bearer {box.key('plus')}"})
-    finally:
-        box.process.stop()
-    assert locked.status_code == 401 and "locked" in locked.json()["error"]

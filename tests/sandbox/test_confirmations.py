@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from po6_mcp import connect, start_box
-
 INVALID = "Invalid or expired confirmation token"
 OPS = "mbx_ops"
 
@@ -68,19 +66,3 @@ async def test_assign_domain_token_is_bound_to_the_domain(session):
         other_domain = await po6.fail("assign_landing_page_domain", page_id=page, domain="acme-labs.io",
                                       confirmation_token=token)
     assert other_domain == INVALID
-
-
-async def test_a_token_expires_after_five_minutes(tmp_path):
-    box = start_box(tmp_path)
-    try:
-        async with connect(box.url, box.key("plus")) as po6:
-            email, _ = await _two_emails(po6)
-            token = (await po6.call("delete_email", mailbox_id=OPS, email_id=email))["confirmation_token"]
-            box.advance_clock(301)
-            expired = await po6.fail("delete_email", mailbox_id=OPS, email_id=email, confirmation_token=token)
-            fresh = await po6.call("delete_email", mailbox_id=OPS, email_id=email)
-            done = await po6.call("delete_email", mailbox_id=OPS, email_id=email,
-                                  confirmation_token=fresh["confirmation_token"])
-    finally:
-        box.process.stop()
-    assert expired == INVALID and done["deleted"] is True

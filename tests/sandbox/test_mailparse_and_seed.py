@@ -40,6 +40,14 @@ def test_odd_and_unknown_charsets_are_decoded_not_refused():
     assert parse_message(unknown).text.strip() == "hello"
 
 
+def test_undeclared_8bit_text_is_read_as_utf8_and_forwarded_messages_are_one_attachment():
+    raw = ("From: a@b.example\nContent-Type: multipart/mixed; boundary=XX\n\n--XX\nContent-Type: text/plain\n\n"
+           "grüße\n--XX\nContent-Type: message/rfc822\n\nFrom: x@y.example\nSubject: inner\n\ninner\n--XX--\n")
+    parsed = parse_message(raw.encode())
+    assert parsed.text.strip() == "grüße"
+    assert [(name, kind) for name, kind, _ in parsed.attachments] == [("message.eml", "message/rfc822")]
+
+
 def test_html_only_message_gets_a_text_snippet():
     raw = b"From: a@b.example\nSubject: x\nContent-Type: text/html\n\n<style>p{}</style><p>Hello <b>there</b></p>\n"
     parsed = parse_message(raw)

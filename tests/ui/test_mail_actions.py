@@ -214,7 +214,7 @@ async def test_a_dead_server_is_a_message_not_a_crash(make_app, ui_fresh_sandbox
 async def test_auto_refresh_updates_counts_without_a_key(make_app, ui_fresh_sandbox, tmp_path):
     app = make_app(ui_fresh_sandbox, refresh_interval=0.5)
     async with app.run_test(size=(100, 30)) as pilot:
-        messages = await wait_list(pilot)
+        messages = await wait_list(pilot, idle=False)
         await wait_for(pilot, lambda: SIGNUP in app.active.folders)
         await pilot.press("j", "space")
         on, unread = messages.current.id, app.active.mailbox(SIGNUP).unread

@@ -3,6 +3,9 @@ with counts, the list, the reader, find, filters, search, commands, help, palett
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
 from uihelpers import type_command, wait_for, wait_idle, wait_list
 
 from po6_tui.ui.screens.command_line import PromptScreen
@@ -17,6 +20,13 @@ SIGNUP, BILLING, RESEARCH = "mbx_signup", "mbx_billing", "mbx_research"
 
 def rows(message_list) -> list:
     return [message_list.row(i) for i in range(message_list.total or 0)]
+
+
+def plain(renderable) -> str:
+    """What a widget's content reads as on a 100-column terminal."""
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
 
 
 def status(app) -> str:
@@ -39,8 +49,7 @@ async def test_start_shows_mailboxes_with_counts_and_the_first_inbox_newest_firs
         label = tree.node_for(Place("sandbox", SIGNUP)).label.plain
         signup = session.mailbox(SIGNUP)
         assert label.startswith("signup-bot@") and label.endswith(f"{signup.unread}/{signup.total}")
-        top = app.screen.query_one(TopBar).render().plain if hasattr(app.screen.query_one(TopBar).render(), "plain") else ""
-        assert "SANDBOX" in str(app.screen.query_one(TopBar).content) or "SANDBOX" in top
+        assert "SANDBOX" in plain(app.screen.query_one(TopBar).content)
 
 
 async def test_folders_system_and_custom_with_counts(make_app):
@@ -111,10 +120,8 @@ async def test_reader_lists_attachments_and_steps_to_the_next_message(make_app):
         await wait_list(pilot)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.email is not None)
-        headers = app.screen.query_one("#headers").content
-        rendered = app.screen.query_one("#headers").render()
-        assert app.screen.email.attachments[0].filename == "invite.ics"
-        assert headers is not None and rendered is not None
+        headers = plain(app.screen.query_one("#headers").content)
+        assert "invite.ics" in headers and "text/calendar" in headers
         await pilot.press("escape")
         app.mail.leave_search()
         messages = await wait_list(pilot)
@@ -201,15 +208,12 @@ async def test_command_line_completes_and_opens_views(make_app):
             assert "Coming" in str(app.screen.query_one("#placeholder").content)
         await pilot.press("q")
         await wait_for(pilot, lambda: app.current_mode == "mail")
-        await type_command(pilot, "aliases")
-        await wait_for(pilot, lambda: app.current_mode == "aliases")
+        await type_command(pilot, "log")
+        await wait_for(pilot, lambda: app.current_mode == "log" and app.screen.is_mounted)
+        assert app.screen.VIEW == "log"
         await type_command(pilot, "mail")
         await wait_for(pilot, lambda: app.current_mode == "mail")
-        for view in ("domains", "catchall", "pages", "sent", "tools", "log", "postern"):
-            app.open_view(view)
-            await wait_for(pilot, lambda view=view: app.current_mode == view and app.screen.is_mounted)
-            assert app.screen.VIEW == view
-        app.open_view("mail")
+        # (Every view of ui/views.py is a mode and a command: test_paging_and_parsing.py.)
         await type_command(pilot, "nonsense")
         assert "Unknown command" in status(app)
         await type_command(pilot, "ctx sandbox")

@@ -65,13 +65,15 @@ async def wait_idle(pilot, timeout: float = 10.0) -> None:
     await pilot.pause()
 
 
-async def wait_list(pilot, total: int | None = None, timeout: float = 10.0):
-    """Until the mail screen's list has loaded (and, if given, shows `total` rows)."""
+async def wait_list(pilot, total: int | None = None, timeout: float = 10.0, idle: bool = True):
+    """Until the mail screen's list has loaded (and, if given, shows `total` rows), and, unless
+    `idle` is false (an auto-refresh timer keeps workers busy), every request is answered."""
     app = pilot.app
     await wait_for(pilot, lambda: app.mail.is_mounted and app.mail.message_list.total is not None
                    and app.mail.message_list.current is not None
                    and (total is None or app.mail.message_list.total == total), timeout, "the list to load")
-    await wait_idle(pilot, timeout)
+    if idle:
+        await wait_idle(pilot, timeout)
     return app.mail.message_list
 
 

@@ -97,35 +97,41 @@ class PagedTable(DataTable):
     PagedTable { height: 1fr; background: $surface; }
     """
 
-    class Opened(Message):
-        def __init__(self, table: PagedTable, item: Any) -> None:
+    class _TableMessage(Message):
+        def __init__(self, table: PagedTable) -> None:
             super().__init__()
             self.table = table
-            self.item = item
 
-    class Highlighted(Message):
+        @property
+        def control(self) -> PagedTable:  # lets handlers pick a table: @on(PagedTable.Opened, "#id")
+            return self.table
+
+    class Opened(_TableMessage):
         def __init__(self, table: PagedTable, item: Any) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.item = item
 
-    class Loaded(Message):
+    class Highlighted(_TableMessage):
+        def __init__(self, table: PagedTable, item: Any) -> None:
+            super().__init__(table)
+            self.item = item
+
+    class Loaded(_TableMessage):
         """A page arrived (`more`: another one can be fetched)."""
 
         def __init__(self, table: PagedTable, count: int, more: bool) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.count = count
             self.more = more
 
     def __init__(self, layout: Layout, *, id: str | None = None, show_header: bool = True) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_header=show_header)
-        self.layout = layout
+        self.row_layout = layout
         self.items: list[Any] = []
         self.loaded = False  # the first page has answered
         self._fetch: Fetch | None = None
         self._next_cursor: str | None = None
-        self._fetching = False
+        self.loading = False
         self._fitted_width = 0
 
     @property
@@ -140,14 +146,14 @@ class PagedTable(DataTable):
 
     # -- loading ---------------------------------------------------------------------------
     def load(self, fetch: Fetch, layout: Layout | None = None) -> None:
-        """Show a new listing (keeping the cursor on the same item id when reloading one)."""
-        keep = getattr(self.current, "id", None) if fetch is self._fetch else None
+        """Show a listing (the cursor stays on the same item when the new listing has it)."""
+        keep = getattr(self.current, "id", None)
         self._fetch = fetch
-        if layout is not None and layout is not self.layout:
-            self.layout = layout
+        if layout is not None and layout is not self.row_layout:
+            self.row_layout = layout
             self._fitted_width = 0
         self._next_cursor = None
-        self._fetching = True
+        self.loading = True
 
         def done(page: pm.Page) -> None:
             if fetch is not self._fetch:
@@ -166,16 +172,16 @@ class PagedTable(DataTable):
             self.load(self._fetch)
 
     def _fetch_over(self) -> None:
-        self._fetching = False
+        self.loading = False
 
     def _fetch_more(self) -> None:
         fetch, cursor = self._fetch, self._next_cursor
-        if fetch is None or cursor is None or self._fetching:
+        if fetch is None or cursor is None or self.loading:
             return
-        self._fetching = True
+        self.loading = True
 
         def done(page: pm.Page) -> None:
-            self._fetching = False
+            self.loading = False
             if fetch is not self._fetch or cursor != self._next_cursor:
                 return
             known = {getattr(item, "id", None) for item in self.items}
@@ -191,7 +197,7 @@ class PagedTable(DataTable):
 
     # -- showing ---------------------------------------------------------------------------
     def _widths(self) -> list[int]:
-        columns = self.layout.columns
+        columns = self.row_layout.columns
         available = max(20, (self.size.width or 80) - 2 * len(columns) - 1)
         fixed = sum(c.width or 0 for c in columns)
         flexible = [c for c in columns if c.width is None]
@@ -200,7 +206,7 @@ class PagedTable(DataTable):
 
     def _cells(self, item: Any) -> list[Text]:
         cells = []
-        for cell, width in zip(self.layout.cells(item), self._widths(), strict=False):
+        for cell, width in zip(self.row_layout.cells(item), self._widths(), strict=False):
             cell = cell.copy()
             cell.no_wrap = True
             cell.truncate(width, overflow="ellipsis")
@@ -208,10 +214,10 @@ class PagedTable(DataTable):
         return cells
 
     def _rebuild(self, keep: str | None = None) -> None:
-        self._fetching = False
+        self.loading = False
         self.clear(columns=True)
         self._fitted_width = self.size.width
-        for column, width in zip(self.layout.columns, self._widths(), strict=False):
+        for column, width in zip(self.row_layout.columns, self._widths(), strict=False):
             self.add_column(column.label, width=width)
         for item in self.items:
             self.add_row(*self._cells(item), key=item.id)

@@ -1,0 +1,159 @@
+"""Regenerate the SVG screenshots of po6-tui's main views (README.md shows them).
+
+    .venv/bin/python scripts/screenshots.py [--out screenshots] [--size 120x36]
+
+Deterministic: a fresh demo sandbox in a temporary directory with its clock frozen at the
+instant tests/ui uses (and the app's "today" frozen to it), empty user dirs, a fixed terminal
+size. A view whose screen is not written yet is skipped with a note, so running this again
+later picks it up. No API key can appear: the UI never shows keys, and every SVG is checked
+for each of the sandbox's keys (and for key prefixes) before it is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "ui"))  # the frozen-sandbox helpers the UI tests use
+
+KEY_PREFIXES = ("mcp_po6_", "pk_agent_", "pk_enroll_")
+VIEW_ORDER = ("mail", "reader", "drafts", "sent", "aliases", "domains", "catchall", "pages", "postern",
+              "tools", "log", "help")
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    width, _, height = text.partition("x")
+    return int(width), int(height)
+
+
+def key_leaks(svg: str, keys: list[str]) -> list[str]:
+    """What in `svg` looks like a key: any sandbox key, or a key prefix."""
+    found = [f"a sandbox key ({key[:8]}…)" for key in keys if key and key in svg]
+    found += [f"the prefix {prefix}" for prefix in KEY_PREFIXES if prefix in svg]
+    return found
+
+
+async def shoot(out: Path, size: tuple[int, int], workdir: Path) -> list[Path]:
+    from uihelpers import SEEDED_AT, start_frozen_sandbox, wait_for, wait_idle, wait_list
+
+    from po6_tui.accounts import DemoSandbox
+    from po6_tui.sandbox.admin import read_keys
+    from po6_tui.ui import timefmt, views
+    from po6_tui.ui.app import Po6App
+    from po6_tui.ui.screens.help import HelpScreen
+    from po6_tui.ui.screens.reader import ReaderScreen
+
+    timefmt.now = lambda: SEEDED_AT  # the list's "today", as in tests/ui
+    box = start_frozen_sandbox(workdir)
+    saved: list[Path] = []
+    try:
+        keys = [record["key"] for record in read_keys(box.db)]
+        demo = DemoSandbox(box.db)  # the demo accounts (PO6 and Postern) exactly as demo mode makes them
+        demo.url = box.url
+        app = Po6App(demo.accounts(), refresh_interval=0)
+        async with app.run_test(size=size) as pilot:
+
+            async def save(name: str) -> None:
+                app.clear_notifications()
+                # Let lazily measured widgets (DataTable column widths) settle: a few idle frames.
+                for _ in range(3):
+                    await wait_idle(pilot)
+                    await pilot.pause(0.1)
+                svg = app.export_screenshot(title=f"po6-tui · {name}")
+                leaks = key_leaks(svg, keys)
+                if leaks:
+                    raise SystemExit(f"screenshots: {name} would show {', '.join(leaks)}; not saved.")
+                path = out / f"{name}.svg"
+                path.write_text(svg, encoding="utf-8")
+                saved.append(path)
+                print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+            async def reader() -> None:
+                await pilot.press("enter")
+                await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.email is not None)
+
+            async def tools() -> None:
+                from textual.widgets import Input
+
+                screen = app.screen
+                await wait_for(pilot, lambda: getattr(screen, "tools", None), what="the tool list")
+                # A result without timestamps: seeded times move by the second the sandbox takes to start.
+                screen.tool_list.highlighted = [t.name for t in screen.tools].index("get_mailbox_stats")
+                await wait_for(pilot, lambda: screen.current_form is not None)
+                screen.current_form.field("mailbox_id").widget.value = "mbx_billing"
+                await pilot.press("ctrl+r")
+                await wait_idle(pilot)
+                screen.tool_list.focus()
+                assert not isinstance(app.focused, Input)
+
+            steps: dict[str, Callable[[], Awaitable[None]]] = {"reader": reader, "tools": tools}
+
+            await wait_list(pilot)
+            await wait_for(pilot, lambda: "mbx_signup" in app.active.folders)
+            for name in VIEW_ORDER:
+                if name == "help":
+                    app.open_view("mail")
+                    await wait_idle(pilot)
+                    await pilot.press("question_mark")
+                    await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+                    await save("help")
+                    continue
+                if name == "reader":
+                    app.open_view("mail")
+                    await wait_idle(pilot)
+                    await reader()
+                    await save("reader")
+                    await pilot.press("q")
+                    continue
+                view = views.view(name)
+                try:
+                    written = view is not None and view.screen_class() is not None
+                except Exception as error:  # a view another change is still writing
+                    print(f"  {name}: skipped, its screen does not import ({type(error).__name__}: {error})")
+                    continue
+                if not written:
+                    print(f"  {name}: skipped, the view is not written yet (a placeholder)")
+                    continue
+                app.open_view(name)
+                await pilot.pause()
+                await wait_idle(pilot)
+                if name in steps:
+                    await steps[name]()
+                await save(name)
+    finally:
+        box.stop()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "screenshots", help="where the SVGs go")
+    parser.add_argument("--size", type=parse_size, default=(120, 36), help="terminal size, WxH (default 120x36)")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="po6-screenshots-") as temp:
+        work = Path(temp)
+        # Never read or write the real user's config, secrets, journal or audit log.
+        for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+            os.environ[var] = str(work / var.lower())
+        for var in ("PO6_API_KEY", "PO6_MCP_URL", "POSTERN_API_KEY", "POSTERN_API_BASE_URL"):
+            os.environ.pop(var, None)
+        os.environ["TZ"] = "UTC"
+        time.tzset()
+        print(f"screenshots at {args.size[0]}x{args.size[1]} into {args.out}:")
+        (work / "sandbox").mkdir()
+        saved = asyncio.run(shoot(args.out, args.size, work / "sandbox"))
+    print(f"{len(saved)} screenshots written.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,133 @@
+"""Compose, reply and forward through the app against the sandbox: address checks, templates
+with variables, contact lists, the forward cap, and the text kept when the screen closes."""
+
+from __future__ import annotations
+
+from drafthelpers import answer, client_for, sent_log, status
+from textual.widgets import Input, OptionList, SelectionList, TextArea
+from uihelpers import wait_for, wait_idle
+
+from po6_tui.journal import Journal
+from po6_tui.ui.screens.compose import ComposeScreen, open_compose
+from po6_tui.ui.screens.compose_pickers import ContactListPicker, TemplatePicker, VariablesScreen
+from po6_tui.ui.screens.confirm import ConfirmScreen
+
+
+async def _open(pilot, mode: str, mailbox_id: str, email=None) -> ComposeScreen:
+    app = pilot.app
+    open_compose(app, mode, mailbox_id, email)
+    await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.is_mounted,
+                   what="the compose screen")
+    await wait_idle(pilot)
+    return app.screen
+
+
+async def _first_inbox_email(box, mailbox_id: str):
+    async with await client_for(box) as client:
+        page = await client.list_emails(mailbox_id=mailbox_id, limit=5)
+        return page.emails[0]
+
+
+async def test_compose_checks_addresses_then_sends(make_app, tools_box, unique):
+    app = make_app(tools_box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await _open(pilot, "compose", "mbx_research")
+        screen.query_one("#to", Input).value = "ada@example.com, not an address"
+        screen.query_one("#subject", Input).value = f"Hello {unique}"
+        screen.query_one("#body", TextArea).text = "Body text."
+        await pilot.press("ctrl+s")
+        await wait_idle(pilot)
+        assert "Not sent: To: 'not an address' is not an email address." in status(app)
+        assert isinstance(app.screen, ComposeScreen)
+        screen.query_one("#to", Input).value = "Ada <ada@example.com>; bo@example.com"
+        screen.query_one("#cc", Input).value = "cy@example.com"
+        await pilot.press("ctrl+s")
+        dialog = await answer(pilot)
+        assert "From:    research-agent@po6.com" in dialog.question.details
+        assert "To:      ada@example.com, bo@example.com" in dialog.question.details
+        assert "Cc:      cy@example.com" in dialog.question.details
+        assert "Sent to ada@example.com, bo@example.com." in status(app)
+        assert not isinstance(app.screen, ComposeScreen)
+    sent = [s for s in await sent_log(tools_box, "mbx_research") if s.subject == f"Hello {unique}"]
+    assert len(sent) == 1 and sent[0].cc_addresses == ["cy@example.com"]
+    assert Journal.default().load_edit("sandbox", "compose") is None
+
+
+async def test_reply_goes_to_the_sender_and_a_closed_reply_comes_back(make_app, tools_box, unique):
+    original = await _first_inbox_email(tools_box, "mbx_support")
+    app = make_app(tools_box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await _open(pilot, "reply", "mbx_support", original)
+        assert not screen.query("#to")  # a reply goes to the original sender: not editable
+        body = screen.query_one("#body", TextArea)
+        assert "wrote:\n> " in body.text  # the original is quoted
+        await pilot.press(*f"Thanks {unique}")
+        await pilot.press("escape")  # closed without sending: the text is kept
+        assert "your text is kept" in status(app)
+        screen = await _open(pilot, "reply", "mbx_support", original)
+        assert screen.query("#restored")
+        assert screen.query_one("#body", TextArea).text.startswith(f"Thanks {unique}")
+        await pilot.press("ctrl+s")
+        dialog = await answer(pilot)
+        assert "Send this reply?" == dialog.question.title
+    replies = [s for s in await sent_log(tools_box, "mbx_support") if s.subject.endswith(original.subject)
+               and s.subject.startswith("Re:")]
+    assert len(replies) == 1 and replies[0].to_addresses == [original.from_]
+
+
+async def test_forward_respects_the_recipient_cap(make_app, tools_box, unique):
+    original = await _first_inbox_email(tools_box, "mbx_billing")
+    six = ", ".join(f"f{n}-{unique}@example.com" for n in range(6))
+    app = make_app(tools_box, label="standard")
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await _open(pilot, "forward", "mbx_billing", original)
+        screen.query_one("#to", Input).value = six
+        await pilot.press("ctrl+s")
+        await answer(pilot)  # the plan is not known yet: the server refuses, naming it
+        assert "Too many recipients: Standard forwards to at most 5" in status(app)
+        await pilot.press("ctrl+s")  # now the app knows the cap and refuses before asking the server
+        await wait_idle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "on Standard a forward reaches at most 5 recipients, and this one has 6" in status(app)
+        screen.query_one("#to", Input).value = f"one-{unique}@example.com"
+        await pilot.press("ctrl+s")
+        await answer(pilot)
+    forwards = [s for s in await sent_log(tools_box, "mbx_billing") if s.to_addresses == [f"one-{unique}@example.com"]]
+    assert len(forwards) == 1 and forwards[0].subject.startswith("Fwd:")
+
+
+async def test_template_with_variables_and_a_contact_list(make_app, tools_box, unique):
+    app = make_app(tools_box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await _open(pilot, "compose", "mbx_outreach")
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TemplatePicker))
+        picker = app.screen
+        options = picker.query_one(OptionList)
+        index = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == "tpl_welcome")
+        options.highlighted = index
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, VariablesScreen))
+        assert app.screen.variables == ["first_name", "company"]
+        await pilot.press(*"Ada", "enter", *f"Initech {unique}", "enter")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.query_one("#subject", Input).value == "Welcome to Acme, Ada!"
+        assert f"Your workspace at Initech {unique} is ready." in screen.query_one("#body", TextArea).text
+
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactListPicker)
+                       and app.screen.query_one("#lists").display, what="the contact lists")
+        lists = app.screen.query_one("#lists", OptionList)
+        lists.highlighted = next(i for i in range(lists.option_count)
+                                 if lists.get_option_at_index(i).id == "lst_partners")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.query_one("#contacts", SelectionList).option_count > 0)
+        await pilot.press("a", "enter")
+        await wait_for(pilot, lambda: app.screen is screen)
+        recipients = [a.strip() for a in screen.query_one("#to", Input).value.split(",")]
+        assert len(recipients) >= 5 and all("@example.com" in r for r in recipients)
+        await pilot.press("ctrl+s")
+        await answer(pilot)
+        assert "Sent to" in status(app)
+    sent = [s for s in await sent_log(tools_box) if s.subject == "Welcome to Acme, Ada!"]
+    assert sent and sorted(sent[0].to_addresses) == sorted(recipients)

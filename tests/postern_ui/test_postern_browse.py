@@ -1,0 +1,123 @@
+"""Browsing a Postern account: inboxes, inbound/outbound/unread, threads, the reader, accounts."""
+
+from __future__ import annotations
+
+from conftest import OUTREACH, SIGNUP, SUPPORT
+from posternhelpers import open_postern, screen_text, wait_listing
+from uihelpers import wait_for, wait_idle
+
+from po6_tui.ui.screens.mail import MailScreen
+from po6_tui.ui.screens.postern_forms import AccountPicker
+from po6_tui.ui.screens.postern_reader import PosternReaderScreen, PosternThreadScreen
+
+
+def subjects(screen) -> list[str]:
+    return [item.subject for item in screen.messages.items]
+
+
+async def test_inboxes_and_the_three_listings(make_postern_app):
+    app = make_postern_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_postern(pilot)
+        assert [inbox.address for inbox in screen.inboxes.items] == [OUTREACH, SUPPORT, SIGNUP]
+        assert app.account_label == "sandbox-postern"  # the top bar names the account shown
+
+        await pilot.press("tab", "j", "enter")  # to the inbox list, next inbox, back to its messages
+        await wait_listing(pilot, screen, 4)
+        assert screen.inbox.address == SUPPORT and screen.messages.has_focus
+
+        await pilot.press("i")
+        await wait_listing(pilot, screen, 3)
+        assert {m.direction for m in screen.messages.items} == {"inbound"}
+        await pilot.press("o")
+        await wait_listing(pilot, screen, 1)
+        assert subjects(screen) == ["Re: Invoice #1042 looks wrong"]
+        assert screen.messages.items[0].direction == "outbound"
+
+        await pilot.press("a", "U")
+        await wait_listing(pilot, screen, 2)
+        assert all(m.unread for m in screen.messages.items)
+        assert "unread only" in str(screen.query_one("#postern-header").render())
+
+        await pilot.press("escape")
+        await wait_listing(pilot, screen, 4)
+        assert screen.listing == "all" and not screen.unread_only
+
+
+async def test_an_empty_listing_says_so(make_postern_app):
+    app = make_postern_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_postern(pilot, SIGNUP)
+        await pilot.press("o")
+        await wait_listing(pilot, screen, 0)
+        assert "No message here (Esc shows all)." in str(screen.query_one("#postern-empty").render())
+
+
+async def test_open_a_thread_then_read_its_messages(make_postern_app, postern_box):
+    app = make_postern_app(postern_box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_postern(pilot, SUPPORT)
+        await pilot.press("t")
+        await wait_listing(pilot, screen, 2)
+        threads = {thread.subject: thread for thread in screen.messages.items}
+        assert threads["Invoice #1042 looks wrong"].message_count == 3
+
+        row = [t.subject for t in screen.messages.items].index("Invoice #1042 looks wrong")
+        screen.messages.move_cursor(row=row)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PosternThreadScreen) and app.screen.table.loaded)
+        await wait_idle(pilot)
+        thread = app.screen
+        assert [m.direction for m in thread.table.items] == ["inbound", "outbound", "inbound"]  # oldest first
+        assert thread.table.cursor_row == 2  # on the newest, the one to answer
+
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PosternReaderScreen) and app.screen.message is not None)
+        await wait_idle(pilot)
+        assert "When will the credit show up" in str(app.screen.query_one("#body").render())
+        await pilot.press("q")
+        await wait_idle(pilot)
+        assert app.screen is thread and not thread.table.items[2].unread  # reading marked it read
+
+        await pilot.press("q")
+        await wait_idle(pilot)
+        assert app.screen is screen
+
+
+async def test_read_a_message_marks_it_read_in_the_list(make_postern_app, postern_box):
+    app = make_postern_app(postern_box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_postern(pilot, SIGNUP)
+        assert subjects(screen)[0] == "Your verification code" and screen.messages.items[0].unread
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PosternReaderScreen) and app.screen.message is not None)
+        await wait_idle(pilot)
+        reader = app.screen
+        assert "Your verification code is 482913." in str(reader.query_one("#body").render())
+        headers = screen_text(app)
+        assert "security@bank.example" in headers and "Example Bank" in headers
+        await pilot.press("escape")
+        await wait_idle(pilot)
+        assert app.screen is screen and not screen.messages.items[0].unread
+
+
+async def test_the_account_picker_switches_between_postern_and_po6(make_postern_app):
+    app = make_postern_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_postern(pilot)
+        await pilot.press("A")
+        await wait_for(pilot, lambda: isinstance(app.screen, AccountPicker))
+        picker_text = screen_text(app)
+        assert "sandbox-postern" in picker_text and "PO6" in picker_text and "Postern" in picker_text
+        await pilot.press("home", "enter")  # the PO6 account "sandbox", first in the session
+        await wait_for(pilot, lambda: isinstance(app.screen, MailScreen))
+        await wait_idle(pilot)
+        assert app.current_mode == "mail" and app.account_label == "sandbox"
+
+
+async def test_read_only_account_still_browses(make_postern_app):
+    app = make_postern_app(label="postern-readonly", read_only=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_postern(pilot, SUPPORT)
+        assert len(screen.messages.items) == 4
+        assert "read-only" in str(screen.query_one("#postern-account").render())

@@ -1,0 +1,300 @@
+"""`:pages` against the sandbox: every landing-page tool through its screen, with the failure
+paths (invalid config, a refused save that keeps the text, download of an unpublished page,
+an unverified domain, cancelled confirmations that change nothing).
+
+The writing tests share `routing_box`, each on its own page."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+from routing_helpers import (
+    answer,
+    client,
+    fill_form,
+    open_view,
+    select_row,
+    status,
+    wait_for,
+    wait_idle,
+    wait_screen,
+)
+from textual.widgets import Sparkline, Static, TextArea
+
+from po6_tui.ui.page_config import ConfigEditorScreen
+from po6_tui.ui.page_detail import PageScreen
+from po6_tui.ui.page_leads import LeadsScreen
+from po6_tui.ui.page_templates import TemplatesScreen
+from po6_tui.ui.routing_form import FormScreen
+from po6_tui.ui.screens.confirm import ConfirmScreen
+
+HOSTILE_NAME = "=HYPERLINK(\"http://evil.example\")\x1b[31m [@click=app.quit]x[/]"
+
+
+async def open_page(pilot, page_id: str) -> PageScreen:
+    table = await open_view(pilot, "pages", "#pages")
+    await select_row(pilot, table, page_id)
+    await pilot.press("enter")
+    screen = await wait_screen(pilot, PageScreen)
+    await wait_for(pilot, lambda: screen.page.config is not None and screen.stats is not None, what="the page")
+    await wait_idle(pilot)
+    return screen
+
+
+def text(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
+async def test_status_filter_detail_and_stats(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await open_view(pilot, "pages", "#pages", rows=5)
+        counts = []
+        for _ in range(4):
+            await pilot.press("s")
+            await wait_idle(pilot)
+            counts.append((app.screen.status, table.row_count))
+        assert counts == [("draft", 2), ("published", 2), ("archived", 1), (None, 5)]
+        screen = await open_page(pilot, "lp_beta")
+        info = text(screen, "#page-info")
+        for expected in ("https://acme.dev/beta", "acme-sales@po6.com", "Acme Agents beta waitlist — by Acme",
+                         "published"):
+            assert expected in info
+        stats = text(screen, "#page-stats")
+        assert "Views" in stats and "Conversion" in stats and f"{screen.stats.views:,}" in stats
+        assert len(screen.query_one(Sparkline).data) == len(screen.stats.daily) == 30
+        assert "Be the first to know" in text(screen, "#page-config")
+
+
+async def test_download_html_and_never_overwrite_silently(make_app, tmp_path):
+    app = make_app()  # downloading only reads
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_page(pilot, "lp_webinar")
+        target = tmp_path / "webinar.html"
+        await pilot.press("w")
+        form = await wait_screen(pilot, FormScreen)
+        assert form.values()["path"].endswith("webinar.html")  # the server's name, made safe
+        await fill_form(pilot, path=str(target))
+        await wait_for(pilot, lambda: target.exists() and "Saved" in status(app))
+        assert "<title>Webinar: agents that answer email</title>" in target.read_text()
+        assert str(target) in status(app)
+
+        target.write_text("mine")
+        await pilot.press("w")
+        await fill_form(pilot, path=str(target))
+        modal = await answer(pilot, yes=False)
+        assert modal.question.title == "Replace the existing file?"
+        assert target.read_text() == "mine" and "left as it was" in status(app)
+        assert not list(tmp_path.glob(".*.part"))  # no temporary file left behind
+
+        await pilot.press("q")
+        await open_page(pilot, "lp_guide")  # a draft
+        await pilot.press("w")
+        await wait_for(pilot, lambda: "must be published" in status(app))
+        assert not isinstance(app.screen, FormScreen)
+
+
+@pytest.fixture(scope="module")
+def hostile_lead(routing_box):
+    """A lead whose name is a spreadsheet formula wrapped in markup and escape sequences."""
+    with sqlite3.connect(routing_box.db) as db:
+        db.execute("INSERT OR IGNORE INTO leads VALUES (?, ?, ?, ?, ?, ?)",
+                   ("lead_hostile", "lp_webinar", "@evil.example", HOSTILE_NAME,
+                    int(datetime(2026, 11, 18, 8, 0, tzinfo=UTC).timestamp()), "-cmd|' /C calc'!A0"))
+    return "lead_hostile"
+
+
+async def test_leads_shown_safely_and_exported_as_safe_csv(make_app, routing_box, hostile_lead, tmp_path):
+    app = make_app(routing_box)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_page(pilot, "lp_webinar")
+        await pilot.press("l")
+        leads = await wait_screen(pilot, LeadsScreen)
+        await wait_for(pilot, lambda: leads.total is not None)
+        await wait_idle(pilot)
+        server = await (await client(app)).list_landing_page_leads(page_id="lp_webinar", limit=1)
+        assert leads.total == server.total == len(leads.leads)
+        table = leads.query_one("#leads")
+        shown = table.get_row(hostile_lead)[1]
+        assert "\x1b" not in shown.plain and "[@click=app.quit]" in shown.plain  # literal, never markup
+        assert app.is_running
+
+        target = tmp_path / "leads.csv"
+        await pilot.press("w")
+        await fill_form(pilot, path=str(target))
+        await wait_for(pilot, lambda: target.exists() and "Saved" in status(app))
+        rows = list(csv.DictReader(target.open(newline="")))
+        assert len(rows) == leads.total
+        evil = next(r for r in rows if r["id"] == hostile_lead)
+        assert evil["name"].startswith("'=HYPERLINK")
+        assert "\x1b" not in evil["name"]
+        assert evil["email"] == "'@evil.example" and evil["source"].startswith("'-cmd")
+        normal = next(r for r in rows if r["id"] != hostile_lead)
+        assert not normal["email"].startswith("'")
+
+
+async def test_all_leads_across_pages(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_view(pilot, "pages", "#pages")
+        await pilot.press("L")
+        leads = await wait_screen(pilot, LeadsScreen)
+        await wait_for(pilot, lambda: leads.total is not None)
+        assert leads.page is None
+        assert {lead.page_id for lead in leads.leads} >= {"lp_beta", "lp_webinar"}
+
+
+async def test_create_a_page_from_a_template(make_app, routing_box):
+    app = make_app(routing_box)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_view(pilot, "pages", "#pages")
+        await pilot.press("n")
+        templates = await wait_screen(pilot, TemplatesScreen)
+        await wait_for(pilot, lambda: templates.table.row_count == 5)
+        await select_row(pilot, templates.table, "lpt_waitlist")
+        await wait_for(pilot, lambda: templates.templates["lpt_waitlist"].config is not None)
+        assert "Be the first to know" in text(templates, "#template-detail")  # from get_landing_page_template
+        await pilot.press("c")  # the first category, filtered by the server
+        await wait_for(pilot, lambda: templates.category is not None and templates.table.row_count == 1)
+        await pilot.press("c", "c", "c", "c", "c")  # back to all
+        await wait_for(pilot, lambda: templates.category is None and templates.table.row_count == 5)
+        await select_row(pilot, templates.table, "lpt_webinar")
+        await pilot.press("enter")
+        await fill_form(pilot, title="Autumn webinar", alias_id="als_sales", domain="acme.dev")
+        page = await wait_screen(pilot, PageScreen)
+        await wait_for(pilot, lambda: page.page.config is not None)
+        assert page.page.title == "Autumn webinar" and page.page.status == "draft"
+        assert page.page.domain == "acme.dev" and page.page.alias_id == "als_sales"
+        created = await (await client(app)).list_landing_pages(status="draft")
+        assert "Autumn webinar" in {p.title for p in created}
+
+
+async def test_edit_title_and_seo(make_app, routing_box):
+    app = make_app(routing_box)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_page(pilot, "lp_guide")
+        await pilot.press("t")
+        await fill_form(pilot, title="The agent inbox handbook")
+        modal = await answer(pilot, yes=True)
+        assert "Title: The agent inbox guide → The agent inbox handbook" in modal.question.details
+        await pilot.press("o")
+        await fill_form(pilot, title="Handbook", description="All about agent inboxes",
+                        og_image="https://acme.dev/og.png")
+        modal = await answer(pilot, yes=True)
+        assert "SEO image: — → https://acme.dev/og.png" in modal.question.details
+        page = await (await client(app)).get_landing_page("lp_guide")
+        assert page.title == "The agent inbox handbook"
+        assert (page.seo.title, page.seo.description, page.seo.og_image) == (
+            "Handbook", "All about agent inboxes", "https://acme.dev/og.png")
+        assert "https://acme.dev/og.png" in text(screen, "#page-info")
+
+
+async def test_config_editor_checks_and_keeps_the_text(make_app, routing_box):
+    app = make_app(routing_box)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_page(pilot, "lp_guide")
+        await pilot.press("e")
+        editor = await wait_screen(pilot, ConfigEditorScreen)
+        area = editor.query_one(TextArea)
+
+        area.text = '{"widgets": [ {"type": "hero",} ]}'
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ConfigEditorScreen)
+        assert "Not valid JSON" in text(editor, "#editor-status") and "line 1" in text(editor, "#editor-status")
+
+        area.text = '{"widgets": [{"kind": "hero"}]}'
+        await pilot.press("ctrl+s")
+        assert 'widgets[0] needs a "type"' in text(editor, "#editor-status")
+
+        valid = '{"widgets": [{"type": "hero", "headline": "Get the guide"}, {"type": "form", "fields": ["email"]}]}'
+        area.text = valid
+        await pilot.press("ctrl+s")
+        modal = await answer(pilot, yes=True)
+        assert "Widgets: hero, form → hero, form" not in modal.question.details  # same kinds: not listed
+        await wait_screen(pilot, PageScreen)
+        page = await (await client(app)).get_landing_page("lp_guide")
+        assert page.config["widgets"][0]["headline"] == "Get the guide"
+        assert "Widget config saved" in status(app)
+
+
+async def test_a_refused_config_stays_in_the_editor(make_app, routing_box):
+    app = make_app(routing_box)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_page(pilot, "lp_spring")  # archived: the server refuses edits
+        await pilot.press("e")
+        editor = await wait_screen(pilot, ConfigEditorScreen)
+        edited = '{"widgets": [{"type": "text", "text": "Back in spring"}]}'
+        editor.query_one(TextArea).text = edited
+        await pilot.press("ctrl+s")
+        await answer(pilot, yes=True)
+        await wait_for(pilot, lambda: "refused" in text(editor, "#editor-status"))
+        assert app.screen is editor and editor.query_one(TextArea).text == edited
+        assert "archived" in text(editor, "#editor-status")
+        await pilot.press("escape")  # edits exist: asks before discarding
+        await answer(pilot, yes=False)
+        assert app.screen is editor
+
+
+async def test_publish_and_unpublish_through_the_servers_confirmation(make_app, routing_box):
+    app = make_app(routing_box)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_page(pilot, "lp_pricing")
+        server = await client(app)
+        await pilot.press("p")
+        modal = await answer(pilot, yes=False)
+        assert "it becomes public" in modal.question.server_message  # the server's own words
+        assert (await server.get_landing_page("lp_pricing")).status == "draft"
+        assert "nothing was changed" in status(app)
+
+        await pilot.press("p")
+        await answer(pilot, yes=True)
+        assert (await server.get_landing_page("lp_pricing")).status == "published"
+        assert screen.page.status == "published" and "Published" in status(app)
+
+        await pilot.press("u")
+        modal = await answer(pilot, yes=True)
+        assert "back to draft" in modal.question.server_message
+        assert (await server.get_landing_page("lp_pricing")).status == "draft"
+
+
+async def test_assign_a_domain(make_app, routing_box):
+    app = make_app(routing_box)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_page(pilot, "lp_webinar")
+        server = await client(app)
+        await pilot.press("D")
+        await fill_form(pilot, domain="acme-shop.com")  # not verified: the server refuses at once
+        await wait_for(pilot, lambda: "not verified" in status(app))
+        assert not isinstance(app.screen, ConfirmScreen)
+
+        await pilot.press("D")
+        await fill_form(pilot, domain="acme-labs.io")
+        modal = await answer(pilot, yes=False)
+        assert "acme-labs.io" in modal.question.server_message
+        assert (await server.get_landing_page("lp_webinar")).domain is None
+
+        await pilot.press("D")
+        await fill_form(pilot, domain="acme-labs.io")
+        await answer(pilot, yes=True)
+        assert (await server.get_landing_page("lp_webinar")).domain == "acme-labs.io"
+        assert screen.page.url == "https://acme-labs.io/webinar"
+
+
+async def test_archive_needs_the_title_typed(make_app, routing_box):
+    app = make_app(routing_box)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_page(pilot, "lp_beta")
+        server = await client(app)
+        await pilot.press("A")
+        modal = await answer(pilot, yes=False)
+        assert modal.question.type_to_confirm == "Acme Agents beta waitlist"
+        assert "taken offline first" in modal.question.server_message
+        assert (await server.get_landing_page("lp_beta")).status == "published"
+
+        await pilot.press("A")
+        await answer(pilot, yes=True, typed="Acme Agents beta waitlist")
+        assert (await server.get_landing_page("lp_beta")).status == "archived"
+        assert "Archived" in status(app)
