@@ -104,6 +104,12 @@ class VariablesScreen(ModalScreen[dict[str, str] | None]):
         self.dismiss(None)
 
 
+class ContactSelection(SelectionList[str]):
+    """Space ticks (as usual); Enter adds the ticked contacts instead of ticking one more."""
+
+    BINDINGS = [Binding("enter", "screen.add", "Add the ticked", id="contact_picker.enter")]
+
+
 class ContactListPicker(ModalScreen[list[str] | None]):
     """Recipients from a contact list: choose a list, tick contacts (a ticks all), Enter adds them.
 
@@ -126,7 +132,7 @@ class ContactListPicker(ModalScreen[list[str] | None]):
             yield Static("Recipients from a contact list", classes="title", id="title")
             yield Static("Loading the contact lists…", id="message")
             yield OptionList(id="lists")
-            yield SelectionList[str](id="contacts")
+            yield ContactSelection(id="contacts")
             yield Static("Enter chooses · Esc cancels", classes="hint", id="hint")
 
     def on_mount(self) -> None:
@@ -188,12 +194,6 @@ class ContactListPicker(ModalScreen[list[str] | None]):
         selection.display = True
         selection.focus()
         self.query_one("#hint", Static).update("Space ticks · a ticks all · Enter adds the ticked · Esc cancels")
-
-    def on_key(self, event) -> None:  # noqa: ANN001
-        selection = self.query_one("#contacts", SelectionList)
-        if event.key == "enter" and selection.display and selection.has_focus:
-            event.stop()
-            self.action_add()
 
     def action_all(self) -> None:
         selection = self.query_one("#contacts", SelectionList)
