@@ -85,10 +85,10 @@ async def shoot(out: Path, size: tuple[int, int], workdir: Path) -> list[Path]:
 
                 screen = app.screen
                 await wait_for(pilot, lambda: getattr(screen, "tools", None), what="the tool list")
-                # A result without timestamps: seeded times move by the second the sandbox takes to start.
-                screen.tool_list.highlighted = [t.name for t in screen.tools].index("get_mailbox_stats")
+                # A result without times or sizes: seeded mail moves by the second the sandbox takes to start.
+                screen.tool_list.highlighted = [t.name for t in screen.tools].index("get_alias")
                 await wait_for(pilot, lambda: screen.current_form is not None)
-                screen.current_form.field("mailbox_id").widget.value = "mbx_billing"
+                screen.current_form.field("alias_id").widget.value = "als_sales"
                 await pilot.press("ctrl+r")
                 await wait_idle(pilot)
                 screen.tool_list.focus()

@@ -67,6 +67,9 @@ class MessageActionsScreen(AppScreen):
         Binding("s", "move", "Move", id="mail.move"),
         Binding("d", "delete", "Delete", id="mail.delete"),
         Binding("semicolon", "marked", "Marked", id="mail.marked"),
+        Binding("m", "compose('compose')", "Compose", show=False, id="mail.compose"),
+        Binding("r", "compose('reply')", "Reply", show=False, id="mail.reply"),
+        Binding("f", "compose('forward')", "Forward", show=False, id="mail.forward"),
     ]
 
     # -- what subclasses provide ---------------------------------------------------------
@@ -106,6 +109,19 @@ class MessageActionsScreen(AppScreen):
 
     def action_delete(self) -> None:
         self.delete(self.action_targets())
+
+    def action_compose(self, mode: str) -> None:
+        """m / r / f: write a new message, or reply to / forward the one under the cursor."""
+        from po6_tui.ui.screens.compose import open_compose
+
+        targets = self.action_targets()
+        if mode == "compose":
+            mailbox_id = self.mailbox_id_for(targets[0]) if targets else None
+            open_compose(self.app, "compose", mailbox_id or None, session=self.session_for(targets[0]) if targets else None)
+        elif targets:
+            open_compose(self.app, mode, self.mailbox_id_for(targets[0]), targets[0], session=self.session_for(targets[0]))
+        else:
+            self.report("No message selected to reply to or forward.", "warning")
 
     def action_marked(self) -> None:
         targets = self.marked_targets()

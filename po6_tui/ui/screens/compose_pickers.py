@@ -61,6 +61,7 @@ class TemplatePicker(ModalScreen[str | None]):
 class VariablesScreen(ModalScreen[dict[str, str] | None]):
     """One field per {{variable}}; Enter moves on, Enter on the last (or Fill) fills them in."""
 
+    AUTO_FOCUS = "#var-0"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="variables.cancel")]
     DEFAULT_CSS = _MODAL_CSS.format(name="VariablesScreen") + """
     VariablesScreen Label { margin-top: 1; }

@@ -49,7 +49,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen > #dialog.-safe { border: thick $primary; }
     ConfirmScreen #title { text-style: bold; margin-bottom: 1; }
     ConfirmScreen #server { margin-bottom: 1; }
-    ConfirmScreen #details { color: $text-muted; max-height: 8; margin-bottom: 1; }
+    ConfirmScreen #details { color: $text-muted; max-height: 12; margin-bottom: 1; }
     ConfirmScreen #buttons { height: auto; align-horizontal: right; }
     ConfirmScreen Button { margin-left: 2; }
     ConfirmScreen Input { margin-bottom: 1; }

@@ -50,7 +50,7 @@ class PosternScreen(AppScreen):
         Binding("r", "reply", "Reply", id="postern.reply"),
         Binding("w", "wait", "Wait", id="postern.wait"),
         Binding("c", "create_inbox", "New inbox", id="postern.create_inbox"),
-        Binding("d", "delete_inbox", "Delete inbox", id="postern.delete_inbox"),
+        Binding("d", "delete_inbox", "Delete inbox", show=False, id="postern.delete_inbox"),
         Binding("W", "webhook", "Webhook", show=False, id="postern.webhook"),
         Binding("A", "accounts", "Accounts", show=False, id="postern.accounts"),
         Binding("R", "refresh", "Refresh", show=False, id="postern.refresh"),

@@ -12,7 +12,7 @@ import re
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from po6_tui.api import postern_models as pm
 from po6_tui.api.postern import PosternClient
@@ -39,9 +39,11 @@ class ComposeForm(PosternForm):
 
     SUBMIT_LABEL = "Send"
 
+    # A composer: as tall as the terminal allows, the text taking what the fields leave.
     DEFAULT_CSS = """
-    ComposeForm > #dialog { width: 90; }
+    ComposeForm > #dialog { width: 90; height: 100%; }
     ComposeForm #context { margin-bottom: 1; }
+    ComposeForm TextArea { height: 1fr; }
     """
 
     def __init__(self, client: PosternClient, address: str, original: pm.MessageSummary | None = None) -> None:
@@ -64,12 +66,9 @@ class ComposeForm(PosternForm):
             context.append_text(safe.text(reply_subject(original.subject), max_len=300))
         yield Static(context, id="context")
         if self.original is None:
-            yield self.label("To (several: separate with commas)")
-            yield Input(id="to", max_length=2000)
-            yield self.label("Cc")
-            yield Input(id="cc", max_length=2000)
-            yield self.label("Subject")
-            yield Input(id="subject", max_length=998)
+            yield self.row("To", "to", placeholder="address (several: separate with commas)", max_length=2000)
+            yield self.row("Cc", "cc", placeholder="optional", max_length=2000)
+            yield self.row("Subject", "subject", max_length=998)
         yield self.label("Message (Tab leaves the text; Ctrl+S sends)")
         yield TextArea(id="body", soft_wrap=True, tab_behavior="focus")
 

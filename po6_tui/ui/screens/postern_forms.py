@@ -60,11 +60,13 @@ class PosternForm(ModalScreen[Any]):
                             border: thick $primary; background: $surface; padding: 0 1; }
     PosternForm #form-title { text-style: bold; margin-bottom: 1; }
     PosternForm .label { color: $text-muted; height: 1; }
-    PosternForm .hint { color: $text-muted; height: auto; }
-    PosternForm Input { margin-bottom: 0; }
-    PosternForm TextArea { height: 10; min-height: 4; }
-    PosternForm #form-error { color: $error; text-style: bold; height: auto; }
-    PosternForm #form-buttons { height: auto; align-horizontal: right; }
+    PosternForm .hint { color: $text-muted; height: auto; margin-top: 1; }
+    PosternForm .row { height: 1; margin-bottom: 1; }
+    PosternForm .row > Static { width: 10; color: $text-muted; }
+    PosternForm .row > Input { width: 1fr; background: $boost; }
+    PosternForm TextArea { height: 10; min-height: 3; }
+    PosternForm #form-error { color: $error; text-style: bold; height: auto; margin-top: 1; display: none; }
+    PosternForm #form-buttons { height: 1; margin-top: 1; align-horizontal: right; }
     PosternForm #form-buttons Button { margin-left: 2; }
     """
 
@@ -78,8 +80,8 @@ class PosternForm(ModalScreen[Any]):
             yield from self.compose_fields()
             yield Static("", id="form-error")
             with Horizontal(id="form-buttons"):
-                yield Button("Cancel", id="form-cancel")
-                yield Button(f"{self.SUBMIT_LABEL} (Ctrl+S)", id="form-submit", variant="primary")
+                yield Button("Cancel", id="form-cancel", compact=True)
+                yield Button(f"{self.SUBMIT_LABEL} (Ctrl+S)", id="form-submit", variant="primary", compact=True)
 
     # -- what subclasses provide ---------------------------------------------------------
     def compose_fields(self) -> ComposeResult:
@@ -101,11 +103,18 @@ class PosternForm(ModalScreen[Any]):
     def label(self, text: str) -> Static:
         return Static(text, classes="label")
 
+    def row(self, label: str, field_id: str, value: str = "", *, placeholder: str = "", max_length: int = 0) -> Horizontal:
+        """One line: the field's name, then the field."""
+        return Horizontal(Static(label), Input(value, placeholder=placeholder, id=field_id, compact=True,
+                                               max_length=max_length), classes="row")
+
     def value(self, field_id: str) -> str:
         return self.query_one(f"#{field_id}", Input).value.strip()
 
     def show_error(self, message: str) -> None:
-        self.query_one("#form-error", Static).update(safe.text(message, single_line=False, max_len=600))
+        error = self.query_one("#form-error", Static)
+        error.update(safe.text(message, single_line=False, max_len=600))
+        error.display = bool(message)
 
     def run(self, what: str, call: Callable[[], Awaitable[Any]], done: Callable[[Any], Any]) -> None:
         """Do the form's request; on failure the dialog stays, with everything typed, and says why."""
@@ -154,12 +163,10 @@ class CreateInboxForm(PosternForm):
         self.ids = IdempotencyIds()
 
     def compose_fields(self) -> ComposeResult:
-        yield self.label("User name (the part before @; empty: the server picks one)")
-        yield Input(id="username", max_length=64)
-        yield self.label("Domain (empty: the default one)")
-        yield Input(id="domain", max_length=253)
-        yield self.label("Display name")
-        yield Input(id="display-name", max_length=128)
+        yield self.row("User", "username", placeholder="the part before @ (empty: the server picks one)",
+                       max_length=64)
+        yield self.row("Domain", "domain", placeholder="empty: the default domain", max_length=253)
+        yield self.row("Name", "display-name", placeholder="display name (optional)", max_length=128)
         yield Static("A new inbox uses one of the key's mailbox slots; deleting it later does not give "
                      "the slot back.", classes="hint")
 
@@ -190,10 +197,9 @@ class WebhookForm(PosternForm):
         self.address = address
 
     def compose_fields(self) -> ComposeResult:
-        yield self.label("URL that receives the deliveries")
-        yield Input(id="url", placeholder="https://…", max_length=2000)
-        yield self.label("Only for this inbox (empty: every inbox of the key)")
-        yield Input(safe.one_line(self.address, 254), id="address", max_length=254)
+        yield self.row("URL", "url", placeholder="https://… (receives the deliveries)", max_length=2000)
+        yield self.row("Inbox", "address", safe.one_line(self.address, 254),
+                       placeholder="empty: every inbox of the key", max_length=254)
         yield Static("Deliveries are signed with a secret that is shown once, right after registering.",
                      classes="hint")
 

@@ -30,8 +30,9 @@ Fetch = Callable[[str | None], Awaitable[pm.Page]]  # cursor -> one page
 @dataclass(frozen=True)
 class Column:
     label: str
-    width: int | None = None  # None: takes what is left (at least `minimum`)
+    width: int | None = None  # None: shares what the fixed columns leave, within minimum..maximum
     minimum: int = 10
+    maximum: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,9 @@ def _inbox_cells(inbox: pm.Inbox) -> list[Text]:
     return [cell]
 
 
-MESSAGES = Layout([Column("", 2), Column("From / To", 24), Column("Subject", None, 12), Column("Date", 6)],
+MESSAGES = Layout([Column("", 2), Column("From / To", None, 12, 26), Column("Subject", None, 12), Column("Date", 6)],
                   _message_cells)
-THREADS = Layout([Column("Thread", None, 12), Column("#", 3), Column("Participants", 28), Column("Last", 6)],
+THREADS = Layout([Column("Thread", None, 12), Column("#", 3), Column("Participants", None, 12, 30), Column("Last", 6)],
                  _thread_cells)
 INBOXES = Layout([Column("Inboxes", None, 12)], _inbox_cells)
 
@@ -197,12 +198,17 @@ class PagedTable(DataTable):
 
     # -- showing ---------------------------------------------------------------------------
     def _widths(self) -> list[int]:
+        """Fixed columns as given; the flexible ones share the rest equally, a capped one giving
+        what it cannot use to the others. (Each cell has one column of padding either side.)"""
         columns = self.row_layout.columns
-        available = max(20, (self.size.width or 80) - 2 * len(columns) - 1)
-        fixed = sum(c.width or 0 for c in columns)
-        flexible = [c for c in columns if c.width is None]
-        share = max(0, available - fixed) // max(1, len(flexible))
-        return [c.width if c.width is not None else max(c.minimum, share) for c in columns]
+        left = max(20, (self.size.width or 80) - 2 * len(columns) - 1) - sum(c.width or 0 for c in columns)
+        widths = {i: c.width for i, c in enumerate(columns) if c.width is not None}
+        flexible = sorted((i for i, c in enumerate(columns) if c.width is None), key=lambda i: columns[i].maximum)
+        for position, index in enumerate(flexible):
+            share = left // (len(flexible) - position)
+            widths[index] = max(columns[index].minimum, min(columns[index].maximum, share))
+            left -= widths[index]
+        return [widths[i] for i in range(len(columns))]
 
     def _cells(self, item: Any) -> list[Text]:
         cells = []

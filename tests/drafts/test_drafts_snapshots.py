@@ -1,0 +1,108 @@
+"""Snapshots of the drafts queue, the approve confirmation, the diff, the draft editor, the
+compose screen and the sent log. They run on the read-only `ui_sandbox` (frozen clock, frozen
+"today"): asking to approve only reads, edits stay local. Update with --snapshot-update after
+looking at the SVGs."""
+
+from __future__ import annotations
+
+import pytest
+from drafthelpers import open_drafts, select
+from textual.widgets import Input, TextArea
+from uihelpers import wait_for, wait_idle
+
+from po6_tui import journal
+from po6_tui.journal import Journal, SavedEdit
+from po6_tui.ui.screens.compose import ComposeScreen, open_compose
+from po6_tui.ui.screens.confirm import ConfirmScreen
+from po6_tui.ui.screens.diff import DiffScreen
+from po6_tui.ui.screens.draft_edit import DraftEditScreen
+from po6_tui.ui.screens.sent import SentScreen
+
+
+@pytest.fixture(autouse=True)
+def _fixed_save_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(journal, "_now", lambda: "2026-11-18T08:55:00+00:00")
+
+
+def _no_blink(screen) -> None:
+    for widget in [*screen.query(Input), *screen.query(TextArea)]:
+        widget.cursor_blink = False
+
+
+def test_drafts_queue_80x24(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_drafts)
+
+
+def test_drafts_queue_with_an_edit_and_marks_120x35(snap_compare, make_app):
+    async def marked(pilot) -> None:
+        Journal.default().save_edit("sandbox", "drf_demo04", SavedEdit(
+            "ben@carter-logistics.example", "", "Following up", "Hi Ben,\n\nA shorter note from the operator.\n"))
+        screen = await open_drafts(pilot)
+        select(screen, "drf_demo02")
+        await pilot.press("space", "space")
+        select(screen, "drf_demo04")
+        await wait_idle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(120, 35), run_before=marked)
+
+
+def test_approve_confirmation(snap_compare, make_app):
+    async def ask(pilot) -> None:
+        screen = await open_drafts(pilot)
+        select(screen, "drf_demo01")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await wait_idle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=ask)
+
+
+def test_diff(snap_compare, make_app):
+    async def diff(pilot) -> None:
+        Journal.default().save_edit("sandbox", "drf_demo02", SavedEdit(
+            "furious@example.net", "support-lead@po6.com", "Re: THIS IS UNACCEPTABLE!!! 😡",
+            "I'm sorry for the trouble. A colleague will call you today about a refund.\n"))
+        screen = await open_drafts(pilot)
+        select(screen, "drf_demo02")
+        await pilot.press("D")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, DiffScreen))
+        await wait_idle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=diff)
+
+
+def test_draft_editor(snap_compare, make_app):
+    async def edit(pilot) -> None:
+        screen = await open_drafts(pilot)
+        select(screen, "drf_demo03")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, DraftEditScreen))
+        _no_blink(pilot.app.screen)
+        await wait_idle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=edit)
+
+
+def test_compose_screen(snap_compare, make_app):
+    async def compose(pilot) -> None:
+        await wait_idle(pilot)
+        open_compose(pilot.app, "compose", "mbx_outreach")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComposeScreen))
+        await wait_idle(pilot)
+        _no_blink(pilot.app.screen)
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=compose)
+
+
+def test_sent_log(snap_compare, make_app):
+    async def sent(pilot) -> None:
+        app = pilot.app
+        app.open_view("sent")
+        await wait_for(pilot, lambda: isinstance(app.screen, SentScreen) and app.screen.emails)
+        for _ in range(4):  # signup → billing → support → research → outreach
+            await pilot.press("greater_than_sign")
+        await wait_for(pilot, lambda: app.screen.mailbox_id == "mbx_outreach" and len(app.screen.emails) == 5)
+        await wait_idle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(100, 24), run_before=sent)

@@ -1,0 +1,47 @@
+"""The sent log (filters, problems standing out) and the queue's order and time left, read
+from the shared read-only sandbox."""
+
+from __future__ import annotations
+
+from drafthelpers import open_drafts
+from uihelpers import wait_for, wait_idle
+
+from po6_tui.ui import draft_decisions as dd
+from po6_tui.ui.screens.sent import SentScreen
+
+
+async def test_queue_order_time_left_and_urgency(make_app, ui_sandbox):
+    app = make_app(ui_sandbox)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_drafts(pilot)
+        pending = screen.queue.pending
+        assert [i.draft.id for i in pending] == ["drf_demo01", "drf_demo02", "drf_demo03", "drf_demo04",
+                                                 "drf_demo05", "drf_demo06"]
+        lefts = [dd.time_left(i) for i in pending]
+        assert lefts[0] == ("9m", True) and lefts[2] == ("3h 00m", True) and lefts[3] == ("20h 00m", False)
+        assert lefts[5] == ("2d 23h", False)
+        assert [i.mailbox_address for i in pending[:2]] == ["outreach-agent@po6.com", "support-agent@po6.com"]
+        # The preview shows the whole draft, sanitised (the emoji is kept, nothing runs as markup).
+        preview = str(screen.query_one("#preview-text").content)
+        assert "To       alicia@northstar.example" in preview and "Our Plus plan is $49/month" in preview
+        await pilot.press("j")
+        assert "furious@example.net" in str(screen.query_one("#preview-text").content)
+
+
+async def test_sent_log_filters_and_problems(make_app, ui_sandbox):
+    app = make_app(ui_sandbox)
+    async with app.run_test(size=(120, 35)) as pilot:
+        app.open_view("sent")
+        await wait_for(pilot, lambda: isinstance(app.screen, SentScreen) and app.screen.emails)
+        screen = app.screen
+        screen.query_one("#mailbox").value = "mbx_outreach"
+        await wait_for(pilot, lambda: screen.mailbox_id == "mbx_outreach" and len(screen.emails) == 5)
+        await wait_idle(pilot)
+        header = str(screen.query_one("#sent-header").content)
+        assert "5 shown of 5 sent" in header and "⚠ 1 bounced or failed" in header
+        await pilot.press("v")  # agents (MCP) only
+        assert [e.sent_via for e in screen._visible()] == ["mcp"] * 3
+        await pilot.press("v", "v", "v")  # back to everyone
+        await pilot.press("b")  # problems only
+        assert [(e.delivery_status, e.to_addresses) for e in screen._visible()] == [
+            ("bounced", ["lead@closed-company.invalid"])]
