@@ -2,9 +2,9 @@
 
     .venv/bin/python scripts/screenshots.py [--out screenshots] [--size 120x36]
 
-Deterministic: a fresh demo sandbox in a temporary directory with its clock frozen at the
-instant tests/ui uses (and the app's "today" frozen to it), empty user dirs, a fixed terminal
-size. A view whose screen is not written yet is skipped with a note, so running this again
+Deterministic: a fresh demo sandbox in a scratch directory (always the same path, as the log
+view shows where the audit log is) with its clock frozen at the instant tests/ui uses, the
+app's "today" and the audit log's times frozen to it, empty user dirs, a fixed terminal size. A view whose screen is not written yet is skipped with a note, so running this again
 later picks it up. No API key can appear: the UI never shows keys, and every SVG is checked
 for each of the sandbox's keys (and for key prefixes) before it is kept.
 """
@@ -15,7 +15,7 @@ import argparse
 import asyncio
 import os
 import sys
-import tempfile
+import shutil
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "ui"))  # the frozen-sandbox helpers the UI tests use
 
+WORKDIR = Path("/tmp/po6-tui-screenshots")
 KEY_PREFIXES = ("mcp_po6_", "pk_agent_", "pk_enroll_")
 VIEW_ORDER = ("mail", "reader", "drafts", "sent", "aliases", "domains", "catchall", "pages", "postern",
               "tools", "log", "help")
@@ -44,6 +45,7 @@ def key_leaks(svg: str, keys: list[str]) -> list[str]:
 async def shoot(out: Path, size: tuple[int, int], workdir: Path) -> list[Path]:
     from uihelpers import SEEDED_AT, start_frozen_sandbox, wait_for, wait_idle, wait_list
 
+    from po6_tui import audit
     from po6_tui.accounts import DemoSandbox
     from po6_tui.sandbox.admin import read_keys
     from po6_tui.ui import timefmt, views
@@ -52,6 +54,13 @@ async def shoot(out: Path, size: tuple[int, int], workdir: Path) -> list[Path]:
     from po6_tui.ui.screens.reader import ReaderScreen
 
     timefmt.now = lambda: SEEDED_AT  # the list's "today", as in tests/ui
+
+    class FrozenDatetime(audit.datetime):
+        @classmethod
+        def now(cls, tz=None):  # noqa: ANN001, ANN206
+            return SEEDED_AT.astimezone(tz) if tz else SEEDED_AT
+
+    audit.datetime = FrozenDatetime  # the audit log's times, as the log view shows them
     box = start_frozen_sandbox(workdir)
     saved: list[Path] = []
     try:
@@ -139,18 +148,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=parse_size, default=(120, 36), help="terminal size, WxH (default 120x36)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="po6-screenshots-") as temp:
-        work = Path(temp)
+    shutil.rmtree(WORKDIR, ignore_errors=True)
+    try:
         # Never read or write the real user's config, secrets, journal or audit log.
-        for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-            os.environ[var] = str(work / var.lower())
+        for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
+                         ("XDG_STATE_HOME", ".local/state"), ("XDG_CACHE_HOME", ".cache")):
+            os.environ[var] = str(WORKDIR / "home" / sub)
         for var in ("PO6_API_KEY", "PO6_MCP_URL", "POSTERN_API_KEY", "POSTERN_API_BASE_URL"):
             os.environ.pop(var, None)
         os.environ["TZ"] = "UTC"
         time.tzset()
         print(f"screenshots at {args.size[0]}x{args.size[1]} into {args.out}:")
-        (work / "sandbox").mkdir()
-        saved = asyncio.run(shoot(args.out, args.size, work / "sandbox"))
+        (WORKDIR / "sandbox").mkdir(parents=True)
+        saved = asyncio.run(shoot(args.out, args.size, WORKDIR / "sandbox"))
+    finally:
+        shutil.rmtree(WORKDIR, ignore_errors=True)
     print(f"{len(saved)} screenshots written.")
     return 0
 

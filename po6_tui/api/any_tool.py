@@ -4,7 +4,8 @@ tool console (`:tools`) drives.
 The typed `Po6Client` knows PO6's tools; this module knows none. It lists what the server
 offers (with the annotations the typed listing drops), decides which tools change things,
 and calls them under the same rules as every other write: refused before any network I/O in
-read-only mode, never retried blindly, recorded in the audit log. Results are returned as the
+read-only mode, never retried blindly, recorded in the audit log (writes only, like every
+other part of the app: the log is the record of what changed). Results are returned as the
 server sent them (untrusted; the UI renders them through `ui/safe.py`).
 
 Which tools write: PO6's own list (`WRITE_TOOLS`) for PO6 tools; PO6's read tools are reads;
@@ -111,22 +112,21 @@ def _tool_info(item: dict[str, Any]) -> ToolInfo:
 async def call(client: Po6Client, tool: ToolInfo, arguments: dict[str, Any]) -> ToolResult:
     """Call `tool` with exactly `arguments`; returns the result as sent (tool errors included).
 
-    Writes: ReadOnlyError in read-only mode before any I/O; one attempt only. Reads are retried
-    on transient faults. Every call made from the console is recorded in the audit log.
+    Writes: ReadOnlyError in read-only mode before any I/O; one attempt only; recorded in the
+    audit log whatever the outcome. Reads are retried on transient faults.
     """
-    if tool.writes and client.read_only:
+    if not tool.writes:
+        return await with_retries(lambda: client.mcp.call_tool(tool.name, arguments),
+                                  attempts=client.retry_attempts)
+    if client.read_only:
         raise ReadOnlyError(f"Read-only mode: {tool.name} changes things on the server, so it was not sent.",
                             tool=tool.name)
     try:
-        if tool.writes:
-            result = await client.mcp.call_tool(tool.name, arguments)
-        else:
-            result = await with_retries(lambda: client.mcp.call_tool(tool.name, arguments),
-                                        attempts=client.retry_attempts)
+        result = await client.mcp.call_tool(tool.name, arguments)
     except TransportError as error:
-        if tool.writes:  # it may have reached the server: say so, never repeat it on our own
-            error = TransportError(f"{error.message} {tool.name} may or may not have taken effect; "
-                                   "check before trying again.", tool=tool.name)
+        # It may have reached the server: say so, and never repeat it on our own.
+        error = TransportError(f"{error.message} {tool.name} may or may not have taken effect; "
+                               "check before trying again.", tool=tool.name)
         _record(client, tool.name, arguments, f"error: {error}")
         raise error from None
     except ApiError as error:

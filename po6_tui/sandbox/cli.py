@@ -1,6 +1,6 @@
 """`po6-tui sandbox …`: run the sandbox server, list its keys, deliver mail into it, move its clock.
 
-    po6-tui sandbox [serve] [--host 127.0.0.1] [--port 8025] [--db PATH] [--seed demo|none|N] [--strict]
+    po6-tui sandbox [serve] [--host 127.0.0.1] [--port 8025] [--db PATH] [--seed demo|none|N] [--strict] [--reset]
     po6-tui sandbox keys [--db PATH]
     po6-tui sandbox deliver --to ADDRESS [--db PATH] [FILE.eml | -]
     po6-tui sandbox clock [--db PATH] --advance SECONDS
@@ -49,6 +49,8 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=_seed, default=None,
                         help="demo (default for a new database), none, or N: also a mailbox of N messages")
     parser.add_argument("--strict", action="store_true", help="serve exactly PO6's 39 tools (no draft decisions)")
+    parser.add_argument("--reset", action="store_true",
+                        help="delete the database first and start from a fresh seed (demo drafts expire in 72 h)")
     parser.add_argument("--allow-remote", action="store_true", help=argparse.SUPPRESS)
     # Tests that make hundreds of calls with one key raise this; the documented limit is 60.
     parser.add_argument("--rate-limit", type=int, default=60, help=argparse.SUPPRESS)
@@ -94,7 +96,11 @@ def _serve(argv: list[str]) -> int:
             return 2
     from po6_tui.sandbox.server import serve
 
-    return serve(host=args.host, port=args.port, db=args.db or default_db(), seed=args.seed,
+    db = args.db or default_db()
+    if args.reset:
+        for path in (Path(db), Path(f"{db}-wal"), Path(f"{db}-shm")):
+            path.unlink(missing_ok=True)
+    return serve(host=args.host, port=args.port, db=db, seed=args.seed,
                  strict=args.strict, rate_limit=args.rate_limit, auth_lockout=args.auth_lockout, faults=faults)
 
 

@@ -49,6 +49,7 @@ PLANS = {
     "plus": Plan("Plus", 60, 500, 10000, 10),
     "premium": Plan("Premium", 100, 500, 15000, 10),
 }
+CONTACT_LISTS_PAID = "contact lists are not part of the Free plan"
 FREE_DRAFTS_PER_HOUR = 10  # INF: drafts are "rate limited per plan"; Free cannot send but may draft
 
 
@@ -113,9 +114,9 @@ class Call:
             "UPDATE drafts SET status = 'expired' WHERE status = 'pending' AND expires_at <= ?", (self.now,))
 
     # -- plans ----------------------------------------------------------------------------
-    def require_paid(self) -> None:
+    def require_paid(self, what: str = "the Free plan cannot send via the API") -> None:
         if not self.plan.paid:
-            raise ToolError("Requires a paid plan (Standard or Plus): the Free plan cannot send via the API")
+            raise ToolError(f"Requires a paid plan (Standard or Plus): {what}")
 
     def check_send_limits(self, kind: str = "send") -> None:
         """The plan's hourly/daily/monthly caps, counted per key (kind "send" or "draft")."""
@@ -392,7 +393,7 @@ def delete_email(c: Call, mailbox_id: str, email_id: str) -> dict:
 
 @tool
 def list_email_lists(c: Call) -> dict:
-    c.require_paid()
+    c.require_paid(CONTACT_LISTS_PAID)
     rows = c.store.all(
         "SELECT l.id, l.name, count(ct.email) AS contact_count, coalesce(sum(ct.status = 'active'), 0) AS active_count "
         "FROM email_lists l LEFT JOIN contacts ct ON ct.list_id = l.id WHERE l.tenant = ? GROUP BY l.id ORDER BY l.name",
@@ -402,7 +403,7 @@ def list_email_lists(c: Call) -> dict:
 
 @tool
 def get_email_list_contacts(c: Call, list_id: str, status: str | None, limit: int, offset: int) -> dict:
-    c.require_paid()
+    c.require_paid(CONTACT_LISTS_PAID)
     c.owned("email_lists", "Contact list", list_id)
     where, params = "list_id = ?" + (" AND status = ?" if status else ""), [list_id] + ([status] if status else [])
     total = c.store.scalar(f"SELECT count(*) FROM contacts WHERE {where}", params)

@@ -65,6 +65,9 @@ def seed_keys(store: Store, rng: random.Random) -> None:
     store.add_key(key(), service="po6", label="other-tenant", tenant=OTHER_TENANT, plan="plus", scopes=everything)
     store.add_key(key(), service="po6", label="expired", tenant=TENANT, plan="plus", scopes=everything,
                   expires_at="2020-01-01T00:00:00Z")
+    restricted = key()
+    store.add_key(restricted, service="po6", label="ip-restricted", tenant=TENANT, plan="plus", scopes=everything)
+    store.conn.execute("INSERT INTO key_networks VALUES (?, '203.0.113.0/24')", (restricted,))  # not loopback
 
 
 # == demo mail ============================================================================
@@ -81,10 +84,9 @@ class Mail:
     read: bool = False
     starred: bool = False
     reply_to: str | None = None
-    in_reply_to: str | None = None
 
 
-def as_parsed(mail: Mail, to: str, ts: int, rng: random.Random) -> ParsedMessage:
+def as_parsed(mail: Mail, to: str, ts: int, rng: random.Random, in_reply_to: str | None = None) -> ParsedMessage:
     """The message as the parser would have stored it (building and re-parsing MIME for every
     demo message would cost most of a second at each fresh start-up)."""
     domain = mail.sender[1].split("@")[1]
@@ -97,13 +99,13 @@ def as_parsed(mail: Mail, to: str, ts: int, rng: random.Random) -> ParsedMessage
                ("Content-Type", f"{kind}; charset={mail.charset}" if kind == "text/plain" else kind)]
     if mail.reply_to:
         headers.append(("Reply-To", mail.reply_to))
-    if mail.in_reply_to:
-        headers.append(("In-Reply-To", mail.in_reply_to))
+    if in_reply_to:
+        headers += [("In-Reply-To", in_reply_to), ("References", in_reply_to)]
     attachments = [(name, content_type, len(payload)) for name, content_type, payload in mail.attachments]
     size = sum(len(f"{n}: {v}\n") for n, v in headers) + len(mail.text.encode()) + len((mail.html or "").encode())
     return ParsedMessage(
         from_addr=mail.sender[1], from_name=mail.sender[0], to=[to], reply_to=mail.reply_to, subject=mail.subject,
-        date=datetime.fromtimestamp(ts, UTC), message_id=message_id, in_reply_to=mail.in_reply_to, text=mail.text,
+        date=datetime.fromtimestamp(ts, UTC), message_id=message_id, in_reply_to=in_reply_to, text=mail.text,
         html=mail.html, headers=headers, attachments=attachments,
         size=size + sum(a[2] * 4 // 3 for a in attachments),  # attachments travel base64-encoded
     )
@@ -188,7 +190,7 @@ def _support_mail(rng: random.Random) -> Iterator[Mail]:
         yield Mail((name, address), f"Re: {issue}",
                    f"Thanks for the quick answer. I tried that, but it still fails.\n\n"
                    f"> Could you try clearing the session and signing in again?\n\n{name.split()[0]}\n",
-                   in_reply_to="<thread@acme.dev>", read=rng.random() < 0.3)
+                   read=rng.random() < 0.3)
     yield Mail(("Dana Whitfield", "dana@brightpath.example"), "Screenshot of the error",
                "Here is the screenshot you asked for.\n",
                attachments=(("error.png", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(rng.getrandbits(8) for _ in range(900))),))
@@ -231,7 +233,7 @@ def _outreach_mail(rng: random.Random) -> Iterator[Mail]:
                    f"Hi,\n\nThanks for reaching out. We might be interested — can you send pricing?\n\n{name}\n",
                    read=rng.random() < 0.5)
     yield Mail(("Ben Carter", "ben@carter-logistics.example"), "Automatic reply: Out of office",
-               "I am out of the office until Monday with limited access to email.\n", read=True)
+               "I am out of the office until Monday with limited access to email.\n", folder="Archive", read=True)
     yield Mail(("Sofia Rossi", "sofia.rossi@milano-labs.example"), "Meeting invite: intro call",
                "Let's talk on Thursday.\n",
                attachments=(("invite.ics", "text/calendar",
@@ -239,7 +241,8 @@ def _outreach_mail(rng: random.Random) -> Iterator[Mail]:
                starred=True)
     yield Mail(("Mailer-Daemon", "mailer-daemon@po6.com"), "Undelivered Mail Returned to Sender",
                "This is the mail system at host mx1.po6.com.\n\n<lead@closed-company.invalid>: host not found\n")
-    yield Mail(("Greg Unsub", "greg@nothanks.example"), "unsubscribe", "Please remove me from your list.\n", read=True)
+    yield Mail(("Greg Unsub", "greg@nothanks.example"), "unsubscribe", "Please remove me from your list.\n",
+               folder="Trash", read=True)
 
 
 def _ops_mail(rng: random.Random) -> Iterator[Mail]:
@@ -278,9 +281,12 @@ def seed_mail(store: Store, rng: random.Random, now: int) -> None:
         mails = list(MAIL[mailbox_id](rng))
         # Oldest first, so arrival order (which search sorts by) matches the dates.
         offsets = sorted((rng.randrange(5 * 60, 30 * DAY) for _ in mails), reverse=True)
+        threads: dict[str, str] = {}  # subject → Message-ID of the message that started it
         for mail, ago in zip(mails, offsets):
             ts = now - ago
-            parsed = as_parsed(mail, address, ts, rng)
+            topic = mail.subject.removeprefix("Re: ")
+            parsed = as_parsed(mail, address, ts, rng, in_reply_to=threads.get(topic) if topic != mail.subject else None)
+            threads.setdefault(topic, parsed.message_id)
             store.insert_emails([email_row(mailbox_id, mail.folder, ts, parsed, is_read=mail.read,
                                            is_starred=mail.starred)])
 

@@ -7,6 +7,7 @@ and 60 requests per minute per key, reported as JSON-RPC error -32002 "Rate limi
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import signal
@@ -59,7 +60,8 @@ class RateLimiter:
 
 
 class AuthGate:
-    """ASGI middleware on /mcp: a known, unexpired PO6 key or HTTP 401, before the SDK sees anything.
+    """ASGI middleware on /mcp: a known, unexpired PO6 key or HTTP 401, before the SDK sees anything;
+    403 "IP not allowed" when the key is limited to networks the client is not in.
 
     After `lockout` failed attempts from one client address within 15 minutes (of the sandbox
     clock), that address gets 401 for 15 minutes whatever it sends. `lockout=0` turns this off
@@ -85,16 +87,31 @@ class AuthGate:
             await _reply(scope, receive, send, 401, "Authentication failed: too many failed attempts, locked "
                                                     "for 15 minutes")
             return
-        if key_record(self.store, Request(scope).headers) is None:
+        record = key_record(self.store, Request(scope).headers)
+        if record is None:
             failures.append(now)
             await _reply(scope, receive, send, 401, "Authentication failed")
+            return
+        if not address_allowed(client, self.store.key_networks(record["key"])):
+            await _reply(scope, receive, send, 403, "IP not allowed")
             return
         await self.app(scope, receive, send)
 
 
 async def _reply(scope: dict, receive: Any, send: Any, status: int, message: str) -> None:
-    response = JSONResponse({"error": message}, status, headers={"WWW-Authenticate": 'Bearer realm="po6"'})
+    headers = {"WWW-Authenticate": 'Bearer realm="po6"'} if status == 401 else {}
+    response = JSONResponse({"error": message}, status, headers=headers)
     await response(scope, receive, send)
+
+
+def address_allowed(address: str, networks: list[str]) -> bool:
+    if not networks:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
 def key_record(store: Store, headers: Any) -> dict | None:

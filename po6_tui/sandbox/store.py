@@ -46,6 +46,11 @@ CREATE TABLE IF NOT EXISTS sandbox_keys (
     key TEXT PRIMARY KEY, service TEXT NOT NULL, label TEXT NOT NULL, tenant TEXT NOT NULL,
     plan TEXT NOT NULL, scopes TEXT NOT NULL, mailboxes TEXT, created_at TEXT NOT NULL, expires_at TEXT
 );
+-- A PO6 key may be limited to some client networks (none listed: any address).
+CREATE TABLE IF NOT EXISTS key_networks (
+    key TEXT NOT NULL REFERENCES sandbox_keys(key) ON DELETE CASCADE, network TEXT NOT NULL,
+    PRIMARY KEY (key, network)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS mailboxes (
     id TEXT PRIMARY KEY, tenant TEXT NOT NULL, address TEXT NOT NULL UNIQUE COLLATE NOCASE,
     display_name TEXT NOT NULL DEFAULT '', storage_limit_bytes INTEGER NOT NULL, created_at INTEGER NOT NULL
@@ -303,6 +308,9 @@ class Store:
              iso(self.timestamp()), expires_at),
         )
 
+    def key_networks(self, key: str) -> list[str]:
+        return [row[0] for row in self.all("SELECT network FROM key_networks WHERE key = ?", (key,))]
+
     # -- emails -----------------------------------------------------------------------------
     EMAIL_COLUMNS = ("mailbox_id", "folder", "ts", "from_addr", "from_name", "to_addrs", "subject", "snippet",
                      "is_read", "is_starred", "has_attachments", "size", "cc_addrs", "reply_to", "message_id",
@@ -316,7 +324,7 @@ class Store:
 
     def bulk_insert_emails(self, chunks: Iterable[Iterable[Sequence[Any]]]) -> None:
         """Load many rows at once: per-row triggers cost 3x the insert itself, so drop the insert
-        trigger, load, then index the new rows and add up their counters in two statements.
+        trigger, load, then index the new rows and add up their counters, one statement each.
 
         Runs in one transaction; the trigger comes back even if the load fails (DDL rolls back).
         """

@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from po6_tui.accounts import Account
 from po6_tui.ui import commands, safe, views
+from po6_tui.ui.connection import ConnectionWatch
 from po6_tui.ui.screens.base import AppScreen
 from po6_tui.ui.screens.command_line import PromptScreen
 from po6_tui.ui.screens.help import HelpScreen
@@ -36,6 +37,7 @@ class Po6App(App):
     ]
 
     account_label: reactive[str] = reactive("")
+    connection_banner: reactive[str] = reactive("")  # "Offline: …" / "Rate limited …" (ui/connection.py)
 
     def __init__(
         self,
@@ -52,7 +54,12 @@ class Po6App(App):
         super().__init__()
         if not accounts:
             raise ValueError("Po6App needs at least one account")
+        if read_only:
+            # --read-only reaches every client, whatever the profiles say.
+            for account in accounts:
+                account.read_only = True
         self.accounts: list[AccountSession] = [AccountSession(account) for account in accounts]
+        self.connection = ConnectionWatch(self, self._connection_changed)
         self._active = (self.mail_accounts or self.accounts)[0]
         self.read_only = read_only
         self.refresh_interval = refresh_interval
@@ -76,6 +83,9 @@ class Po6App(App):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self._startup_problems:
             self.notify(problem, severity="warning", markup=False, timeout=10)
+
+    def _connection_changed(self, banner: str) -> None:
+        self.connection_banner = banner
 
     def _theme_changed(self, theme) -> None:  # noqa: ANN001 (a textual Theme)
         if self._remember_theme is not None:
@@ -114,7 +124,7 @@ class Po6App(App):
         found = []
         if any(s.sandbox for s in self.accounts):
             found.append(("SANDBOX", "bold black on yellow"))
-        if self.read_only:
+        if self.read_only or self._active.account.read_only:  # --read-only, or the profile's setting
             found.append(("READ-ONLY", "bold white on red"))
         return found
 

@@ -16,13 +16,13 @@ from datetime import datetime
 
 from po6_tui.api.models import Draft
 from po6_tui.journal import APPROVED, REJECTED, Journal, SavedEdit
-from po6_tui.ui import outbound, timefmt
+from po6_tui.ui import outbound, safe, timefmt
 from po6_tui.ui.session import AccountSession
 
 EXPIRED_SHOWN = 20  # the most recent expired drafts: enough to see what was missed
 
-DASHBOARD_NOTE = ("PO6 has no approve tool: this sends it with compose_email and notes the decision here; "
-                  "the PO6 dashboard shows the draft pending until it expires.")
+DASHBOARD_NOTE = ("PO6 has no approve tool: sent with compose_email, decision noted here; "
+                  "PO6's dashboard shows the draft pending until it expires.")
 
 
 @dataclass(eq=False)
@@ -50,7 +50,10 @@ class QueueItem:
     def original(self) -> SavedEdit:
         """The agent's draft in the editable form."""
         d = self.draft
-        return SavedEdit(", ".join(d.to_addresses), ", ".join(d.cc_addresses), d.subject, d.body_text or "")
+        body = d.body_text or ""
+        if not body.strip() and d.body_html:  # an HTML-only draft is edited as its text
+            body = safe.html_to_text(d.body_html).body
+        return SavedEdit(", ".join(d.to_addresses), ", ".join(d.cc_addresses), d.subject, body)
 
     @property
     def current(self) -> SavedEdit:

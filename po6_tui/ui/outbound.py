@@ -65,6 +65,7 @@ class PlanInfo:
     plan: Plan | None = None
     paid: bool | None = None
     quota_figures: dict[str, int] = field(default_factory=dict)  # from the server, when it sends them
+    asked: bool = False  # the server has been asked once; later refusals still refine what we know
 
     @property
     def can_send(self) -> bool | None:
@@ -116,7 +117,7 @@ def learn_from_error(session: Any, error: BaseException) -> None:
 async def detect_plan(session: Any, client: Po6Client, mailbox_id: str | None) -> PlanInfo:
     """Find out the plan as far as the server lets us (see the module docstring)."""
     info = known_plan(session)
-    if info.plan is not None and not info.quota_figures:
+    if info.asked and not info.quota_figures:
         return info
     if mailbox_id:
         try:
@@ -139,6 +140,7 @@ async def detect_plan(session: Any, client: Po6Client, mailbox_id: str | None) -
             pass  # no scope, or the server is unwell: the plan stays unknown
         else:
             info.paid = True
+    info.asked = True
     return info
 
 
@@ -178,12 +180,12 @@ class Quota:
     def describe(self, sending: int = 1) -> str:
         """One line for the confirmation: how much of the quota is left."""
         plan = self.plan
-        how = " (estimate from the sent log)" if self.estimated else ""
+        how = " (estimate)" if self.estimated else ""
         if plan is None:
-            return (f"Quota: sent {self.sent_hour} in the last hour, {self.sent_day} today{how}; the plan is "
-                    f"not known (Standard allows 30/hour, 200/day; Plus 60/hour, 500/day).")
+            return (f"Quota{how}: {self.sent_hour} sent in the last hour, {self.sent_day} in 24 h; plan unknown "
+                    f"(Standard: 30/h, 200/day; Plus: 60/h, 500/day).")
         hour, day = self.left() or (0, 0)
-        line = f"Quota on {plan.name}: {hour} of {plan.per_hour} left this hour, {day} of {plan.per_day} today{how}."
+        line = f"Quota on {plan.name}{how}: {hour} of {plan.per_hour} left this hour, {day} of {plan.per_day} in 24 h."
         if self.exhausted():
             line += f" The server will refuse: {self.exhausted()}."
         elif sending > min(hour, day):
@@ -335,8 +337,9 @@ def _short(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def send_details(*, sender: str, to: list[str], cc: list[str], subject: str, body: str, body_chars: int = 120) -> str:
+def send_details(*, sender: str, to: list[str], cc: list[str], subject: str, body: str, body_chars: int = 56) -> str:
     """Exactly what will be sent, for a confirmation (plain text; the dialog makes it safe)."""
+    # Short lines: the confirmation dialog is 72 columns wide and shows about 8 lines of details.
     lines = [f"From:    {sender}", f"To:      {_short(', '.join(to), 200)}"]
     if cc:
         lines.append(f"Cc:      {_short(', '.join(cc), 200)}")

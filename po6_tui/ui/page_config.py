@@ -104,7 +104,8 @@ class ConfigEditorScreen(ModalScreen[LandingPage | None]):
             title.append_text(safe.text(self.page.title, max_len=80, style="bold"))
             title.append("  (the whole config is replaced on save)", style="dim")
             yield Static(title, id="editor-title")
-            yield TextArea(self.original, id="config-text", soft_wrap=False, show_line_numbers=True, tab_behavior="indent")
+            yield TextArea(self.original, id="config-text", soft_wrap=False, show_line_numbers=True,
+                           tab_behavior="indent")
             yield Static(Text("Ctrl+S checks and saves · Esc cancels", style="dim"), id="editor-status")
             with Horizontal(id="editor-buttons"):
                 yield Button("Cancel", id="cancel", compact=True)

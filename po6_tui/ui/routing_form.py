@@ -84,8 +84,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 yield Label(spec.label)
                 if spec.choices is not None:
                     options = [(safe.text(label, max_len=80), value) for label, value in spec.choices]
-                    yield Select(options, value=spec.value if spec.value in {v for _, v in spec.choices}
-                                 else Select.NULL, allow_blank=True, prompt="(none)", compact=True, id=f"field-{spec.name}")
+                    known = spec.value in {value for _, value in spec.choices}
+                    yield Select(options, value=spec.value if known else Select.NULL, allow_blank=True,
+                                 prompt="(none)", compact=True, id=f"field-{spec.name}")
                 else:
                     yield Input(value=spec.value, placeholder=spec.placeholder, max_length=spec.max_length,
                                 compact=True, id=f"field-{spec.name}")

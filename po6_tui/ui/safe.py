@@ -282,3 +282,67 @@ def message_body(body_text: str | None, body_html: str | None, *, prefer_html: b
     if body_text:
         return Body(text(body_text, single_line=False, max_len=BODY_MAX), links, "text")
     return Body(Text("(no body)", style="dim italic"), links, "empty")
+
+
+# --- senders ---------------------------------------------------------------------------------
+# A From line is what a phisher forges. The reader flags what a person cannot see for
+# themselves: characters that reorder or hide text, and letters of two alphabets mixed in one
+# word or domain label ("pаypal" with a Cyrillic а), the classic look-alike.
+
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_WORD = re.compile(r"[^\W\d_]+")
+_SCRIPTS_THAT_LOOK_LATIN = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
+
+
+def _script(char: str) -> str:
+    import unicodedata
+
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else ""
+
+
+def _mixed_script(word: str) -> bool:
+    scripts = {_script(c) for c in word if c.isalpha()}
+    return len(scripts & set(_SCRIPTS_THAT_LOOK_LATIN)) > 1
+
+
+def sender_warning(sender: object) -> str:
+    """Why a From value deserves suspicion, in words, or "" when nothing stands out."""
+    if not sender:
+        return ""
+    raw = _ESCAPE_SEQUENCE.sub("", str(sender)[:2000])
+    if _BIDI_CONTROLS.search(raw):
+        return "contains right-to-left control characters that reorder what you read"
+    if _INVISIBLE.search(raw):
+        return "contains invisible characters"
+    address = raw.rpartition("<")[2].rstrip("> ").strip() if "<" in raw else raw.strip()
+    domain = address.rpartition("@")[2].lower()
+    if domain and (domain.startswith("xn--") or ".xn--" in domain):
+        return f"look-alike (international) domain {one_line(domain, 80)}"
+    mixed = [word for word in _WORD.findall(raw) if _mixed_script(word)]
+    if mixed:
+        return f"mixes alphabets in “{one_line(mixed[0], 40)}” (a look-alike)"
+    if domain and not domain.isascii():
+        return f"look-alike (international) domain {one_line(domain, 80)}"
+    return ""
+
+
+def sender_text(sender: object, *, max_len: int = 1000, style: str = "") -> Text:
+    """A From value for display, followed by a warning when it looks forged (see sender_warning)."""
+    result = text(sender, max_len=max_len, style=style)
+    warning = sender_warning(sender)
+    if warning:
+        result.append("  ⚠ ", style=WARNING_STYLE)
+        result.append(f"suspicious sender: {warning}", style=WARNING_STYLE)
+    return result
+
+
+# --- keys ------------------------------------------------------------------------------------
+# API keys must never be shown, even inside an unexpected exception's text. Both services'
+# key shapes (and a bearer header, whatever its token) are blanked to their prefix.
+_KEY_SHAPES = re.compile(r"\b(mcp_po6_|pk_agent_|pk_enroll_|whsec_)[A-Za-z0-9_\-]{4,}|(?i:\bbearer\s+)\S{8,}")
+
+
+def redact_keys(message: str) -> str:
+    """`message` with anything that looks like an API key replaced by its prefix and "…"."""
+    return _KEY_SHAPES.sub(lambda m: (m.group(1) or "Bearer ") + "…", message)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from po6_tui.accounts import Account
 from po6_tui.api.models import FolderInfo, Mailbox
 from po6_tui.api.po6 import Po6Client
+from po6_tui.audit import AuditLog, AuditRecord
+from po6_tui.ui.connection import note_write
 
 
 @dataclass(eq=False)
@@ -35,7 +37,7 @@ class AccountSession:
     async def po6_client(self) -> Po6Client:
         """The connected PO6 client (connecting on first use)."""
         if self.client is None:
-            self.client = await self.account.po6_client()
+            self.client = await self.account.po6_client(audit=_AuditAndNote(AuditLog(profile=self.account.name)))
         return self.client
 
     async def close(self) -> None:
@@ -45,3 +47,15 @@ class AccountSession:
 
     def mailbox(self, mailbox_id: str | None) -> Mailbox | None:
         return next((m for m in self.mailboxes if m.id == mailbox_id), None)
+
+
+class _AuditAndNote:
+    """The audit log, also telling the connection watch that the running job attempted a
+    write (so a failure of that job is never run again on our own: ui/connection.py)."""
+
+    def __init__(self, log: AuditLog) -> None:
+        self.log = log
+
+    def __call__(self, record: AuditRecord) -> None:
+        note_write(record.tool)
+        self.log(record)

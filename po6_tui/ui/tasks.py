@@ -17,27 +17,41 @@ from textual.worker import Worker
 
 from po6_tui.api.errors import ApiError
 from po6_tui.ui import safe
+from po6_tui.ui.connection import ConnectionWatch, start_job
 
 T = TypeVar("T")
 
 
 def describe_error(error: BaseException) -> str:
-    """A one-line, safe description: service errors already read as sentences."""
+    """A one-line, safe description: service errors already read as sentences. Anything that
+    looks like an API key is blanked (an unexpected exception may quote a request)."""
     if isinstance(error, ApiError):
-        return safe.one_line(str(error), 300)
-    return safe.one_line(f"unexpected {type(error).__name__}: {error}", 300)
+        return safe.redact_keys(safe.one_line(str(error), 300))
+    return safe.redact_keys(safe.one_line(f"unexpected {type(error).__name__}: {error}", 300))
 
 
-def report_failure(node: DOMNode, what: str, error: BaseException) -> None:
+def report_failure(node: DOMNode, what: str, error: BaseException, severity: str = "error") -> None:
     app = node.app
     if not isinstance(error, ApiError):
-        app.log.error(f"{what}: {error!r}")
+        app.log.error(f"{what}: {describe_error(error)}")
     report = getattr(app, "report", None)
     message = f"{what}: {describe_error(error)}"
     if report is not None:
-        report(message, severity="error")
+        report(message, severity=severity)
     else:
-        app.notify(message, severity="error", markup=False)
+        app.notify(message, severity=severity, markup=False)
+
+
+def _call_back(node: DOMNode, what: str, callback: Callable[[Any], Any] | None, value: Any) -> bool:
+    """Run a `done`/`failed` callback; a bug in it becomes an error notice, not a dead worker."""
+    if callback is None:
+        return True
+    try:
+        callback(value)
+    except Exception as error:
+        report_failure(node, f"{what} (showing the result)", error)
+        return False
+    return True
 
 
 def run_io(
@@ -57,18 +71,27 @@ def run_io(
     `exclusive=True` cancels the group's earlier job (e.g. an older list request).
     """
 
+    def again() -> None:
+        # The connection watch runs a failed read again once the server is back; only for a
+        # view that is still there.
+        if getattr(node, "is_attached", True):
+            run_io(node, call, what=what, done=done, failed=failed, group=group, exclusive=exclusive)
+
     async def job() -> T | None:
+        start_job()
         try:
             result = await call()
         except asyncio.CancelledError:
             raise
         except Exception as error:  # every failure becomes a message, never a traceback
-            report_failure(node, what, error)
-            if failed is not None:
-                failed(error)
+            watch = getattr(node.app, "connection", None)
+            explained = isinstance(watch, ConnectionWatch) and watch.failed(error, (id(node), what, group), again)
+            # While the banner already says "offline" or "rate limited", the status line is enough.
+            report_failure(node, what, error, "warning" if explained else "error")
+            _call_back(node, what, failed, error)
             return None
-        if done is not None:
-            done(result)
+        if done is not None and not _call_back(node, what, done, result):
+            return None
         return result
 
     return node.run_worker(job(), name=what, group=group, exclusive=exclusive, exit_on_error=False)

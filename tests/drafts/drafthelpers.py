@@ -42,7 +42,7 @@ def status(app) -> str:
 async def open_drafts(pilot) -> DraftsScreen:
     app = pilot.app
     app.open_view("drafts")
-    await wait_for(pilot, lambda: isinstance(app.screen, DraftsScreen) and app.screen.seen is not None,
+    await wait_for(pilot, lambda: isinstance(app.screen, DraftsScreen) and app.screen.loaded,
                    what="the drafts queue to load")
     await wait_idle(pilot)
     return app.screen

@@ -39,7 +39,7 @@ async def test_edit_then_approve_sends_the_edit(make_app, tools_box, strict_box,
             await pilot.press("y")
             dialog = await answer(pilot)
             assert "To:      ops-agent@po6.com" in dialog.question.details
-            assert "Your edit is sent" in dialog.question.details
+            assert dialog.question.title == "Send your edit of this draft now?"
             assert "Sent “Edit me" in status(app)
         assert Journal.default().load_edit("sandbox", draft.id) is None  # sent: the edit is done with
         async with await client_for(box) as client:

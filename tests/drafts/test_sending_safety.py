@@ -111,3 +111,14 @@ async def test_a_new_draft_is_announced_on_refresh(make_app, tools_box, unique):
         note = next(n for n in app._notifications if f"Fresh {unique}" in n.message)
         assert note.title == "Draft waiting" and "research-agent@po6.com" in note.message
         assert rings == [1]
+
+
+async def test_read_only_mode_refuses_clearly(make_app, ui_sandbox):
+    app = make_app(ui_sandbox, read_only=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_drafts(pilot)
+        select(screen, "drf_demo03")
+        await pilot.press("y")
+        await answer(pilot)
+        assert "Read-only mode: approve_draft was not sent." in status(app)
+        assert "sandbox/drf_demo03" in {i.key for i in screen.queue.pending}

@@ -3,7 +3,7 @@ from the shared read-only sandbox."""
 
 from __future__ import annotations
 
-from drafthelpers import open_drafts
+from drafthelpers import make_draft, open_drafts, select
 from uihelpers import wait_for, wait_idle
 
 from po6_tui.ui import draft_decisions as dd
@@ -45,3 +45,20 @@ async def test_sent_log_filters_and_problems(make_app, ui_sandbox):
         await pilot.press("b")  # problems only
         assert [(e.delivery_status, e.to_addresses) for e in screen._visible()] == [
             ("bounced", ["lead@closed-company.invalid"])]
+
+
+async def test_hostile_draft_is_shown_safely(make_app, tools_box, unique):
+    hostile = f"[@click=app.quit]Click {unique}[/] \x1b]52;c;ZXZpbA==\x07\u202eevil"
+    draft = await make_draft(tools_box, hostile, body="[b]not bold[/b] \x1b[2J\u200bhidden\n")
+    app = make_app(tools_box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_drafts(pilot)
+        select(screen, draft.id)
+        await wait_idle(pilot)
+        preview = screen.query_one("#preview-text").content
+        shown = preview.plain
+        assert f"[@click=app.quit]Click {unique}[/]" in shown and "⟦U+202E⟧evil" in shown
+        assert "\x1b" not in shown and "]52;" not in shown and "⟦U+200B⟧hidden" in shown
+        assert "[b]not bold[/b]" in shown
+        await pilot.click("#preview")  # nothing in it is a link to an action
+        assert app.is_running

@@ -8,6 +8,7 @@ attacks, and the huge ones cost nothing in the repository.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from email.header import Header
 from email.message import EmailMessage
@@ -71,6 +72,11 @@ def _raw_with_unencoded_controls(subject: str, sender: str, body: str) -> bytes:
     return "\r\n".join(lines).encode("utf-8", "surrogateescape")
 
 
+def _encoded_word(text: str) -> bytes:
+    """An RFC 2047 encoded word: how control characters get into a header that SMTP carries."""
+    return b"=?utf-8?b?" + base64.b64encode(text.encode()) + b"?="
+
+
 def _nested_html(depth: int) -> str:
     return "<div>" * depth + "deep" + "</div>" * depth
 
@@ -80,7 +86,7 @@ def build_corpus() -> list[HostileMail]:
         HostileMail("escapes-in-subject", "CSI/OSC/DCS/C1 in an encoded Subject",
                     _bytes(_message(f"Invoice {ALL_ESCAPES} due", "billing@vendor.example", "see subject"))),
         HostileMail("escapes-raw-headers", "raw ESC bytes in From display name and Subject",
-                    _raw_with_unencoded_controls(f"Hi {CSI_CLEAR}{OSC_TITLE}", f"Eve {OSC52_CLIPBOARD} <eve@evil.example>", "body")),
+                    _raw_with_unencoded_controls(f"Hi {CSI_CLEAR}{OSC_TITLE}", f'"Eve {OSC52_CLIPBOARD}" <eve@evil.example>', "body")),
         HostileMail("escapes-in-body", "every escape kind in the text body",
                     _bytes(_message("Body escapes", "a@b.example", f"line1\n{ALL_ESCAPES}\nline3"))),
         HostileMail("escapes-in-attachment-name", "escape sequences in an attachment filename",
@@ -89,7 +95,8 @@ def build_corpus() -> list[HostileMail]:
         HostileMail("escapes-in-display-name", "OSC 8 link in an encoded display name",
                     _bytes(_message("Display name", formataddr((f"Support {OSC8_LINK}", "support@evil.example")), "x"))),
         HostileMail("markup-everywhere", "Textual/Rich markup incl. [@click=…] in subject, sender and body",
-                    _bytes(_message(MARKUP, formataddr((MARKUP, "markup@evil.example")), MARKUP + "\n" + MARKUP))),
+                    # Written raw: the email package would drop the quotes around the display name.
+                    _raw_with_unencoded_controls(MARKUP, f'"{MARKUP}" <markup@evil.example>', MARKUP + "\n" + MARKUP)),
         HostileMail("bidi-sender", "RLO override in sender and subject (reversed filename trick)",
                     _bytes(_message(f"Your invoice {RLO}fdp.exe", formataddr((f"Pay{RLO}lapyaP", "pay@pal-secure.example")), "x")),
                     phishing=True),
@@ -111,9 +118,12 @@ def build_corpus() -> list[HostileMail]:
         HostileMail("broken-html", "unclosed tags, bad entities, stray brackets",
                     _bytes(_message("Broken", "a@b.example", "plain",
                                     html="<table><tr><td><b><i>unclosed &#xZZZ; &bogus; <<a href='x' <p>text</td><"))),
+        # NUL bytes travel base64-encoded (SMTP itself refuses raw NULs), and arrive decoded.
         HostileMail("invalid-encoding", "bytes that are not valid in the declared charset, plus NULs",
                     b"From: a@b.example\r\nTo: hostile-target@agents.po6.test\r\nSubject: =?utf-8?b?/w==?= bad\r\n"
-                    b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\xff\xfe\x00\x00bad\x00bytes\r\n"),
+                    b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    b"Content-Transfer-Encoding: base64\r\n\r\n"
+                    + base64.b64encode(b"\xff\xfe\x00\x00bad\x00bytes \xc3\x28 \xed\xa0\x80 end") + b"\r\n"),
         HostileMail("unknown-charset", "a charset Python does not know",
                     b"From: a@b.example\r\nTo: hostile-target@agents.po6.test\r\nSubject: charset\r\n"
                     b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=x-no-such-charset\r\n\r\nhello\r\n"),
@@ -127,5 +137,24 @@ def build_corpus() -> list[HostileMail]:
                     _bytes(_message("Huge", "a@b.example", ("x" * 99 + "\n") * 100_000))),
         HostileMail("encoded-word-escape", "an RFC 2047 encoded word that decodes to ESC",
                     _bytes(_message(str(Header(f"{ESC}[31mred{ESC}[0m", "utf-8")), "a@b.example", "x"))),
+        HostileMail("markup-in-attachment-name", "Textual markup and OSC 52 in an attachment filename",
+                    _bytes(_message("Attachment markup", "a@b.example", "see attachment",
+                                    attachment_name=f"[@click=app.quit]invoice[/]{OSC52_CLIPBOARD}.pdf"))),
+        HostileMail("nul-and-c1-in-headers", "NUL, BEL, backspace and 8-bit C1 controls in encoded headers and body",
+                    b"From: " + _encoded_word("Mallory\x00\x07\x08") + b" <m@evil.example>\r\n"
+                    b"To: hostile-target@agents.po6.test\r\n"
+                    b"Subject: " + _encoded_word("over\b\b\b\bsafe \x9b2J\x9d0;t\x9c \x00end") + b"\r\n"
+                    b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=latin-1\r\n\r\n\x9b31mred\x1b[0m\x9d52;c;eA==\x07\r\n"),
+        HostileMail("mixed-script-display-name", "a Cyrillic letter in the display name of a brand",
+                    _bytes(_message("Your Apple ID was locked", formataddr(("\u0410pple Support", "support@apple-id.example")),
+                                    "Unlock it now")),
+                    phishing=True),
+        HostileMail("punycode-domain", "a look-alike international domain in its ASCII (xn--) form",
+                    _raw_with_unencoded_controls("Payment failed", "PayPal <service@xn--pypal-4ve.com>", "Update now"),
+                    phishing=True),
+        HostileMail("javascript-link", "a javascript: link dressed as a bank URL",
+                    _bytes(_message("Confirm payment", "bank@bank.example", "see html",
+                                    html='<a href="javascript:fetch(\'//evil.example\')">https://bank.example</a>')),
+                    phishing=True),
     ]
     return corpus

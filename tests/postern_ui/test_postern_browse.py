@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import OUTREACH, SIGNUP, SUPPORT
 from posternhelpers import open_postern, screen_text, wait_listing
-from uihelpers import wait_for, wait_idle
+from uihelpers import type_command, wait_for, wait_idle
 
 from po6_tui.ui.screens.mail import MailScreen
 from po6_tui.ui.screens.postern_forms import AccountPicker
@@ -102,10 +102,20 @@ async def test_read_a_message_marks_it_read_in_the_list(make_postern_app, poster
 
 
 async def test_the_account_picker_switches_between_postern_and_po6(make_postern_app):
-    app = make_postern_app()
+    app = make_postern_app(with_po6=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_postern(pilot)
-        await pilot.press("A")
+        screen = await open_postern(pilot)
+        assert app.account_label == "sandbox-postern"
+        assert not screen.messages.current.unread  # reading it changes nothing in the shared sandbox
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PosternReaderScreen))
+        await type_command(pilot, "mail")  # left from the reader: the top bar names the PO6 account again
+        await wait_for(pilot, lambda: isinstance(app.screen, MailScreen))
+        assert app.account_label == "sandbox"
+        await type_command(pilot, "postern")
+        await wait_for(pilot, lambda: isinstance(app.screen, PosternReaderScreen))
+        assert app.account_label == "sandbox-postern"
+        await pilot.press("q", "A")
         await wait_for(pilot, lambda: isinstance(app.screen, AccountPicker))
         picker_text = screen_text(app)
         assert "sandbox-postern" in picker_text and "PO6" in picker_text and "Postern" in picker_text
@@ -121,3 +131,18 @@ async def test_read_only_account_still_browses(make_postern_app):
         screen = await open_postern(pilot, SUPPORT)
         assert len(screen.messages.items) == 4
         assert "read-only" in str(screen.query_one("#postern-account").render())
+
+
+async def test_long_listings_load_the_next_page_at_the_bottom(make_postern_app, monkeypatch):
+    from po6_tui.ui.screens import postern
+
+    monkeypatch.setattr(postern, "PAGE_SIZE", 3)
+    app = make_postern_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_postern(pilot, SUPPORT)
+        assert len(screen.messages.items) == 3 and screen.messages.more
+        assert "3+ messages" in screen_text(app)
+        await pilot.press("G")  # the last loaded row asks for the next page
+        await wait_listing(pilot, screen, 4)
+        assert not screen.messages.more and "4 messages" in screen_text(app)
+        assert len({m.id for m in screen.messages.items}) == 4

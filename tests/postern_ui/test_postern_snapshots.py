@@ -53,7 +53,8 @@ def test_postern_thread_view(snap_compare, make_postern_app):
         await wait_listing(pilot, screen, 2)
         screen.messages.move_cursor(row=[t.subject for t in screen.messages.items].index("Invoice #1042 looks wrong"))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PosternThreadScreen) and pilot.app.screen.table.loaded)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PosternThreadScreen)
+                       and pilot.app.screen.table.loaded)
         await wait_idle(pilot)
 
     assert snap_compare(make_postern_app(), terminal_size=(100, 30), run_before=thread)
@@ -138,4 +139,4 @@ def test_postern_account_picker(snap_compare, make_postern_app):
         await open_postern(pilot)
         await _dialog(pilot, "A", AccountPicker)
 
-    assert snap_compare(make_postern_app(), terminal_size=(80, 24), run_before=pick)
+    assert snap_compare(make_postern_app(with_po6=True), terminal_size=(80, 24), run_before=pick)

@@ -18,8 +18,20 @@ async def open_view(pilot, name: str, table: str, rows: int | None = None):
     await wait_for(pilot, lambda: app.current_mode == name and app.screen.query(table)
                    and app.screen.query_one(table).row_count > 0
                    and (rows is None or app.screen.query_one(table).row_count == rows), what=f"the {name} table")
-    await wait_idle(pilot)
+    await settle(pilot)
     return app.screen.query_one(table)
+
+
+async def settle(pilot) -> None:
+    """Until every request is answered and every table has measured its new rows.
+    (A DataTable sizes its columns on its next idle event, after the rows arrive: a snapshot
+    taken in between shows clipped columns.)"""
+    from textual.widgets import DataTable
+
+    await wait_idle(pilot)
+    await wait_for(pilot, lambda: not any(t._require_update_dimensions or t._updated_cells
+                                          for t in pilot.app.screen.query(DataTable)),
+                   what="the tables to measure their rows")
 
 
 async def wait_screen(pilot, kind: type, **kw):
@@ -67,11 +79,11 @@ async def client(app):
     return await app.active.po6_client()
 
 
-__all__ = ["answer", "client", "fill_form", "open_view", "status", "type_command", "wait_for", "wait_idle",
+__all__ = ["answer", "client", "fill_form", "open_view", "settle", "status", "type_command", "wait_for", "wait_idle",
            "wait_screen"]
 
 
 async def select_row(pilot, table, key: str) -> None:
     """Put the table's cursor on the row `key` (as j/k would) and let its detail load."""
     table.move_cursor(row=table.get_row_index(key), animate=False)
-    await wait_idle(pilot)
+    await settle(pilot)

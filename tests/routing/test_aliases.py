@@ -95,3 +95,12 @@ async def test_read_only_refuses_clearly(make_app):
         await wait_for(pilot, lambda: "Read-only" in status(app))
         assert (await (await client(app)).get_alias("als_billing")).is_active is True
         assert not isinstance(app.screen, FormScreen)
+
+        # A two-step tool is refused before it even asks the server for a token.
+        table = await open_view(pilot, "pages", "#pages", rows=5)
+        await select_row(pilot, table, "lp_pricing")
+        await pilot.press("enter")
+        await wait_idle(pilot)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: "Read-only mode: publish_landing_page was not sent" in status(app))
+        assert (await (await client(app)).get_landing_page("lp_pricing")).status == "draft"

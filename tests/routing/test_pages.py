@@ -7,10 +7,7 @@ The writing tests share `routing_box`, each on its own page."""
 from __future__ import annotations
 
 import csv
-import sqlite3
-from datetime import UTC, datetime
 
-import pytest
 from routing_helpers import (
     answer,
     client,
@@ -30,8 +27,6 @@ from po6_tui.ui.page_leads import LeadsScreen
 from po6_tui.ui.page_templates import TemplatesScreen
 from po6_tui.ui.routing_form import FormScreen
 from po6_tui.ui.screens.confirm import ConfirmScreen
-
-HOSTILE_NAME = "=HYPERLINK(\"http://evil.example\")\x1b[31m [@click=app.quit]x[/]"
 
 
 async def open_page(pilot, page_id: str) -> PageScreen:
@@ -97,43 +92,33 @@ async def test_download_html_and_never_overwrite_silently(make_app, tmp_path):
         assert not isinstance(app.screen, FormScreen)
 
 
-@pytest.fixture(scope="module")
-def hostile_lead(routing_box):
-    """A lead whose name is a spreadsheet formula wrapped in markup and escape sequences."""
-    with sqlite3.connect(routing_box.db) as db:
-        db.execute("INSERT OR IGNORE INTO leads VALUES (?, ?, ?, ?, ?, ?)",
-                   ("lead_hostile", "lp_webinar", "@evil.example", HOSTILE_NAME,
-                    int(datetime(2026, 11, 18, 8, 0, tzinfo=UTC).timestamp()), "-cmd|' /C calc'!A0"))
-    return "lead_hostile"
-
-
-async def test_leads_shown_safely_and_exported_as_safe_csv(make_app, routing_box, hostile_lead, tmp_path):
+async def test_leads_shown_safely_and_exported_as_safe_csv(make_app, routing_box, hostile_page, tmp_path):
     app = make_app(routing_box)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_page(pilot, "lp_webinar")
-        await pilot.press("l")
+        table = await open_view(pilot, "pages", "#pages")
+        await select_row(pilot, table, hostile_page)
+        await pilot.press("l")  # straight from the list
         leads = await wait_screen(pilot, LeadsScreen)
         await wait_for(pilot, lambda: leads.total is not None)
         await wait_idle(pilot)
-        server = await (await client(app)).list_landing_page_leads(page_id="lp_webinar", limit=1)
-        assert leads.total == server.total == len(leads.leads)
-        table = leads.query_one("#leads")
-        shown = table.get_row(hostile_lead)[1]
+        server = await (await client(app)).list_landing_page_leads(page_id=hostile_page, limit=1)
+        assert leads.total == server.total == len(leads.leads) == 3
+        rows = leads.query_one("#leads")
+        shown = rows.get_row("lead_h1")[1]
         assert "\x1b" not in shown.plain and "[@click=app.quit]" in shown.plain  # literal, never markup
+        assert "⟦U+202E⟧" in rows.get_row("lead_h3")[1].plain  # the bidi trick made visible
         assert app.is_running
 
         target = tmp_path / "leads.csv"
         await pilot.press("w")
         await fill_form(pilot, path=str(target))
         await wait_for(pilot, lambda: target.exists() and "Saved" in status(app))
-        rows = list(csv.DictReader(target.open(newline="")))
-        assert len(rows) == leads.total
-        evil = next(r for r in rows if r["id"] == hostile_lead)
-        assert evil["name"].startswith("'=HYPERLINK")
-        assert "\x1b" not in evil["name"]
+        exported = {row["id"]: row for row in csv.DictReader(target.open(newline=""))}
+        assert len(exported) == 3
+        evil = exported["lead_h1"]
+        assert evil["name"].startswith("'=HYPERLINK") and "\x1b" not in evil["name"]
         assert evil["email"] == "'@evil.example" and evil["source"].startswith("'-cmd")
-        normal = next(r for r in rows if r["id"] != hostile_lead)
-        assert not normal["email"].startswith("'")
+        assert exported["lead_h2"]["email"] == "ann@example.com"
 
 
 async def test_all_leads_across_pages(make_app):

@@ -46,6 +46,12 @@ def test_expired_and_postern_keys_are_refused(box):
         assert response.status_code == 401
 
 
+def test_a_key_limited_to_other_networks_gets_ip_not_allowed(box):
+    response = httpx.post(box.url + "/mcp", json=INIT,
+                          headers={**ACCEPT, "Authorization": f"Bearer {box.key('ip-restricted')}"})
+    assert response.status_code == 403 and response.json() == {"error": "IP not allowed"}
+
+
 async def test_the_sdk_client_cannot_connect_with_a_bad_key(box):
     with pytest.raises(BaseException):  # the SDK surfaces the 401 as an exception (group)
         async with connect(box.url, "mcp_po6_wrong"):

@@ -97,7 +97,7 @@ def test_clock_command_moves_the_sandbox_clock(tmp_path: Path):
     assert json.loads(sandbox_cli("clock", "--db", str(db), "--advance", "0").stdout)["clock_offset_seconds"] == 100
 
 
-async def test_first_line_clean_stop_and_data_surviving_a_restart(tmp_path: Path):
+async def test_first_line_clean_stop_restart_and_reset(tmp_path: Path):
     box = start_box(tmp_path)
     try:
         first_line = box.process.output.splitlines()[0]
@@ -118,6 +118,13 @@ async def test_first_line_clean_stop_and_data_surviving_a_restart(tmp_path: Path
     finally:
         again.process.stop()
     assert draft["id"] in [d["id"] for d in drafts["drafts"]]
+    fresh = start_box(tmp_path, "--reset")
+    try:
+        async with connect(fresh.url, fresh.key("plus")) as po6:
+            after_reset = await po6.call("list_drafts", mailbox_id="mbx_ops")
+    finally:
+        fresh.process.stop()
+    assert after_reset["drafts"] == []
 
 
 def test_refuses_a_non_loopback_host(tmp_path: Path):

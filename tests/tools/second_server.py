@@ -71,6 +71,7 @@ class SecondServer:
     url: str = ""
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     purged: list[str] = field(default_factory=list)
+    refuse: str = ""  # when set, create_ticket fails with this message
     _tokens: dict[str, str] = field(default_factory=dict)
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
@@ -88,6 +89,8 @@ class SecondServer:
             return self._result({"city": arguments["city"], "units": arguments.get("units", "metric"),
                                  "forecast": [{"day": 1, "high": 21.5}]})
         if name == "create_ticket":
+            if self.refuse:
+                return self._result(text=self.refuse, error=True)
             return self._result({"ticket": "T-1", "received": arguments})
         if name == "purge_archive":
             archive = arguments.get("archive", "")

@@ -147,5 +147,21 @@ async def test_hostile_text_and_tool_errors_are_shown_safely(make_second_app):
         await call_and_wait(pilot)
         assert "the tool reported an error" in header_text(screen)
         assert "widget factory is closed" in result_text(screen)
-    [record] = [r for r in AuditLog().read_recent() if r.tool == "fail_always"]
-    assert record.outcome.startswith("error: The widget factory")
+    assert AuditLog().read_recent() == []  # reads (readOnlyHint) are not writes: nothing to record
+
+
+async def test_a_write_the_tool_refuses_is_recorded_as_an_error(make_second_app, second_server):
+    second_server.refuse = "Tickets are closed for the holidays."
+    app = make_second_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_tools(pilot)
+        form = await choose(pilot, "create_ticket")
+        fill(form, title="Printer on fire", assignee__name="Ada")
+        await call_and_wait(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#confirm")
+        await wait_idle(pilot)
+        assert "the tool reported an error" in header_text(screen)
+    [record] = AuditLog().read_recent()
+    assert (record.tool, record.outcome, record.profile) == (
+        "create_ticket", "error: Tickets are closed for the holidays.", "desk")

@@ -69,10 +69,23 @@ async def test_a_tool_error_is_shown_as_the_servers_json_and_the_form_stays(make
         assert form.field("email_id").widget.value == "no-such-email"
 
 
-async def test_two_step_delete_shows_the_servers_message_and_acts_only_on_yes(ui_fresh_sandbox):
+async def test_writes_and_two_step_deletes_act_only_on_yes_and_are_audited(ui_fresh_sandbox):
     app = Po6App([account_for(ui_fresh_sandbox)], refresh_interval=0)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_tools(pilot)
+        # A write asks first, then sends exactly what was typed (a line list becomes a JSON list).
+        form = await choose(pilot, "create_draft")
+        fill(form, mailbox_id="mbx_outreach", to_addresses="someone@example.com\nother@example.com",
+             subject="Hello", body_text="A secret body")
+        await call_and_wait(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#confirm")
+        await wait_idle(pilot)
+        draft = json.loads(result_text(screen))
+        assert draft["to_addresses"] == ["someone@example.com", "other@example.com"]
+        assert draft["status"] == "pending"
+
+        # A two-step tool: the first call only asks; the server's words are shown; only Yes acts.
         form = await choose(pilot, "list_emails")
         fill(form, mailbox_id="mbx_billing", limit="1")
         await call_and_wait(pilot)
@@ -108,6 +121,9 @@ async def test_two_step_delete_shows_the_servers_message_and_acts_only_on_yes(ui
     records = [r for r in AuditLog().read_recent() if r.tool == "delete_email"]
     assert [r.outcome for r in records] == ["confirmation requested", "confirmation requested", "ok"]
     assert all(r.targets.get("email_id") == email_id and r.profile == "sandbox" for r in records)
+    [record] = [r for r in AuditLog().read_recent() if r.tool == "create_draft"]
+    assert record.outcome == "ok" and record.targets == {"mailbox_id": "mbx_outreach"}
+    assert "secret" not in AuditLog().path.read_text()  # ids only, never bodies
 
 
 async def test_a_write_asks_first_and_cancel_sends_nothing(make_app):
@@ -141,22 +157,3 @@ async def test_read_only_mode_refuses_writes_and_still_reads(make_app):
         await call_and_wait(pilot)
         assert "aliases" in json.loads(result_text(screen))
     assert not [r for r in AuditLog().read_recent() if r.tool == "update_alias"]
-
-
-async def test_calls_are_recorded_in_the_audit_log_without_bodies(ui_fresh_sandbox):
-    app = Po6App([account_for(ui_fresh_sandbox)], refresh_interval=0)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await open_tools(pilot)
-        form = await choose(pilot, "create_draft")
-        fill(form, mailbox_id="mbx_outreach", to_addresses="someone@example.com\nother@example.com",
-             subject="Hello", body_text="A secret body")
-        await call_and_wait(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.click("#confirm")
-        await wait_idle(pilot)
-        draft = json.loads(result_text(app.screen))
-        assert draft["to_addresses"] == ["someone@example.com", "other@example.com"]
-        assert draft["status"] == "pending"
-    [record] = [r for r in AuditLog().read_recent() if r.tool == "create_draft"]
-    assert record.outcome == "ok" and record.targets == {"mailbox_id": "mbx_outreach"}
-    assert "secret" not in AuditLog().path.read_text()

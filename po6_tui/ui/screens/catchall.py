@@ -71,6 +71,11 @@ class CatchallScreen(CatchallEditingScreen):
     def on_mount(self) -> None:
         self.action_refresh()
 
+    def on_screen_resume(self) -> None:
+        # Back to this view: a domain's detail (`:domains`) may have changed a catch-all meanwhile.
+        if self.details:
+            self.action_refresh()
+
     def action_refresh(self) -> None:
         async def load() -> list[DomainDetail]:
             client = await po6_client(self)

@@ -119,6 +119,8 @@ class ComposeScreen(AppScreen):
         self.key = journal_key(mode, mailbox_id, email)
         self.restored = self.journal.load_edit(session.name, self.key)
         self.start = self.restored or self._fresh()
+        # A reply starts in the body; a new message or a forward starts with its recipients.
+        self.AUTO_FOCUS = "#body" if mode == "reply" or self.start.to_text else "#to"
 
     def _fresh(self) -> SavedEdit:
         email = self.email
@@ -186,8 +188,9 @@ class ComposeScreen(AppScreen):
         kept = self.journal.load_edit(self.session.name, self.key) is not None
         self.dismiss(None)
         if kept:
-            self.app.report("Not sent; your text is kept: opening the same "
-                            f"{'reply' if self.mode == 'reply' else self.mode} brings it back.")
+            again = {"compose": "m brings it back", "reply": "replying to the same message brings it back",
+                     "forward": "forwarding the same message brings it back"}[self.mode]
+            self.app.report(f"Not sent; your text is kept: {again}.")
 
     def action_discard(self) -> None:
         def discard() -> None:

@@ -93,7 +93,8 @@ class VariablesScreen(ModalScreen[dict[str, str] | None]):
     def _next(self, event: Input.Submitted) -> None:
         number = int((event.input.id or "var-0").split("-")[1])
         if number + 1 < len(self.variables):
-            self.query_one(f"#var-{number + 1}", Input).focus()
+            # set_focus, not focus(): it takes effect before the next key of a fast burst (a paste)
+            self.set_focus(self.query_one(f"#var-{number + 1}", Input))
         else:
             self.dismiss(self.values())
 

@@ -44,7 +44,7 @@ class DraftEditScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         left, urgent = dd.time_left(self.item)
-        header = Text("Editing the draft of ", style="bold")
+        header = Text("Draft of ", style="bold")
         header.append_text(safe.text(self.item.mailbox_address, max_len=80, style="bold"))
         header.append(f"  ·  {left} left", style="bold red" if urgent else "dim")
         header.append("  ·  saved as you type", style="dim")

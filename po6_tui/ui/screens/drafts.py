@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 from po6_tui.journal import Journal
 from po6_tui.ui import draft_decisions as dd
 from po6_tui.ui import outbound, safe, timefmt
+from po6_tui.ui.draft_watch import watcher
 from po6_tui.ui.screens.actions import Outcome, each
 from po6_tui.ui.screens.base import AppScreen
 from po6_tui.ui.screens.command_line import PromptScreen
@@ -115,7 +116,7 @@ class DraftsScreen(AppScreen):
         self.journal = Journal.default()
         self.queue = dd.Queue([], [])
         self.marked: set[str] = set()
-        self.seen: set[str] | None = None  # pending draft keys at the last refresh (None: first load)
+        self.loaded = False  # True once the queue has come back from the server
         self._last_table = "queue"
         self._busy = False
 
@@ -134,6 +135,8 @@ class DraftsScreen(AppScreen):
         interval = getattr(self.app, "refresh_interval", 0)
         if interval and interval > 0:
             self.set_interval(interval, self.load)
+        # Until the app starts the watcher itself (see /tmp/needs_drafts.txt), the queue does.
+        watcher(self.app).start(interval)
 
     def on_resize(self) -> None:
         self._fill_tables()
@@ -153,18 +156,8 @@ class DraftsScreen(AppScreen):
                group="drafts-load", exclusive=True)
 
     def _announce_new(self, queue: dd.Queue) -> None:
-        keys = {i.key for i in queue.pending}
-        if self.seen is not None:
-            new = [i for i in queue.pending if i.key not in self.seen]
-            if new:
-                first = new[0]
-                more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
-                self.app.notify(f"New draft from {safe.one_line(first.mailbox_address, 40)}: "
-                                f"{safe.one_line(first.draft.subject or '(no subject)', 60)}{more}",
-                                title="Draft waiting", markup=False, timeout=8)
-                if getattr(self.app, "bell_on_new_draft", False):
-                    self.app.bell()
-        self.seen = keys if self.seen is None else self.seen | keys
+        watcher(self.app).observe((i.key, i.mailbox_address, i.draft.subject) for i in queue.pending)
+        self.loaded = True
 
     def action_refresh(self) -> None:
         self.load()
@@ -173,8 +166,8 @@ class DraftsScreen(AppScreen):
     # -- tables -----------------------------------------------------------------------------
     def _widths(self) -> tuple[int, int, int, int]:
         width = self.size.width or 80
-        mailbox = 22 if width >= 110 else 16
-        to = 28 if width >= 110 else 18
+        mailbox = max(12, min(24, width // 5))
+        to = max(14, min(30, width // 4))
         subject = max(10, width - (1 + 8 + mailbox + to) - 5 * 2 - 2)
         return 8, mailbox, to, subject
 
@@ -198,7 +191,7 @@ class DraftsScreen(AppScreen):
                 table.add_row(
                     Text("●", style="bold") if item.key in self.marked else Text(" "),
                     Text(left, style=style),
-                    _cell(item.mailbox_address, mailbox_w, "dim" if table_id == "expired" else ""),
+                    _cell(self._mailbox_label(item, mailbox_w), mailbox_w, "dim" if table_id == "expired" else ""),
                     _cell(item.current.to_text, to_w),
                     _cell(("✎ " if item.edit else "") + subject, subject_w, "dim" if table_id == "expired" else ""),
                     key=item.key,
@@ -208,10 +201,16 @@ class DraftsScreen(AppScreen):
         self._update_headers()
         self._show_preview()
 
+    @staticmethod
+    def _mailbox_label(item: dd.QueueItem, width: int) -> str:
+        """The address, or only its local part when the column is too narrow for the whole."""
+        address = item.mailbox_address
+        return address if len(address) <= width else address.partition("@")[0]
+
     def _update_headers(self) -> None:
         pending = len(self.queue.pending)
         header = Text(f"Waiting for you: {pending} draft{'s' if pending != 1 else ''}", style="bold")
-        header.append("  soonest expiry first · y approve · e edit · x reject · D diff · Space mark", style="dim")
+        header.append("  soonest expiry first", style="dim")
         if self.marked:
             header.append(f"  {len(self.marked)} marked", style="bold reverse")
         if self.queue.decided_here:
@@ -348,9 +347,7 @@ class DraftsScreen(AppScreen):
                 out = ready[0]
                 details = outbound.send_details(sender=out.item.mailbox_address, to=out.to, cc=out.cc,
                                                 subject=out.subject, body=out.body_text)
-                if out.edited:
-                    details += "\n(Your edit is sent, not the agent's original.)"
-                title = "Send this draft now?"
+                title = "Send your edit of this draft now?" if out.edited else "Send this draft now?"
             else:
                 details = _subjects([o.item for o in ready])
                 title = f"Approve and send these {count} drafts?"

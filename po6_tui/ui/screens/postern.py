@@ -97,6 +97,7 @@ class PosternScreen(AppScreen):
         return postern_client(self.app, self.session) if self.session is not None else None
 
     def on_mount(self) -> None:
+        self.app.mode_change_signal.subscribe(self, self._mode_changed)
         accounts = postern_accounts(self.app)
         if not accounts:
             self._empty("No Postern account is set up. Add one with: po6-tui login --provider postern")
@@ -107,12 +108,12 @@ class PosternScreen(AppScreen):
     async def on_unmount(self) -> None:
         await close_clients(postern_accounts(self.app))
 
-    def on_screen_resume(self) -> None:
-        if self.session is not None:
-            self.app.account_label = self.session.name  # the top bar names the account shown here
-
-    def on_screen_suspend(self) -> None:
-        if self not in self.app.screen_stack:  # left the view (not a reader or dialog on top)
+    def _mode_changed(self, mode: str) -> None:
+        """The top bar names the account this view shows while the view is in front (from any of
+        its screens), and the PO6 one again once the operator leaves it."""
+        if mode == self.VIEW and self.session is not None:
+            self.app.account_label = self.session.name
+        elif mode != self.VIEW:
             self.app.account_label = self.app.active.name
 
     # -- accounts and inboxes -----------------------------------------------------------------
@@ -120,7 +121,7 @@ class PosternScreen(AppScreen):
         """Show a Postern account (`A`, or the shell's `:ctx NAME`)."""
         self.session = session
         self.inbox = None
-        if self.app.screen is self:
+        if self.app.current_mode == self.VIEW:
             self.app.account_label = session.name
         account = safe.text(session.name, max_len=40, style="bold")
         account.append("  Postern" + ("  read-only" if self.client.read_only else ""), style="dim")

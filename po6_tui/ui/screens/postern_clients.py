@@ -28,7 +28,8 @@ def postern_client(app, session: AccountSession) -> PosternClient:  # noqa: ANN0
     client = _CLIENTS.get(session)
     if client is None:
         account = session.account
-        client = PosternClient(account.url, account.api_key, read_only=account.read_only or bool(getattr(app, "read_only", False)),
+        read_only = account.read_only or bool(getattr(app, "read_only", False))
+        client = PosternClient(account.url, account.api_key, read_only=read_only,
                                audit=AuditLog(profile=account.name), profile=account.name)
         _CLIENTS[session] = client
     return client

@@ -95,8 +95,8 @@ class ComposeForm(PosternForm):
         if self.original is not None:
             original = self.original
             key = self.ids.for_values(("reply", original.id, body))
-            question = Question("Send this reply?", details=f"From {self.address}, in reply to “{original.subject}”.",
-                                confirm_label="Send", danger=False)
+            question = Question("Send this reply?", confirm_label="Send", danger=False,
+                                details=f"From {self.address}, in reply to “{original.subject}”.")
             call = lambda: self.client.reply(original.id, text=body, idempotency_key=key)  # noqa: E731
         else:
             to, _ = parse_addresses(self.value("to"))

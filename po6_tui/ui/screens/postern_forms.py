@@ -51,7 +51,7 @@ class PosternForm(ModalScreen[Any]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="postern.form.cancel"),
-        Binding("ctrl+s", "submit", "Submit", priority=True, id="postern.form.submit"),
+        Binding("ctrl+s", "submit", "Submit", id="postern.form.submit"),
     ]
 
     DEFAULT_CSS = """
@@ -103,7 +103,8 @@ class PosternForm(ModalScreen[Any]):
     def label(self, text: str) -> Static:
         return Static(text, classes="label")
 
-    def row(self, label: str, field_id: str, value: str = "", *, placeholder: str = "", max_length: int = 0) -> Horizontal:
+    def row(self, label: str, field_id: str, value: str = "", *, placeholder: str = "",
+            max_length: int = 0) -> Horizontal:
         """One line: the field's name, then the field."""
         return Horizontal(Static(label), Input(value, placeholder=placeholder, id=field_id, compact=True,
                                                max_length=max_length), classes="row")

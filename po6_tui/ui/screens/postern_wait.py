@@ -44,7 +44,7 @@ class PosternWaitScreen(AppScreen):
 
     BINDINGS = [
         Binding("escape", "stop_or_close", "Stop / back", id="postern.wait.stop"),
-        Binding("ctrl+s", "start", "Start", priority=True, id="postern.wait.start"),
+        Binding("ctrl+s", "start", "Start", id="postern.wait.start"),
         Binding("j", "move(1)", "Down", show=False, id="postern.wait.down"),
         Binding("k", "move(-1)", "Up", show=False, id="postern.wait.up"),
         Binding("g", "move(-1_000_000)", "First", show=False, id="postern.wait.first"),
@@ -151,11 +151,14 @@ class PosternWaitScreen(AppScreen):
             if result.timed_out or result.message is None:
                 continue
             message = result.message
-            if message.received_at is not None:
-                since = _iso(message.received_at)
-            if message.id not in seen:
-                seen.add(message.id)
-                self._add_match(result)
+            if message.id in seen:
+                # The server cannot move past it (no usable time): from now on ask for new mail only,
+                # rather than getting the same message back in a tight loop.
+                since = None
+                continue
+            seen.add(message.id)
+            since = _iso(message.received_at) if message.received_at is not None else None
+            self._add_match(result)
 
     def stop(self) -> None:
         if self._worker is not None:
@@ -184,7 +187,8 @@ class PosternWaitScreen(AppScreen):
     def action_stop_or_close(self) -> None:
         if self.watching:
             self.stop()
-            self.report(f"Stopped watching. {len(self.matches)} match{'es' if len(self.matches) != 1 else ''} kept here.")
+            count = len(self.matches)
+            self.report(f"Stopped watching. {count} match{'es' if count != 1 else ''} kept here.")
         else:
             self.action_close()
 

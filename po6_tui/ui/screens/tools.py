@@ -5,7 +5,7 @@ It knows no tool in advance (api/any_tool.py), so when a server's arguments diff
 the typed screens expect, every tool can still be driven by hand. The usual rules hold:
 writes ask first (focus on Cancel) and are refused in read-only mode; a two-step tool's first
 answer shows the server's message, and only Yes sends the second call with the token; every
-call is recorded in the audit log. Results are untrusted: shown through `safe`, never markup.
+write is recorded in the audit log. Results are untrusted: shown through `safe`, never markup.
 """
 
 from __future__ import annotations
@@ -67,13 +67,16 @@ class ToolsScreen(AppScreen):
 
     BINDINGS = [
         Binding("ctrl+r", "call", "Call", id="tools.call"),
-        Binding("escape", "to_list", "Tools", show=False, id="tools.to_list"),
+        Binding("escape", "to_list", "Tool list", show=False, id="tools.to_list"),
         Binding("R", "reload", "Reload", show=False, id="tools.reload"),
     ]
 
     DEFAULT_CSS = """
     ToolsScreen #body { height: 1fr; }
-    ToolsScreen #tool-list { width: 34; height: 1fr; border: none; border-right: solid $panel-lighten-1; }
+    ToolsScreen #tool-list {
+        width: 34; height: 1fr; border: none; border-right: solid $panel-lighten-1;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     ToolsScreen.-narrow #tool-list { width: 26; }
     ToolsScreen #tool-main { height: 1fr; }
     ToolsScreen #tool-header { height: auto; max-height: 2; background: $boost; padding: 0 1; }
@@ -90,7 +93,6 @@ class ToolsScreen(AppScreen):
         self.client: Po6Client | None = None
         self._forms: dict[str, str] = {}  # tool name -> id of its form (ours, never the server's name)
         self._form_numbers = itertools.count()  # never reused, so a reload cannot collide with old forms
-        self._last_result: ToolResult | None = None
 
     # -- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -115,34 +117,35 @@ class ToolsScreen(AppScreen):
     # -- the tool list ---------------------------------------------------------------------
     def action_reload(self) -> None:
         session = self.app.active
+        name = safe.one_line(session.name, 40)
         if session.provider != "po6":
-            self._header(Text(f"The tool console talks to MCP servers; the account {session.name!r} is "
+            self._header(Text(f"The tool console talks to MCP servers; the account {name!r} is "
                               f"a {session.provider} account.", style="dim"))
             return
-        self._header(Text(f"Listing the tools of {session.name}…", style="dim"))
+        self._header(Text(f"Listing the tools of {name}…", style="dim"))
 
         async def load() -> tuple[Po6Client, list[ToolInfo]]:
             client = await session.po6_client()
             return client, await any_tool.list_tools(client)
 
         def done(loaded: tuple[Po6Client, list[ToolInfo]]) -> None:
+            keep = self.current_tool.name if self.current_tool else None
             self.client, self.tools = loaded
-            self.call_next(self._fill_list)
+            self.call_next(self._fill_list, keep)
 
-        run_io(self, load, what=f"Listing the tools of {session.name}", done=done,
+        run_io(self, load, what=f"Listing the tools of {name}", done=done,
                failed=lambda _error: self._header(Text("Could not list the tools: R tries again.", style="dim")),
                group="tools-list", exclusive=True)
 
-    async def _fill_list(self) -> None:
+    async def _fill_list(self, keep: str | None) -> None:
+        """Show `self.tools`, with the cursor back on `keep` (the tool shown before a reload)."""
         tools = self.tool_list
-        keep = self.current_tool.name if self.current_tool else None
         tools.clear_options()
         self._forms.clear()
         await self.query_one("#forms", Vertical).remove_children()
         blocked = bool(self.client and self.client.read_only)
         for index, tool in enumerate(self.tools):
-            label = Text(WRITE_MARK if tool.writes else READ_MARK, style="yellow" if tool.writes else "",
-                         no_wrap=True, overflow="ellipsis")
+            label = Text(WRITE_MARK if tool.writes else READ_MARK, style="yellow" if tool.writes else "")
             label.append_text(safe.text(tool.name, max_len=60, style="dim" if blocked and tool.writes else ""))
             tools.add_option(Option(label, id=f"tool-{index}"))
         if not self.tools:
@@ -233,7 +236,7 @@ class ToolsScreen(AppScreen):
         try:
             arguments = form.values()
         except FormError as error:
-            self.report(f"Not sent: {safe.one_line(str(error), 300)}", "error")
+            self.report(f"Not sent: {safe.one_line(str(error), 300)}", "warning")
             if error.widget is not None:
                 error.widget.focus()
                 error.widget.scroll_visible()

@@ -9,6 +9,9 @@ from textual.widgets import Static
 from po6_tui.ui import safe
 
 
+BANNER_STYLE = "bold white on dark_red"
+
+
 class TopBar(Static):
     """`po6-tui · account · SANDBOX · READ-ONLY            Mail  Drafts  Sent …`"""
 
@@ -23,6 +26,8 @@ class TopBar(Static):
     def on_mount(self) -> None:
         self.update_bar()
         self.watch(self.app, "account_label", lambda _value: self.update_bar(), init=False)
+        if hasattr(self.app, "connection_banner"):
+            self.watch(self.app, "connection_banner", lambda _value: self.update_bar(), init=False)
 
     def on_resize(self) -> None:
         self.update_bar()
@@ -38,6 +43,14 @@ class TopBar(Static):
             left.append(f" {badge} ", style=style)
         right = Text(end="")
         width = self.size.width or 80
+        banner = getattr(app, "connection_banner", "")
+        if banner:
+            # Offline / rate limited (ui/connection.py): it matters more than the list of views.
+            room = max(10, width - left.cell_len - 1)
+            shown = Text(f" {banner} ", style=BANNER_STYLE)
+            shown.truncate(room, overflow="ellipsis")
+            self.update(left + Text(" ") + shown)
+            return
         names = [(v.name, v.title) for v in VIEWS]
         # Wide terminals list every view; narrow ones show only the current one.
         full = sum(len(title) + 2 for _, title in names)
