@@ -316,10 +316,12 @@ def list_emails(c: Call, mailbox_id: str, folder: str, sender: str | None, since
     c.mailbox(mailbox_id)
     folder = _folder_name(c, mailbox_id, folder)
     since_ts, until_ts = _timestamp("since", since), _timestamp("until", until)
-    stats = c.store.folder_stats(mailbox_id).get(folder)
-    if sender is None and since_ts is None and until_ts is None and not unread_only and not starred_only:
-        total = stats["total"] if stats else 0
-        rows = c.store.page_folder(mailbox_id, folder, limit, offset)
+    view = {(False, False): "all", (True, False): "unread", (False, True): "starred"}.get((unread_only, starred_only))
+    if view and not sender and since_ts is None and until_ts is None:
+        # The common views are served from counters and indexes: constant time at any depth.
+        stats = c.store.folder_stats(mailbox_id).get(folder)
+        total = stats[Store.VIEWS[view][0]] if stats else 0
+        rows = c.store.page_folder(mailbox_id, folder, limit, offset, view)
     else:
         where, params = ["mailbox_id = ?", "folder = ?"], [mailbox_id, folder]
         if sender:
@@ -336,11 +338,7 @@ def list_emails(c: Call, mailbox_id: str, folder: str, sender: str | None, since
             where.append("is_read = 0")  # the same expressions as the partial indexes, so they get used
         if starred_only:
             where.append("is_starred != 0")
-        # The folder counters already know how many are unread or starred; other filters count.
-        known = None
-        if stats is not None and len(where) == 3 and (unread_only or starred_only):
-            known = stats["unread"] if unread_only else stats["starred"]
-        rows, total = c.store.page_filtered(" AND ".join(where), params, limit, offset, total=known)
+        rows, total = c.store.page_filtered(" AND ".join(where), params, limit, offset)
     emails = [email_summary(r) for r in rows]
     return {"emails": emails, **paged(total, offset, limit, len(emails))}
 

@@ -23,7 +23,7 @@ from po6_tui.sandbox import admin
 
 SYSTEM_FOLDERS = ("INBOX", "Sent", "Drafts", "Trash", "Spam", "Archive")
 # Bump when the schema changes in a way `CREATE … IF NOT EXISTS` cannot carry over (triggers, counters).
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 
 class StoreVersionError(RuntimeError):
@@ -34,8 +34,9 @@ INSERT_TRIGGER = """CREATE TRIGGER IF NOT EXISTS emails_ai AFTER INSERT ON email
     INSERT INTO folder_stats VALUES (new.mailbox_id, new.folder, 1, new.is_read = 0, new.is_starred != 0, new.size)
     ON CONFLICT (mailbox_id, folder) DO UPDATE SET total = total + 1, unread = unread + excluded.unread,
         starred = starred + excluded.starred, bytes = bytes + excluded.bytes;
-    INSERT INTO folder_days VALUES (new.mailbox_id, new.folder, new.ts / 86400, 1)
-    ON CONFLICT (mailbox_id, folder, day) DO UPDATE SET total = total + 1;
+    INSERT INTO folder_days VALUES (new.mailbox_id, new.folder, new.ts / 86400, 1, new.is_read = 0, new.is_starred != 0)
+    ON CONFLICT (mailbox_id, folder, day) DO UPDATE SET total = total + 1, unread = unread + excluded.unread,
+        starred = starred + excluded.starred;
     INSERT INTO emails_fts (rowid, subject, from_addr, from_name, body_text, mailbox)
     VALUES (new.num, new.subject, new.from_addr, new.from_name, new.body_text, 'mbx' || hex(new.mailbox_id));
 END"""
@@ -87,10 +88,11 @@ CREATE INDEX IF NOT EXISTS emails_by_folder ON emails (mailbox_id, folder, ts DE
 -- The "unread only" and "starred only" views page through these instead of the whole folder.
 CREATE INDEX IF NOT EXISTS emails_unread ON emails (mailbox_id, folder, ts DESC, num DESC) WHERE is_read = 0;
 CREATE INDEX IF NOT EXISTS emails_starred ON emails (mailbox_id, folder, ts DESC, num DESC) WHERE is_starred != 0;
--- Messages per folder per day (by `ts`): lets a deep page start at the right day instead of
--- stepping over hundreds of thousands of index entries (see `page_folder`).
+-- Messages (all, unread, starred) per folder per day (by `ts`): lets a deep page start at the
+-- right day instead of stepping over hundreds of thousands of index entries (see `page_folder`).
 CREATE TABLE IF NOT EXISTS folder_days (
-    mailbox_id TEXT NOT NULL, folder TEXT NOT NULL, day INTEGER NOT NULL, total INTEGER NOT NULL,
+    mailbox_id TEXT NOT NULL, folder TEXT NOT NULL, day INTEGER NOT NULL,
+    total INTEGER NOT NULL, unread INTEGER NOT NULL, starred INTEGER NOT NULL,
     PRIMARY KEY (mailbox_id, folder, day)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS folder_stats (
@@ -111,8 +113,9 @@ CREATE TRIGGER IF NOT EXISTS emails_ad AFTER DELETE ON emails BEGIN
     UPDATE folder_stats SET total = total - 1, unread = unread - (old.is_read = 0),
         starred = starred - (old.is_starred != 0), bytes = bytes - old.size
     WHERE mailbox_id = old.mailbox_id AND folder = old.folder;
-    UPDATE folder_days SET total = total - 1 WHERE mailbox_id = old.mailbox_id AND folder = old.folder
-        AND day = old.ts / 86400;
+    UPDATE folder_days SET total = total - 1, unread = unread - (old.is_read = 0),
+        starred = starred - (old.is_starred != 0)
+    WHERE mailbox_id = old.mailbox_id AND folder = old.folder AND day = old.ts / 86400;
     INSERT INTO emails_fts (emails_fts, rowid, subject, from_addr, from_name, body_text, mailbox)
     VALUES ('delete', old.num, old.subject, old.from_addr, old.from_name, old.body_text, 'mbx' || hex(old.mailbox_id));
 END;
@@ -123,12 +126,12 @@ CREATE TRIGGER IF NOT EXISTS emails_au AFTER UPDATE OF folder, is_read, is_starr
     INSERT INTO folder_stats VALUES (new.mailbox_id, new.folder, 1, new.is_read = 0, new.is_starred != 0, new.size)
     ON CONFLICT (mailbox_id, folder) DO UPDATE SET total = total + 1, unread = unread + excluded.unread,
         starred = starred + excluded.starred, bytes = bytes + excluded.bytes;
-END;
-CREATE TRIGGER IF NOT EXISTS emails_moved AFTER UPDATE OF folder ON emails WHEN old.folder != new.folder BEGIN
-    UPDATE folder_days SET total = total - 1 WHERE mailbox_id = old.mailbox_id AND folder = old.folder
-        AND day = old.ts / 86400;
-    INSERT INTO folder_days VALUES (new.mailbox_id, new.folder, new.ts / 86400, 1)
-    ON CONFLICT (mailbox_id, folder, day) DO UPDATE SET total = total + 1;
+    UPDATE folder_days SET total = total - 1, unread = unread - (old.is_read = 0),
+        starred = starred - (old.is_starred != 0)
+    WHERE mailbox_id = old.mailbox_id AND folder = old.folder AND day = old.ts / 86400;
+    INSERT INTO folder_days VALUES (new.mailbox_id, new.folder, new.ts / 86400, 1, new.is_read = 0, new.is_starred != 0)
+    ON CONFLICT (mailbox_id, folder, day) DO UPDATE SET total = total + 1, unread = unread + excluded.unread,
+        starred = starred + excluded.starred;
 END;
 CREATE TABLE IF NOT EXISTS drafts (
     id TEXT PRIMARY KEY, mailbox_id TEXT NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
@@ -344,9 +347,10 @@ class Store:
                 "unread = unread + excluded.unread, starred = starred + excluded.starred, bytes = bytes + excluded.bytes",
                 (first,))
             self.conn.execute(
-                "INSERT INTO folder_days SELECT mailbox_id, folder, ts / 86400, count(*) FROM emails WHERE num >= ? "
-                "GROUP BY mailbox_id, folder, ts / 86400 "
-                "ON CONFLICT (mailbox_id, folder, day) DO UPDATE SET total = total + excluded.total", (first,))
+                "INSERT INTO folder_days SELECT mailbox_id, folder, ts / 86400, count(*), sum(is_read = 0), "
+                "sum(is_starred != 0) FROM emails WHERE num >= ? GROUP BY mailbox_id, folder, ts / 86400 "
+                "ON CONFLICT (mailbox_id, folder, day) DO UPDATE SET total = total + excluded.total, "
+                "unread = unread + excluded.unread, starred = starred + excluded.starred", (first,))
             self.conn.execute(INSERT_TRIGGER)
 
     def insert_email(self, **values: Any) -> int:
@@ -361,29 +365,32 @@ class Store:
     SUMMARY = ("num, mailbox_id, folder, ts, from_addr, from_name, to_addrs, subject, snippet, "
                "is_read, is_starred, has_attachments, size")
 
-    def page_folder(self, mailbox_id: str, folder: str, limit: int, offset: int) -> list[sqlite3.Row]:
-        """One page of a folder, newest first, without filters, in about the same time at any depth.
+    # The views `page_folder` serves: its day counter, and the condition that selects the index.
+    VIEWS = {"all": ("total", ""), "unread": ("unread", " AND is_read = 0"), "starred": ("starred", " AND is_starred != 0")}
+
+    def page_folder(self, mailbox_id: str, folder: str, limit: int, offset: int, view: str = "all") -> list[sqlite3.Row]:
+        """One page of a folder (or of its unread or starred mail), newest first, in about the same
+        time at any depth.
 
         OFFSET steps over index entries one by one (~40 ms per 500k), so the day counters first
         find the day holding row `offset`; the index walk then starts at the end of that day and
         skips only rows within it. Only the page's rows are read from the table.
         """
+        counter, condition = self.VIEWS[view]
         anchor = self.one(
-            "SELECT day, running - total AS before FROM (SELECT day, total, sum(total) OVER (ORDER BY day DESC) "
-            "AS running FROM folder_days WHERE mailbox_id = ? AND folder = ?) WHERE running > ? ORDER BY day DESC "
-            "LIMIT 1", (mailbox_id, folder, offset))
+            f"SELECT day, running - n AS before FROM (SELECT day, {counter} AS n, sum({counter}) OVER "
+            "(ORDER BY day DESC) AS running FROM folder_days WHERE mailbox_id = ? AND folder = ?) "
+            "WHERE running > ? ORDER BY day DESC LIMIT 1", (mailbox_id, folder, offset))
         if anchor is None:
             return []
-        inner = ("SELECT num FROM emails WHERE mailbox_id = ? AND folder = ? AND ts < ? "
+        inner = (f"SELECT num FROM emails WHERE mailbox_id = ? AND folder = ? AND ts < ?{condition} "
                  "ORDER BY ts DESC, num DESC LIMIT ? OFFSET ?")
         params = (mailbox_id, folder, (anchor["day"] + 1) * 86400, limit, offset - anchor["before"])
         return self.all(f"SELECT {self.SUMMARY} FROM emails WHERE num IN ({inner}) ORDER BY ts DESC, num DESC", params)
 
-    def page_filtered(self, where: str, params: Sequence[Any], limit: int, offset: int,
-                      total: int | None = None) -> tuple[list[sqlite3.Row], int]:
-        """A page of `WHERE where`, newest first; pass `total` when a counter already knows it."""
-        if total is None:
-            total = self.scalar(f"SELECT count(*) FROM emails WHERE {where}", params)
+    def page_filtered(self, where: str, params: Sequence[Any], limit: int, offset: int) -> tuple[list[sqlite3.Row], int]:
+        """A page of `WHERE where`, newest first, and how many match (counted: O(matches))."""
+        total = self.scalar(f"SELECT count(*) FROM emails WHERE {where}", params)
         rows = self.all(
             f"SELECT {self.SUMMARY} FROM emails WHERE num IN (SELECT num FROM emails WHERE {where} "
             "ORDER BY ts DESC, num DESC LIMIT ? OFFSET ?) ORDER BY ts DESC, num DESC",

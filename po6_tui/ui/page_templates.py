@@ -60,7 +60,8 @@ class TemplatesScreen(AppScreen):
     DEFAULT_CSS = """
     TemplatesScreen #templates-header { height: 1; background: $boost; padding: 0 1; }
     TemplatesScreen #templates-body { height: 1fr; }
-    TemplatesScreen #templates { width: 44; height: 1fr; }
+    TemplatesScreen #templates { width: 36; height: 1fr; }
+    TemplatesScreen.-narrow #templates { width: 30; }
     TemplatesScreen #template-scroll { width: 1fr; padding: 0 1; border-left: solid $panel-lighten-1; }
     """
 

@@ -14,8 +14,7 @@ from textual.binding import Binding
 from po6_tui.api.models import Alias
 from po6_tui.api.po6 import Po6Client
 from po6_tui.ui import safe
-from po6_tui.ui.routing_common import Change, confirm_change, po6_client
-from po6_tui.ui.routing_common import shown as shown_value
+from po6_tui.ui.routing_common import Change, as_line, confirm_change, po6_client
 from po6_tui.ui.routing_form import FormField, FormScreen, check_address
 from po6_tui.ui.routing_widgets import AliasTable
 from po6_tui.ui.screens.base import AppScreen
@@ -106,7 +105,7 @@ class AliasEditingScreen(AppScreen):
 
         def done(updated: Alias) -> None:
             self.alias_changed(updated)
-            now = "; ".join(f"{c.label.lower()} {shown_value(c.after)}" for c in shown)
+            now = "; ".join(f"{c.label.lower()} {as_line(c.after)}" for c in shown)
             self.report(f"Updated {safe.one_line(updated.address, 80)}: {now}.")
 
         confirm_change(self, title, shown, apply, done, what=f"Updating {safe.one_line(alias.address, 80)}",

@@ -70,7 +70,7 @@ def verification(status: str | None) -> Text:
     return safe.text(status, max_len=30, style=VERIFICATION_STYLES.get(status, "dim"))
 
 
-def shown(value: object, empty: str = "—") -> str:
+def as_line(value: object, empty: str = "—") -> str:
     """A server value as a plain single line for the before → after lines (never markup)."""
     if value is None or value == "":
         return empty
@@ -94,7 +94,7 @@ class Change:
     after: object
 
     def line(self) -> str:
-        return f"{self.label}: {shown(self.before)} → {shown(self.after)}"
+        return f"{self.label}: {as_line(self.before)} → {as_line(self.after)}"
 
 
 def confirm_change(
@@ -140,7 +140,6 @@ def two_step(
     done: Callable[[Any], None],
     confirm_label: str = "Confirm",
     type_to_confirm: str = "",
-    danger: bool = True,
 ) -> None:
     """Call a two-step tool (`ask`); show the server's message; confirm only on Yes.
 
@@ -165,7 +164,7 @@ def two_step(
             screen.app.report(CANCELLED)
 
         question = Question(title, server_message=request.message, confirm_label=confirm_label,
-                            type_to_confirm=type_to_confirm, danger=danger)
+                            type_to_confirm=type_to_confirm)
         confirm_then(screen, question, yes, no)
 
     run_io(screen, first_call, what=what, done=asked)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from drafthelpers import answer, client_for, sent_log, status
 from textual.widgets import Input, OptionList, SelectionList, TextArea
-from uihelpers import wait_for, wait_idle
+from uihelpers import wait_for, wait_idle, wait_list
 
 from po6_tui.journal import Journal
 from po6_tui.ui.screens.compose import ComposeScreen, open_compose
@@ -54,24 +54,30 @@ async def test_compose_checks_addresses_then_sends(make_app, tools_box, unique):
 
 
 async def test_reply_goes_to_the_sender_and_a_closed_reply_comes_back(make_app, tools_box, unique):
-    original = await _first_inbox_email(tools_box, "mbx_support")
     app = make_app(tools_box)
     async with app.run_test(size=(120, 35)) as pilot:
-        screen = await _open(pilot, "reply", "mbx_support", original)
+        messages = await wait_list(pilot)
+        original = messages.current
+        await pilot.press("r")  # on the mail list
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.is_mounted)
+        screen = app.screen
+        assert screen.mode == "reply" and screen.email.id == original.id
         assert not screen.query("#to")  # a reply goes to the original sender: not editable
         body = screen.query_one("#body", TextArea)
         assert "wrote:\n> " in body.text  # the original is quoted
         await pilot.press(*f"Thanks {unique}")
         await pilot.press("escape")  # closed without sending: the text is kept
         assert "your text is kept" in status(app)
-        screen = await _open(pilot, "reply", "mbx_support", original)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.is_mounted)
+        screen = app.screen
         assert screen.query("#restored")
         assert screen.query_one("#body", TextArea).text.startswith(f"Thanks {unique}")
         await pilot.press("ctrl+s")
         dialog = await answer(pilot)
         assert "Send this reply?" == dialog.question.title
-    replies = [s for s in await sent_log(tools_box, "mbx_support") if s.subject.endswith(original.subject)
-               and s.subject.startswith("Re:")]
+    replies = [s for s in await sent_log(tools_box, original.mailbox_id or "mbx_signup")
+               if s.subject.endswith(original.subject) and s.subject.startswith("Re:")]
     assert len(replies) == 1 and replies[0].to_addresses == [original.from_]
 
 
@@ -99,7 +105,11 @@ async def test_forward_respects_the_recipient_cap(make_app, tools_box, unique):
 async def test_template_with_variables_and_a_contact_list(make_app, tools_box, unique):
     app = make_app(tools_box)
     async with app.run_test(size=(120, 35)) as pilot:
-        screen = await _open(pilot, "compose", "mbx_outreach")
+        await wait_list(pilot)
+        await pilot.press("m")  # on the mail list: a new message from the open mailbox
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.is_mounted)
+        screen = app.screen
+        assert screen.mode == "compose" and screen.focused is screen.query_one("#to")
         await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: isinstance(app.screen, TemplatePicker))
         picker = app.screen
@@ -129,5 +139,5 @@ async def test_template_with_variables_and_a_contact_list(make_app, tools_box, u
         await pilot.press("ctrl+s")
         await answer(pilot)
         assert "Sent to" in status(app)
-    sent = [s for s in await sent_log(tools_box) if s.subject == "Welcome to Acme, Ada!"]
+    sent = [s for s in await sent_log(tools_box, "mbx_signup") if s.subject == "Welcome to Acme, Ada!"]
     assert sent and sorted(sent[0].to_addresses) == sorted(recipients)

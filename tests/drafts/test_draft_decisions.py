@@ -42,7 +42,7 @@ async def test_approve_on_strict_sends_with_compose_email_and_journals(make_app,
         await pilot.press("y")
         dialog = await answer(pilot)
         assert "compose_email" in dialog.question.details and "dashboard" in dialog.question.details
-        assert "dashboard shows them pending until they expire" in status(app)
+        assert "It stays pending in the PO6 dashboard until it expires" in status(app)
     sent = [s for s in await sent_log(strict_box) if s.subject == f"Strict {unique}"]
     assert len(sent) == 1 and sent[0].to_addresses == ["ben@carter-logistics.example"]
     assert (await server_draft(strict_box, draft.id)).status == "pending"  # PO6 has no way to say otherwise

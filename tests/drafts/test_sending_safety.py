@@ -69,7 +69,7 @@ async def test_over_quota_is_refused_clearly_and_the_draft_stays(make_app, tools
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         details = app.screen.question.details
-        assert "Quota on Standard: 0 of 30 left this hour" in details and "The server will refuse" in details
+        assert "Quota on Standard (estimate): 0 of 30 left this hour" in details and "The server will refuse" in details
         await pilot.press("escape")
 
 

@@ -18,6 +18,9 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.segment import Segment
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
 
 from po6_tui.sandbox.delivery import deliver_local
 from po6_tui.sandbox.mailparse import parse_message
@@ -100,18 +103,35 @@ def screen_problems(app) -> list[str]:  # noqa: ANN001
     return problems
 
 
+def _renderable_problems(content, where: str) -> list[str]:  # noqa: ANN001
+    """Every string and style a widget's content holds (all of it, not only the lines on screen):
+    the segments Rich makes are these texts with these styles."""
+    if isinstance(content, str):
+        return [f"{where}: control character in a plain string"] if CONTROL.search(
+            content.replace("\n", "").replace("\t", "")) else []
+    if isinstance(content, Text):
+        problems = _renderable_problems(content.plain, where)
+        styles = [content.style, *(span.style for span in content.spans)]
+        for style in styles:
+            if isinstance(style, str):
+                style = Style.parse(style) if style else None
+            if style is not None:
+                problems += _segment_problems([Segment("", style)], where)
+        return problems
+    if isinstance(content, Table):
+        problems = []
+        for column in content.columns:
+            for cell in column._cells:
+                problems += _renderable_problems(cell, where)
+        return problems
+    return [f"{where}: unexpected content {type(content).__name__}"]
+
+
 def content_problems(app, widget_ids: tuple[str, ...]) -> list[str]:  # noqa: ANN001
-    """The whole content of the given Static widgets of the screen in front, rendered in full."""
+    """The whole content of the given Static widgets of the screen in front."""
     problems = []
-    console = Console(width=app.size.width, file=StringIO(), color_system="truecolor", legacy_windows=False)
     for widget_id in widget_ids:
-        content = app.screen.query_one(f"#{widget_id}").content
-        if isinstance(content, str):
-            if CONTROL.search(content.replace("\n", "").replace("\t", "")):
-                problems.append(f"#{widget_id}: control character in a plain string")
-            continue
-        segments = console.render(content, console.options)
-        problems += _segment_problems(segments, f"#{widget_id}")
+        problems += _renderable_problems(app.screen.query_one(f"#{widget_id}").content, f"#{widget_id}")
     return problems
 
 

@@ -1,123 +1,121 @@
-"""How long from typing `po6-tui` to a screen with mail on it, measured from outside.
+"""Opening mail, as a user feels it: po6-tui against neomutt on the same messages.
 
-Starts a sandbox with a 10,000-message mailbox (`--seed 10000`), then runs the real `po6-tui`
-command in a pseudo-terminal (pexpect) pointed at it through PO6_API_KEY/PO6_MCP_URL, feeds
-what it draws into a terminal emulator (pyte), and times:
-  1. launch → the first mailbox's INBOX listed (the first screen with mail);
-  2. `:mailbox scale@po6.com` → its 10,000-message INBOX listed;
-  3. `G` in it → the oldest message on screen.
-Run: `.venv/bin/python tests/perf/bench_launch.py [--runs N] [--size 10000]`. Not collected by pytest.
+For each size (10k, 100k, 1M messages in one folder), against a sandbox already running on a
+seeded database:
+  1. launch: `po6-tui` (with a key that reaches only the scale mailbox) from exec until the
+     first screen shows the mailbox and the first page of its INBOX;
+  2. open the folder in a running app: from the demo inbox, `:mailbox scale@po6.com` → the
+     first rows of the big INBOX;
+  3. neomutt (when installed) on the same messages as a Maildir, from exec until its index shows
+     the newest message: cold (empty header cache) and warm (header cache filled by a previous run).
+
+Run: `.venv/bin/python tests/perf/bench_launch.py [--sizes 10000,100000,1000000] [--runs 5]
+[--neomutt-sizes 10000,100000]`. Not collected by pytest (no test_ prefix).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import re
+import shutil
 import statistics
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-import pexpect
-import pyte
-
-from po6_tui.sandbox import admin
-from po6_tui.sandbox.process import SandboxProcess
-
-COLUMNS, LINES = 100, 30
-LISTED = re.compile(r"▸ INBOX\s+([\d,]+) messages")
+import harness as h
 
 
-class Terminal:
-    def __init__(self, child: pexpect.spawn) -> None:
-        self.child = child
-        self.screen = pyte.Screen(COLUMNS, LINES)
-        self.stream = pyte.ByteStream(self.screen)
-
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
-
-    def wait(self, found, timeout: float = 30.0) -> float:
-        """Read output until `found(screen text)` is true; returns the moment it was."""
-        deadline = time.perf_counter() + timeout
-        while time.perf_counter() < deadline:
-            try:
-                data = self.child.read_nonblocking(65536, timeout=0.01)
-                self.stream.feed(data)
-            except pexpect.TIMEOUT:
-                pass
-            if found(self.text()):
-                return time.perf_counter()
-        raise TimeoutError("gave up waiting; the screen was:\n" + self.text())
-
-
-def inbox_listed(total: str | None = None):
-    def found(screen: str) -> bool:
-        match = LISTED.search(screen)
-        if not match or (total is not None and match.group(1) != total):
-            return False
-        # The header alone is not mail: wait for a dated row below it too.
-        below = screen[match.end():]
-        return re.search(r"(\d\d:\d\d|[A-Z][a-z]{2} \d\d|\d{4}-\d\d-\d\d)\s*$", below, re.M) is not None
-
-    return found
-
-
-DATED_ROW = re.compile(r"(\d\d:\d\d|[A-Z][a-z]{2} \d\d|\d{4}-\d\d-\d\d)\s*$")
-PLACEHOLDER_ROW = re.compile(r"│\s+…\s*$")
-
-
-def rows_loaded(screen: str) -> bool:
-    """Rows are on screen and none is still a placeholder."""
-    lines = screen.splitlines()
-    return any(DATED_ROW.search(line) for line in lines) and not any(PLACEHOLDER_ROW.search(l) for l in lines)
-
-
-def one_run(url: str, key: str, size: int, home: Path) -> tuple[float, float, float]:
-    env = dict(os.environ, PO6_API_KEY=key, PO6_MCP_URL=url + "/mcp", TERM="xterm-256color",
-               XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"),
-               XDG_STATE_HOME=str(home / "state"), XDG_CACHE_HOME=str(home / "cache"))
-    command = str(Path(sys.executable).with_name("po6-tui"))
-    started = time.perf_counter()
-    child = pexpect.spawn(command, env=env, dimensions=(LINES, COLUMNS))
-    terminal = Terminal(child)
+def launch_once(url: str, key: str, size: int, home: Path) -> float:
+    terminal = h.launch_app(url, key, home)
     try:
-        first_mail = terminal.wait(inbox_listed()) - started
-        child.send(":mailbox scale@po6.com\r")
-        sent = time.perf_counter()
-        big_listed = terminal.wait(inbox_listed(f"{size:,}")) - sent
-        child.send("G")
-        sent = time.perf_counter()
-        last = terminal.wait(lambda screen: f"{size:,}/{size:,}" in screen and rows_loaded(screen)) - sent
-        child.send("q")
-        child.expect(pexpect.EOF, timeout=10)
-        return first_mail, big_listed, last
+        return terminal.wait(h.inbox_listed(size)) - terminal.started
     finally:
-        if child.isalive():
-            child.terminate(force=True)
+        terminal.close("q")
+
+
+def open_folder_once(url: str, key: str, size: int, home: Path) -> float:
+    terminal = h.launch_app(url, key, home)
+    try:
+        terminal.wait(h.inbox_listed())
+        terminal.settle(0.3)
+        terminal.send(":mailbox scale@po6.com")
+        terminal.wait(h.showing(":mailbox scale@po6.com"))
+        return terminal.press("\r", h.inbox_listed(size))
+    finally:
+        terminal.close("q")
+
+
+def neomutt_times(db: Path, size: int, runs: int) -> tuple[list[float], list[float]]:
+    """(cold runs, warm runs) of neomutt opening the same messages."""
+    maildir = h.maildir_for(db, size)
+    newest = h.newest_subjects(db, 1)[0]
+    cold, warm = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(runs):
+            cache = Path(tmp) / f"cache{run}"
+            cold.append(h.neomutt_open(maildir, cache, newest))
+            warm.append(h.neomutt_open(maildir, cache, newest))
+            shutil.rmtree(cache)
+    return cold, warm
+
+
+def measure(sizes: list[int], runs: int, neomutt_sizes: list[int]) -> list[h.Row]:
+    rows: list[h.Row] = []
+    launch_by_size: dict[int, float] = {}
+    for size in sizes:
+        db = h.seeded_db(size)
+        with h.running_sandbox(db) as url, tempfile.TemporaryDirectory() as tmp:
+            scale_key, plus_key = h.key_for(db, h.SCALE_KEY_LABEL), h.key_for(db, "plus")
+            launch_once(url, scale_key, size, Path(tmp) / "warm-up")  # the OS caches, not ours
+            launches = [launch_once(url, scale_key, size, Path(tmp) / f"l{run}") for run in range(runs)]
+            opens = [open_folder_once(url, plus_key, size, Path(tmp) / f"o{run}") for run in range(runs)]
+        mutt_cold = mutt_warm = None
+        if h.neomutt_path() and size in neomutt_sizes:
+            cold, warm = neomutt_times(db, size, max(2, runs // 2))
+            mutt_cold, mutt_warm = statistics.median(cold), statistics.median(warm)
+            print(f"  neomutt {size:,}: cold {h.spread(cold)} ms; warm {h.spread(warm)} ms")
+        launch, opened = statistics.median(launches), statistics.median(opens)
+        launch_by_size[size] = launch
+        print(f"  po6-tui {size:,}: launch {h.spread(launches)} ms; open folder {h.spread(opens)} ms")
+
+        mutt = (f"cold {mutt_cold * 1000:.0f} ms, warm {mutt_warm * 1000:.0f} ms; ours = "
+                f"{launch / mutt_cold:.2f}× cold, {launch / mutt_warm:.2f}× warm" if mutt_cold else "")
+        if size == 10_000:
+            target, verdict = "≤ 500 ms and ≤ 2.5× neomutt", h.verdict(launch * 1000, 500)
+            if mutt_cold and launch > 2.5 * mutt_cold:
+                verdict += f"; {launch / mutt_cold:.2f}× neomutt cold (> 2.5×)"
+            elif mutt_cold:
+                verdict += f"; ratio met ({launch / mutt_cold:.2f}× ≤ 2.5×)"
+        else:
+            target, verdict = "", ""
+        rows.append(h.Row(f"launch → first screen with mail, {size:,} inbox (median of {runs})",
+                          f"{launch * 1000:.0f} ms", target, verdict, mutt))
+
+        mutt = (f"warm {mutt_warm * 1000:.0f} ms: ours is {mutt_warm / opened:.0f}× faster" if mutt_warm else "")
+        if size == 100_000:
+            target = "≤ 300 ms, ≥ 5× faster than neomutt warm"
+            verdict = h.verdict(opened * 1000, 300)
+            if mutt_warm:
+                verdict += "; ratio " + ("met" if mutt_warm / opened >= 5 else f"missed ({mutt_warm / opened:.1f}×)")
+        elif size == 1_000_000:
+            target, verdict = "as fast as 100k", ""
+        else:
+            target = verdict = ""
+        rows.append(h.Row(f"open the {size:,}-message folder in the app → first rows (median of {runs})",
+                          f"{opened * 1000:.0f} ms", target, verdict, mutt))
+    return rows
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--neomutt-sizes", default="10000,100000",
+                        help="sizes to time neomutt on (1M needs ~4 GB of tmpfs for the Maildir)")
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "sandbox.db"
-        box = SandboxProcess(db=db, seed=str(args.size), extra_args=["--rate-limit", "1000000"])
-        print(f"starting a sandbox with a {args.size:,}-message mailbox…", flush=True)
-        url = box.start(timeout=300)
-        try:
-            key = next(r["key"] for r in admin.read_keys(db) if r["label"] == "plus")
-            results = [one_run(url, key, args.size, Path(tmp) / f"home{run}") for run in range(args.runs)]
-        finally:
-            box.stop()
-    for label, values in zip(("launch → first screen with mail", f"open the {args.size:,}-message INBOX",
-                              "G → oldest message shown"), zip(*results)):
-        print(f"{label:40s} median {statistics.median(values) * 1000:7.0f} ms   "
-              f"(runs: {', '.join(f'{v * 1000:.0f}' for v in values)})")
+    h.print_machine()
+    rows = measure([int(s) for s in args.sizes.split(",")], args.runs,
+                   [int(s) for s in args.neomutt_sizes.split(",") if s])
+    h.Row.print_table(rows)
     return 0
 
 

@@ -120,7 +120,7 @@ async def test_a_refused_send_keeps_everything_typed(make_postern_app, postern_b
         await wait_idle(pilot)
         assert app.screen is form
         text = screen_text(app)
-        assert "Read-only mode" in text and "Nothing typed is lost" in text
+        assert "Read-only mode" in text and "Everything typed is kept" in text
         assert form.body == "Three paragraphs of careful text." and form.value("subject") == "Draft that must survive"
 
         await pilot.press("escape")  # typed text: asks before throwing it away

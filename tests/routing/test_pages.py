@@ -43,7 +43,7 @@ def text(screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).content)
 
 
-async def test_status_filter_detail_and_stats(make_app):
+async def test_status_filter_detail_stats_and_all_leads(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         table = await open_view(pilot, "pages", "#pages", rows=5)
@@ -62,6 +62,13 @@ async def test_status_filter_detail_and_stats(make_app):
         assert "Views" in stats and "Conversion" in stats and f"{screen.stats.views:,}" in stats
         assert len(screen.query_one(Sparkline).data) == len(screen.stats.daily) == 30
         assert "Be the first to know" in text(screen, "#page-config")
+
+        await pilot.press("q")  # back to the list: L lists the leads of every page
+        await pilot.press("L")
+        leads = await wait_screen(pilot, LeadsScreen)
+        await wait_for(pilot, lambda: leads.total is not None)
+        assert leads.page is None
+        assert {lead.page_id for lead in leads.leads} >= {"lp_beta", "lp_webinar"}
 
 
 async def test_download_html_and_never_overwrite_silently(make_app, tmp_path):
@@ -119,17 +126,6 @@ async def test_leads_shown_safely_and_exported_as_safe_csv(make_app, routing_box
         assert evil["name"].startswith("'=HYPERLINK") and "\x1b" not in evil["name"]
         assert evil["email"] == "'@evil.example" and evil["source"].startswith("'-cmd")
         assert exported["lead_h2"]["email"] == "ann@example.com"
-
-
-async def test_all_leads_across_pages(make_app):
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_view(pilot, "pages", "#pages")
-        await pilot.press("L")
-        leads = await wait_screen(pilot, LeadsScreen)
-        await wait_for(pilot, lambda: leads.total is not None)
-        assert leads.page is None
-        assert {lead.page_id for lead in leads.leads} >= {"lp_beta", "lp_webinar"}
 
 
 async def test_create_a_page_from_a_template(make_app, routing_box):

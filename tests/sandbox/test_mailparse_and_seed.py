@@ -117,21 +117,26 @@ def test_seed_none_leaves_an_empty_sandbox(tmp_path: Path):
         store.close()
 
 
-def test_deep_pages_match_a_plain_offset_scan(tmp_path: Path):
+@pytest.mark.parametrize(("view", "condition"), [("all", ""), ("unread", " AND is_read = 0"),
+                                                ("starred", " AND is_starred != 0")])
+def test_deep_pages_match_a_plain_offset_scan(tmp_path: Path, view: str, condition: str):
     """The day-counter shortcut of `page_folder` must return exactly what OFFSET would."""
     store = Store(tmp_path / "pages.db")
     try:
         seed_scale(store, 3000)
-        # Some churn: moves out of and back into the folder, deletions, and new mail arriving.
-        store.conn.execute("UPDATE emails SET folder = 'Archive' WHERE mailbox_id = ? AND num % 7 = 0", (SCALE_MAILBOX,))
-        store.conn.execute("UPDATE emails SET folder = 'INBOX' WHERE mailbox_id = ? AND num % 21 = 0", (SCALE_MAILBOX,))
-        store.conn.execute("DELETE FROM emails WHERE mailbox_id = ? AND num % 11 = 0", (SCALE_MAILBOX,))
+        # Churn: moves out of and back into the folder, flags flipped, deletions, new mail arriving.
+        for sql in ("UPDATE emails SET folder = 'Archive' WHERE num % 7 = 0",
+                    "UPDATE emails SET folder = 'INBOX' WHERE num % 21 = 0",
+                    "UPDATE emails SET is_read = 1 - is_read WHERE num % 5 = 0",
+                    "UPDATE emails SET is_starred = 1 WHERE num % 13 = 0",
+                    "DELETE FROM emails WHERE num % 11 = 0"):
+            store.conn.execute(sql)
         seed_scale(store, 3100)
-        plain = [r[0] for r in store.all("SELECT num FROM emails WHERE mailbox_id = ? AND folder = 'INBOX' "
+        plain = [r[0] for r in store.all(f"SELECT num FROM emails WHERE mailbox_id = ? AND folder = 'INBOX'{condition} "
                                          "ORDER BY ts DESC, num DESC", (SCALE_MAILBOX,))]
-        assert store.folder_stats(SCALE_MAILBOX)["INBOX"]["total"] == len(plain)
-        for offset in (0, 1, 49, 50, 777, len(plain) // 2, len(plain) - 50, len(plain) - 1, len(plain)):
-            page = [r["num"] for r in store.page_folder(SCALE_MAILBOX, "INBOX", 50, offset)]
+        assert store.folder_stats(SCALE_MAILBOX)["INBOX"][Store.VIEWS[view][0]] == len(plain) > 50
+        for offset in (0, 1, 49, 50, 77, len(plain) // 2, len(plain) - 50, len(plain) - 1, len(plain)):
+            page = [r["num"] for r in store.page_folder(SCALE_MAILBOX, "INBOX", 50, offset, view)]
             assert page == plain[offset:offset + 50], offset
     finally:
         store.close()

@@ -165,3 +165,21 @@ async def test_a_write_the_tool_refuses_is_recorded_as_an_error(make_second_app,
     [record] = AuditLog().read_recent()
     assert (record.tool, record.outcome, record.profile) == (
         "create_ticket", "error: Tickets are closed for the holidays.", "desk")
+
+
+async def test_switching_account_lists_the_other_servers_tools(ui_sandbox, second_server):
+    from uihelpers import account_for
+
+    from po6_tui.accounts import Account
+    from po6_tui.ui.app import Po6App
+
+    desk = Account("desk", "po6", second_server.url, api_key="desk-key")
+    app = Po6App([account_for(ui_sandbox), desk], refresh_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_tools(pilot)
+        assert len(screen.tools) == 42
+        app.use_account("desk")  # what `:ctx desk` does
+        app.open_view("tools")
+        await wait_for(pilot, lambda: app.screen is screen and len(screen.tools) == 5, what="the desk's tools")
+        await choose(pilot, "weather_lookup")
+        assert "5 tools on desk" in status_text(screen)

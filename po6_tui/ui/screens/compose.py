@@ -285,7 +285,7 @@ class ComposeScreen(AppScreen):
             self.report(f"Not sent: on {info.plan.name} a forward reaches at most {info.plan.forward_max} "
                         f"recipients, and this one has {len(to)}. Remove some and try again.", "warning")
             return
-        if self.mode != "reply" and not message.subject.strip() and self.mode == "compose":
+        if self.mode == "compose" and not message.subject.strip():
             self.report("Not sent: give it a subject.", "warning")
             return
         mailbox_id = self.current_mailbox_id()

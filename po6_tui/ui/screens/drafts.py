@@ -118,7 +118,6 @@ class DraftsScreen(AppScreen):
         self.marked: set[str] = set()
         self.loaded = False  # True once the queue has come back from the server
         self._last_table = "queue"
-        self._busy = False
 
     # -- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -376,7 +375,9 @@ class DraftsScreen(AppScreen):
             self._decided(outcome.done)
             count, total = len(outcome.done), outcome.attempted
             decision_tools = all(o.item.session.client and o.item.session.client.has_decision_tools for o in ready)
-            tail = "" if decision_tools else " PO6's dashboard shows them pending until they expire."
+            tail = "" if decision_tools else (
+                " It stays pending in the PO6 dashboard until it expires (PO6 has no approve tool)." if total == 1
+                else " They stay pending in the PO6 dashboard until they expire (PO6 has no approve tool).")
             if outcome.error is not None:
                 what = f"Sent {count} of {total}; then: " if total > 1 else "Not sent: "
                 self.report(what + describe_error(outcome.error) + " The draft stays in the queue.", "error")

@@ -130,7 +130,7 @@ class PosternForm(ModalScreen[Any]):
         def failed(error: BaseException) -> None:
             self.busy = False
             self.query_one("#form-submit", Button).disabled = False
-            self.show_error(f"{what}: {describe_error(error)}  (Nothing typed is lost: fix and Ctrl+S again.)")
+            self.show_error(f"{what}: {describe_error(error)}  (Everything typed is kept.)")
 
         run_io(self, call, what=what, done=finished, failed=failed, group="form", exclusive=True)
 

@@ -45,7 +45,7 @@ class Layout:
 
 def _direction_mark(message: pm.MessageSummary) -> Text:
     mark = Text(end="")
-    mark.append("●" if message.unread else " ", style="bold $accent" if message.unread else "")
+    mark.append("●" if message.unread else " ", style="bold" if message.unread else "")
     mark.append("↑" if message.direction == "outbound" else "↓", style="dim")
     return mark
 
