@@ -22,11 +22,13 @@ import mcp_types as types
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
 from po6_tui.sandbox import po6
+from po6_tui.sandbox.host_guard import LOOPBACK_NAMES, HostOriginGuard
 from po6_tui.sandbox.store import Store, StoreVersionError, iso
 from po6_tui.sandbox.tools_schema import TOOLS, ToolError, input_schema
 
@@ -208,7 +210,9 @@ def build_app(store: Store, *, strict: bool = False, rate_limit: int = 60, auth_
         async with server.session_manager.run():
             yield
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    # Host/Origin checks on every route, not only /mcp (DNS rebinding, cross-site pages): host_guard.py.
+    guard = Middleware(HostOriginGuard, loopback_only=host in LOOPBACK_NAMES or host.startswith("127."))
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[guard])
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -230,6 +230,12 @@ class Terminal:
         sent = self.send(keys)
         return self.wait(found, timeout) - sent
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the child has used so far: unlike wall time, barely moved by
+        other processes competing for the CPUs."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_rss_mb(self) -> float:
         """The child's peak resident set (VmHWM), in MB."""
         for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
