@@ -256,8 +256,12 @@ class Terminal:
 
 # -- the app ---------------------------------------------------------------------------------
 def app_env(url: str, key: str, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PO6_", "POSTERN_"))}
-    env.update(PO6_API_KEY=key, PO6_MCP_URL=url + "/mcp", TERM="xterm-256color", COLORTERM="truecolor",
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PO6_", "POSTERN_")) and k != "PYTHONDONTWRITEBYTECODE"}
+    # An installed app has its bytecode compiled (pip does it); this checkout may run with
+    # PYTHONDONTWRITEBYTECODE, which would recompile ~40 modules on every launch. Keep the
+    # bytecode outside the repository instead.
+    env.update(PYTHONPYCACHEPREFIX=str(CACHE / "pycache"),PO6_API_KEY=key, PO6_MCP_URL=url + "/mcp", TERM="xterm-256color", COLORTERM="truecolor",
                XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"),
                XDG_STATE_HOME=str(home / "state"), XDG_CACHE_HOME=str(home / "cache"))
     return env

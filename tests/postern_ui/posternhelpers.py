@@ -39,7 +39,7 @@ async def select_inbox(pilot, screen: PosternScreen, address: str) -> None:
 async def wait_listing(pilot, screen: PosternScreen, count: int | None = None) -> None:
     """Until the open inbox's listing has answered (with `count` rows, if given)."""
     await wait_idle(pilot)
-    await wait_for(pilot, lambda: screen.messages.loaded and not screen.messages.loading
+    await wait_for(pilot, lambda: screen.messages.loaded and not screen.messages.fetching
                    and (count is None or len(screen.messages.items) == count), what="the listing")
 
 

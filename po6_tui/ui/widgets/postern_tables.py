@@ -132,7 +132,9 @@ class PagedTable(DataTable):
         self.loaded = False  # the first page has answered
         self._fetch: Fetch | None = None
         self._next_cursor: str | None = None
-        self.loading = False
+        # A request is out. (Not `loading`: that is Textual's own, which hides the widget behind a
+        # spinner and makes it unfocusable.)
+        self.fetching = False
         self._fitted_width = 0
 
     @property
@@ -154,7 +156,7 @@ class PagedTable(DataTable):
             self.row_layout = layout
             self._fitted_width = 0
         self._next_cursor = None
-        self.loading = True
+        self.fetching = True
 
         def done(page: pm.Page) -> None:
             if fetch is not self._fetch:
@@ -173,16 +175,16 @@ class PagedTable(DataTable):
             self.load(self._fetch)
 
     def _fetch_over(self) -> None:
-        self.loading = False
+        self.fetching = False
 
     def _fetch_more(self) -> None:
         fetch, cursor = self._fetch, self._next_cursor
-        if fetch is None or cursor is None or self.loading:
+        if fetch is None or cursor is None or self.fetching:
             return
-        self.loading = True
+        self.fetching = True
 
         def done(page: pm.Page) -> None:
-            self.loading = False
+            self.fetching = False
             if fetch is not self._fetch or cursor != self._next_cursor:
                 return
             known = {getattr(item, "id", None) for item in self.items}
@@ -220,7 +222,7 @@ class PagedTable(DataTable):
         return cells
 
     def _rebuild(self, keep: str | None = None) -> None:
-        self.loading = False
+        self.fetching = False
         self.clear(columns=True)
         self._fitted_width = self.size.width
         for column, width in zip(self.row_layout.columns, self._widths(), strict=False):
