@@ -88,7 +88,7 @@ class DemoSandbox:
         from po6_tui.sandbox.process import SandboxProcess
 
         self.db.parent.mkdir(parents=True, exist_ok=True)
-        self._process = SandboxProcess(db=self.db, seed="demo")
+        self._process = SandboxProcess(db=self.db, seed="demo", extra_args=["--replace-outdated"])
         atexit.register(self.stop)
         self._install_signal_handlers()
         self.url = self._process.start(timeout)

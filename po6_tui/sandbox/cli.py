@@ -51,6 +51,9 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true", help="serve exactly PO6's 39 tools (no draft decisions)")
     parser.add_argument("--reset", action="store_true",
                         help="delete the database first and start from a fresh seed (demo drafts expire in 72 h)")
+    parser.add_argument("--replace-outdated", action="store_true",
+                        help="if the database was made by another sandbox version, keep it as NAME.outdated "
+                             "and start a fresh one (demo mode uses this)")
     parser.add_argument("--allow-remote", action="store_true", help=argparse.SUPPRESS)
     # Tests that make hundreds of calls with one key raise this; the documented limit is 60.
     parser.add_argument("--rate-limit", type=int, default=60, help=argparse.SUPPRESS)
@@ -101,7 +104,8 @@ def _serve(argv: list[str]) -> int:
         for path in (Path(db), Path(f"{db}-wal"), Path(f"{db}-shm")):
             path.unlink(missing_ok=True)
     return serve(host=args.host, port=args.port, db=db, seed=args.seed,
-                 strict=args.strict, rate_limit=args.rate_limit, auth_lockout=args.auth_lockout, faults=faults)
+                 strict=args.strict, rate_limit=args.rate_limit, auth_lockout=args.auth_lockout, faults=faults,
+                 replace_outdated=args.replace_outdated)
 
 
 def _keys(argv: list[str]) -> int:

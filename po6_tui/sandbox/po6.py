@@ -118,19 +118,33 @@ class Call:
         if not self.plan.paid:
             raise ToolError(f"Requires a paid plan (Standard or Plus): {what}")
 
-    def check_send_limits(self, kind: str = "send") -> None:
-        """The plan's hourly/daily/monthly caps, counted per key (kind "send" or "draft")."""
+    def send_windows(self, kind: str = "send") -> list[tuple[str, int, int, str]]:
+        """(label, seconds, limit, unit) of each of the plan's caps for `kind` ("send" or "draft")."""
         plan = self.plan
-        table, column = {"send": ("sent", "sent_at"), "draft": ("drafts", "created_at")}[kind]
-        windows = [("Hourly", 3600, plan.per_hour, "hour"), ("Daily", 86400, plan.per_day, "day"),
-                   ("Monthly", 30 * 86400, plan.per_month, "month")]
         if kind == "draft" and not plan.paid:
-            windows = [("Hourly", 3600, FREE_DRAFTS_PER_HOUR, "hour")]
-        for label, seconds, limit, unit in windows:
-            used = self.store.scalar(f"SELECT count(*) FROM {table} WHERE api_key = ? AND {column} > ?",
-                                     (self.key["key"], self.now - seconds))
-            if used >= limit:
-                raise ToolError(f"{label} {kind} limit reached ({limit}/{unit} on {plan.name})")
+            return [("Hourly", 3600, FREE_DRAFTS_PER_HOUR, "hour")]
+        return [("Hourly", 3600, plan.per_hour, "hour"), ("Daily", 86400, plan.per_day, "day"),
+                ("Monthly", 30 * 86400, plan.per_month, "month")]
+
+    def used_in(self, seconds: int, kind: str = "send") -> int:
+        """How many sends (or drafts) this key made in the last `seconds`."""
+        table, column = {"send": ("sent", "sent_at"), "draft": ("drafts", "created_at")}[kind]
+        return self.store.scalar(f"SELECT count(*) FROM {table} WHERE api_key = ? AND {column} > ?",
+                                 (self.key["key"], self.now - seconds))
+
+    def check_send_limits(self, kind: str = "send") -> None:
+        """The plan's hourly/daily/monthly caps, counted per key."""
+        for label, seconds, limit, unit in self.send_windows(kind):
+            if self.used_in(seconds, kind) >= limit:
+                raise ToolError(f"{label} {kind} limit reached ({limit}/{unit} on {self.plan.name})")
+
+    def send_quota(self) -> dict:
+        """INF (sandbox): the key's plan caps and what it used of them, for clients to show."""
+        quota: dict[str, int] = {}
+        for _label, seconds, limit, unit in self.send_windows("send"):
+            quota[f"per_{unit}"] = limit
+            quota[f"used_{unit}"] = self.used_in(seconds, "send")
+        return quota
 
     # -- two-step confirmation --------------------------------------------------------------
     def confirm(self, target: str, message: str) -> dict | None:
@@ -294,6 +308,8 @@ def get_mailbox_stats(c: Call, mailbox_id: str) -> dict:
     row = c.mailbox(mailbox_id)
     return {"mailbox_id": mailbox_id, "address": row["address"], **_mailbox_totals(c.store, mailbox_id),
             "storage_limit_bytes": row["storage_limit_bytes"],
+            # INF (sandbox): PO6 documents no way to learn the plan; clients use these when present.
+            "plan": c.plan.name, "send_quota": c.send_quota(),
             "folders": [{k: f[k] for k in ("name", "total", "unread")} for f in _folders(c, mailbox_id)]}
 
 

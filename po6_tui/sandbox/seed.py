@@ -43,9 +43,15 @@ CUSTOM_FOLDERS = {"mbx_billing": ["Receipts"], "mbx_research": ["Newsletters"], 
 
 
 def seed_store(store: Store, seed: str | None) -> None:
-    """Seed a new database (demo unless `seed` is "none"); `seed` = N also ensures the scale mailbox."""
+    """Seed a new database (demo unless `seed` is "none"); `seed` = N also ensures the scale mailbox.
+
+    A demo database opened again after its drafts expired gets a fresh batch of pending drafts:
+    in a real fleet the agents keep drafting, and an empty review queue would show nothing.
+    """
     if store.is_empty() and seed != "none":
         seed_demo(store)
+    elif seed == "demo" and store.meta("seeded") == "demo":
+        refresh_demo_drafts(store)
     if seed and seed.isdigit():
         seed_scale(store, int(seed))
 
@@ -334,9 +340,11 @@ SENT = [  # (mailbox, to, subject, delivery status, sent via, hours ago)
 ]
 
 
-def seed_drafts_and_sent(store: Store, rng: random.Random, now: int) -> None:
-    addresses = {m[0]: (m[2], m[3]) for m in MAILBOXES}
+def insert_demo_drafts(store: Store, rng: random.Random, now: int, id_prefix: str = "drf_demo",
+                       only_pending: bool = False) -> None:
     for index, (mailbox_id, to, subject, body, hours_left, status) in enumerate(DRAFTS):
+        if only_pending and status != "pending":
+            continue
         expires = now + int(hours_left * HOUR) if hours_left is not None else now - rng.randrange(1, 20) * HOUR
         created = expires - 72 * HOUR
         decided = None if status in ("pending", "expired") else created + rng.randrange(1, 40) * HOUR
@@ -344,9 +352,25 @@ def seed_drafts_and_sent(store: Store, rng: random.Random, now: int) -> None:
             "INSERT INTO drafts (id, mailbox_id, to_addrs, cc_addrs, subject, body_text, body_html, status, "
             "created_at, expires_at, created_via, decided_at, reject_reason) VALUES (?, ?, ?, '[]', ?, ?, NULL, ?, "
             "?, ?, ?, ?, ?)",
-            (f"drf_demo{index + 1:02d}", mailbox_id, jdump(to), subject, body, status, created, expires,
+            (f"{id_prefix}{index + 1:02d}", mailbox_id, jdump(to), subject, body, status, created, expires,
              "mcp" if index % 4 else "api", decided, "Too pushy; do not send offers to unsubscribed people"
              if status == "rejected" else None))
+
+
+def refresh_demo_drafts(store: Store) -> None:
+    """When no demo draft is still pending, the agents write the pending ones again (new ids)."""
+    now = seeding_time(store)
+    if store.scalar("SELECT count(*) FROM drafts WHERE status = 'pending' AND expires_at > ?", (now,)):
+        return
+    generation = int(store.meta("demo_draft_generation") or "1") + 1
+    with store.transaction():
+        insert_demo_drafts(store, random.Random(generation), now, f"drf_g{generation}_", only_pending=True)
+        store.set_meta("demo_draft_generation", str(generation))
+
+
+def seed_drafts_and_sent(store: Store, rng: random.Random, now: int) -> None:
+    addresses = {m[0]: (m[2], m[3]) for m in MAILBOXES}
+    insert_demo_drafts(store, rng, now)
     for index, (mailbox_id, to, subject, status, via, hours_ago) in enumerate(SENT):
         sent_at = now - int(hours_ago * HOUR)
         body = f"(sent by {addresses[mailbox_id][1]})\n\n{subject}\n"
@@ -504,9 +528,15 @@ def seed_pages(store: Store, rng: random.Random, now: int) -> None:
 
 
 # == the whole demo ========================================================================
+def seeding_time(store: Store) -> int:
+    """Sandbox time, to the whole minute: seeding takes a moment, and dates shown to the minute
+    must not depend on how long (tests freeze the clock just before seeding)."""
+    return int(store.timestamp()) // 60 * 60
+
+
 def seed_demo(store: Store) -> None:
     rng = random.Random(6)
-    now = int(store.timestamp())
+    now = seeding_time(store)
     with store.transaction():
         seed_keys(store, rng)
         for mailbox_id, tenant, address, name in MAILBOXES:
@@ -520,7 +550,7 @@ def seed_demo(store: Store) -> None:
         seed_contacts(store, rng)
         seed_templates(store)
         seed_routing(store)
-        seed_pages(store, rng, now)
+        seed_pages(store, random.Random("pages"), now)  # its own dice: edits above do not move the stats
         try:  # the Postern side's demo data lives in the same file
             from po6_tui.sandbox.postern_store import seed_postern
         except (ImportError, AttributeError):

@@ -16,6 +16,7 @@ import sys
 from collections import defaultdict, deque
 from collections.abc import Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import mcp_types as types
@@ -230,8 +231,25 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _open_store(db: Any, replace_outdated: bool) -> Store:
+    """Open the database; with `replace_outdated` (demo mode), one made by another schema version
+    is set aside as `NAME.outdated` and a fresh one made, instead of refusing to start."""
+    try:
+        return Store(db)
+    except StoreVersionError:
+        if not replace_outdated:
+            raise
+    for suffix in ("", "-wal", "-shm"):
+        path = Path(f"{db}{suffix}")
+        if path.exists():
+            path.replace(f"{path}.outdated")
+    print(f"po6-tui sandbox: {db} was made by another version of the sandbox; kept it as {db}.outdated "
+          "and started a fresh one", file=sys.stderr)
+    return Store(db)
+
+
 def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = False, rate_limit: int = 60,
-          auth_lockout: int = LOCKOUT_FAILURES, faults: Any = None) -> int:
+          auth_lockout: int = LOCKOUT_FAILURES, faults: Any = None, replace_outdated: bool = False) -> int:
     import uvicorn
 
     from po6_tui.sandbox.seed import seed_store
@@ -256,7 +274,7 @@ def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = Fal
         print(f"po6-tui sandbox: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 1
     try:
-        store = Store(db)
+        store = _open_store(db, replace_outdated)
     except StoreVersionError as error:
         print(f"po6-tui sandbox: {error}", file=sys.stderr)
         sock.close()
@@ -268,7 +286,9 @@ def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = Fal
             from po6_tui.sandbox.faults import FaultInjector
 
             app = FaultInjector(app, faults)
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False))
+        # A Postern `wait` may hold a request for 300 s: do not let it hold up a stop.
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False,
+                                               timeout_graceful_shutdown=2))
         server.should_exit = stopping
         shown = f"[{host}]" if ":" in host else host
         print(f"po6-tui sandbox listening on http://{shown}:{sock.getsockname()[1]}", flush=True)

@@ -3,7 +3,9 @@
 The UI thread never awaits the network itself. Every call to a service goes through `run_io`,
 which runs it as a Textual worker (cancelled with its widget), hands the result to `done` on
 success, and on failure shows one human sentence in the status line and as a notification,
-never a traceback.
+never a traceback. A bug in `done`/`failed` is reported the same way (the worker never dies
+silently). Failures also go to the app's connection watch (ui/connection.py), which shows the
+offline / rate-limit banner and runs failed reads again when the server is back.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def run_io(
     def again() -> None:
         # The connection watch runs a failed read again once the server is back; only for a
         # view that is still there.
-        if getattr(node, "is_attached", True):
+        if getattr(node, "is_attached", True) and getattr(node, "is_running", True):
             run_io(node, call, what=what, done=done, failed=failed, group=group, exclusive=exclusive)
 
     async def job() -> T | None:

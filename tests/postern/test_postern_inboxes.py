@@ -3,7 +3,7 @@
 import uuid
 
 import pytest
-from conftest import AGENT, ENROLL, ENROLL_REVOKED, OTHER, SUPPORT
+from postern_data import AGENT, ENROLL, ENROLL_REVOKED, OTHER, SUPPORT
 
 from po6_tui.api.errors import AuthError, ConflictError, InvalidError, NotFoundError, PlanError
 from po6_tui.api.postern import PosternClient

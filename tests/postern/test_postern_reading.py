@@ -5,7 +5,7 @@ These only read from the shared sandbox (no test here marks anything read).
 
 import httpx
 import pytest
-from conftest import AGENT, GLOBEX_INBOX, OTHER, OUTREACH, READONLY, SIGNUP, SUPPORT
+from postern_data import AGENT, GLOBEX_INBOX, OTHER, OUTREACH, READONLY, SIGNUP, SUPPORT
 
 from po6_tui.api.errors import AuthError, InvalidError, NotFoundError, ScopeError
 from po6_tui.api.postern import PosternClient

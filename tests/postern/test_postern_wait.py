@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import SIGNUP, cli_deliver, make_email
+from postern_data import SIGNUP, cli_deliver, make_email
 
 from po6_tui.api.errors import InvalidError
 

@@ -5,7 +5,7 @@ import json
 import uuid
 
 import pytest
-from conftest import cli_deliver, make_email
+from postern_data import cli_deliver, make_email
 
 from po6_tui.api.errors import InvalidError
 from po6_tui.api.postern import verify_signature

@@ -1,12 +1,11 @@
 """Fixtures for the Postern screens: the UI tests' frozen-clock sandboxes (imported from
-tests/ui, not copied) and the app with the demo's two accounts, PO6 "sandbox" and Postern
-"sandbox-postern" (key `postern-agent`), as demo mode makes them."""
+tests/ui, not copied), a sandbox for the tests that write, and the app on them with the Postern
+account of demo mode ("sandbox-postern", key `postern-agent`), optionally beside the PO6 one."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,8 +16,7 @@ sys.path.insert(0, str(_UI_TESTS))
 
 from uihelpers import UiSandbox, account_for, start_frozen_sandbox  # noqa: E402
 
-from po6_tui.accounts import Account  # noqa: E402
-from po6_tui.api.postern import PosternClient  # noqa: E402
+from posternhelpers import postern_account  # noqa: E402
 
 
 def _load_ui_conftest():
@@ -32,13 +30,6 @@ _ui = _load_ui_conftest()
 _frozen_today = _ui._frozen_today
 ui_sandbox = _ui.ui_sandbox
 ui_fresh_sandbox = _ui.ui_fresh_sandbox
-
-SIGNUP, SUPPORT, OUTREACH = "signup-bot@postern.test", "support@postern.test", "outreach@postern.test"
-
-
-def postern_account(box: UiSandbox, label: str = "postern-agent", *, read_only: bool = False) -> Account:
-    return Account(name="sandbox-postern", provider="postern", url=box.url, read_only=read_only,
-                   is_sandbox=True, api_key=box.key(label))
 
 
 @pytest.fixture
@@ -68,8 +59,3 @@ def postern_box(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiSandbox]
     yield box
     box.stop()
 
-
-async def new_inbox(box: UiSandbox, prefix: str) -> str:
-    """A fresh inbox of the `postern-agent` key, made through the client (not the screens)."""
-    async with PosternClient(box.url, box.key("postern-agent")) as client:
-        return (await client.create_inbox(username=f"{prefix}-{uuid.uuid4().hex[:6]}")).address

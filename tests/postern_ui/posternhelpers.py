@@ -5,10 +5,29 @@ from __future__ import annotations
 import html
 import re
 
-from textual.widgets import Input, TextArea
-from uihelpers import type_command, wait_for, wait_idle
+import uuid
 
+from textual.widgets import Input, TextArea
+from uihelpers import UiSandbox, type_command, wait_for, wait_idle
+
+from po6_tui.accounts import Account
+from po6_tui.api.postern import PosternClient
 from po6_tui.ui.screens.postern import PosternScreen
+
+# The seeded inboxes of the `postern-agent` key (sandbox/postern_seed.py).
+SIGNUP, SUPPORT, OUTREACH = "signup-bot@postern.test", "support@postern.test", "outreach@postern.test"
+
+
+def postern_account(box: UiSandbox, label: str = "postern-agent", *, read_only: bool = False) -> Account:
+    """The Postern account as demo mode makes it ("sandbox-postern"), with the key seeded as `label`."""
+    return Account(name="sandbox-postern", provider="postern", url=box.url, read_only=read_only,
+                   is_sandbox=True, api_key=box.key(label))
+
+
+async def new_inbox(box: UiSandbox, prefix: str) -> str:
+    """A fresh inbox of the `postern-agent` key, made through the client (not the screens)."""
+    async with PosternClient(box.url, box.key("postern-agent")) as client:
+        return (await client.create_inbox(username=f"{prefix}-{uuid.uuid4().hex[:6]}")).address
 
 
 async def open_postern(pilot, address: str | None = None) -> PosternScreen:

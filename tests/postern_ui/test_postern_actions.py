@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import new_inbox
-from posternhelpers import fill, open_postern, screen_text, wait_listing
+from posternhelpers import fill, new_inbox, open_postern, screen_text, wait_listing
 from textual.widgets import Button
 from uihelpers import wait_for, wait_idle
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import OUTREACH, SIGNUP, SUPPORT
-from posternhelpers import open_postern, screen_text, wait_listing
+from posternhelpers import OUTREACH, SIGNUP, SUPPORT, open_postern, screen_text, wait_listing
 from textual import events
 from uihelpers import type_command, wait_for, wait_idle
 

@@ -4,8 +4,7 @@ Update after a deliberate change with `--snapshot-update`, and look at the SVGs 
 
 from __future__ import annotations
 
-from conftest import SIGNUP, SUPPORT
-from posternhelpers import fill, no_blink, open_postern, wait_listing
+from posternhelpers import SIGNUP, SUPPORT, fill, no_blink, open_postern, wait_listing
 from textual.widgets import Checkbox
 from uihelpers import wait_for, wait_idle
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "drafts"))  # drafthelpers.drop_replies
 
 from uihelpers import RATE_LIMIT, account_for  # noqa: E402
 

@@ -130,3 +130,29 @@ async def test_first_line_clean_stop_restart_and_reset(tmp_path: Path):
 def test_refuses_a_non_loopback_host(tmp_path: Path):
     done = sandbox_cli("--host", "0.0.0.0", "--port", "0", "--db", str(tmp_path / "x.db"))
     assert done.returncode == 2 and b"refusing to listen on 0.0.0.0" in done.stderr
+
+
+async def test_a_demo_database_of_another_version_is_set_aside_and_reopened_demos_get_new_drafts(tmp_path: Path):
+    import sqlite3
+
+    box = start_box(tmp_path)
+    box.process.stop()
+    with sqlite3.connect(box.db) as conn:
+        conn.execute("UPDATE sandbox_meta SET value = '1' WHERE key = 'schema_version'")
+    refused = sandbox_cli("--port", "0", "--db", str(box.db))
+    assert refused.returncode == 1 and b"another version of the sandbox" in refused.stderr
+    demo = start_box(tmp_path, "--replace-outdated")
+    try:
+        assert Path(f"{box.db}.outdated").exists()
+        async with connect(demo.url, demo.key("plus")) as po6:
+            assert len((await po6.call("list_drafts"))["drafts"]) >= 6
+    finally:
+        demo.process.stop()
+    admin.advance_clock(box.db, 80 * 3600)  # days later: every demo draft has expired
+    later = start_box(tmp_path)
+    try:
+        async with connect(later.url, later.key("plus")) as po6:
+            pending = (await po6.call("list_drafts"))["drafts"]
+    finally:
+        later.process.stop()
+    assert len(pending) >= 6 and all(d["id"].startswith("drf_g2_") for d in pending)

@@ -31,6 +31,17 @@ async def test_mailbox_stats_and_folders_agree(session):
     assert names["INBOX"]["type"] == "system"
 
 
+async def test_mailbox_stats_tell_the_plan_and_its_send_quota(session):
+    async with session("standard") as po6:
+        before = await po6.call("get_mailbox_stats", mailbox_id=OUTREACH)
+        await po6.call("compose_email", mailbox_id=OUTREACH, to_addresses=["someone@example.com"],
+                       subject="quota probe", body_text="counting")
+        after = await po6.call("get_mailbox_stats", mailbox_id=OUTREACH)
+    assert before["plan"] == "Standard"
+    assert (before["send_quota"]["per_hour"], before["send_quota"]["per_day"]) == (30, 200)
+    assert after["send_quota"]["used_hour"] == before["send_quota"]["used_hour"] + 1
+
+
 async def test_list_emails_pages_newest_first_without_bodies(session):
     async with session("plus") as po6:
         first = await po6.call("list_emails", mailbox_id=SIGNUP, limit=5)

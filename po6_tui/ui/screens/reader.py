@@ -2,12 +2,14 @@
 with their real targets), and attachments. Long bodies scroll. J/K read the next/previous.
 
 Opening marks the message read when the settings say so (PO6's get_email does not), except in
-read-only mode.
+read-only mode; the message shows first and is marked right after. While a message is read, the
+next one in the list is fetched (and converted) ahead, so J shows it without a round trip.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -17,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from po6_tui.api.errors import ApiError
 from po6_tui.api.models import Email, EmailSummary
 from po6_tui.ui import safe, timefmt
 from po6_tui.ui.screens.actions import MessageActionsScreen
@@ -25,6 +28,9 @@ from po6_tui.ui.tasks import run_io
 
 if TYPE_CHECKING:
     from po6_tui.ui.screens.mail import MailScreen
+
+Ready = tuple[Email, safe.Body]  # a fetched message and its body, ready to show
+PREFETCH_KEEP = 3  # prefetched messages kept (J, then K back, then J again stays instant)
 
 SHORT_HEADERS = ("From", "To", "Cc", "Reply-To", "Date", "Folder", "Subject")
 
@@ -96,6 +102,9 @@ class ReaderScreen(MessageActionsScreen):
         self.email: Email | None = None
         self.full_headers = False
         self.prefer_html = False
+        # Messages fetched ahead (by id and HTML preference), ready to show; oldest first.
+        self._prefetched: dict[tuple[str, bool], Ready] = {}
+        self._prefetching: set[str] = set()
 
     def compose_body(self) -> ComposeResult:
         yield Static(safe.text(self.summary.subject or "(no subject)", style="bold"), id="headers")
@@ -109,37 +118,83 @@ class ReaderScreen(MessageActionsScreen):
         self._load()
 
     # -- loading ---------------------------------------------------------------------------
-    def _load(self) -> None:
-        summary = self.summary
+    def _fetcher(self, summary: EmailSummary, prefer_html: bool) -> Callable[[], Awaitable[Ready]]:
         session = self.session_for(summary)
         mailbox_id = self.mailbox_id_for(summary)
-        mark = self.app.mark_read_on_open and not summary.is_read and not self.app.read_only
-        prefer_html = self.prefer_html
 
-        async def load() -> tuple[Email, safe.Body, bool]:
+        async def fetch() -> Ready:
             client = await session.po6_client()
             email = await client.get_email(mailbox_id=mailbox_id, email_id=summary.id)
             # html2text can take a while on a big newsletter: keep it off the UI thread.
             body = await asyncio.to_thread(safe.message_body, email.body_text, email.body_html,
                                            prefer_html=prefer_html)
-            marked = False
-            if mark:
-                await client.mark_email(mailbox_id=mailbox_id, email_id=summary.id, action="read")
-                marked = True
-            return email, body, marked
+            return email, body
 
-        def done(result: tuple[Email, safe.Body, bool]) -> None:
-            email, body, marked = result
-            if email.id != self.summary.id:
-                return
-            if marked:
-                email = email.model_copy(update={"is_read": True})
-                self.summary = self.summary.model_copy(update={"is_read": True})
-                self.mail.messages_changed([self.summary])
-            self.email = email
-            self._show(email, body)
+        return fetch
 
-        run_io(self, load, what="Opening the message", done=done, group="reader", exclusive=True)
+    def _load(self) -> None:
+        summary, prefer_html = self.summary, self.prefer_html
+        ready = self._prefetched.pop((summary.id, prefer_html), None)
+        if ready is not None:
+            self._display(summary, ready)
+            return
+        run_io(self, self._fetcher(summary, prefer_html), what="Opening the message",
+               done=lambda ready: self._display(summary, ready), group="reader", exclusive=True)
+
+    def _display(self, summary: EmailSummary, ready: Ready) -> None:
+        if summary.id != self.summary.id:
+            return  # the operator stepped on meanwhile
+        email, body = ready
+        self.email = email
+        self._show(email, body)
+        # Shown first, marked after: the operator does not wait for the second round trip.
+        self._mark_read(summary)
+        self._prefetch_next()
+
+    def _mark_read(self, summary: EmailSummary) -> None:
+        if not self.app.mark_read_on_open or summary.is_read or self.app.read_only:
+            return
+        session = self.session_for(summary)
+        mailbox_id = self.mailbox_id_for(summary)
+
+        async def mark() -> None:
+            client = await session.po6_client()
+            await client.mark_email(mailbox_id=mailbox_id, email_id=summary.id, action="read")
+
+        def done(_result: None) -> None:
+            updated = summary.model_copy(update={"is_read": True})
+            if self.summary.id == summary.id:
+                self.summary = updated
+                if self.email is not None and self.email.id == summary.id:
+                    self.email = self.email.model_copy(update={"is_read": True})
+            self.mail.messages_changed([updated])
+
+        run_io(self, mark, what="Marking the message read", done=done, group="reader-mark")
+
+    def _prefetch_next(self) -> None:
+        """Fetch the message J would open while this one is read, so J shows it at once."""
+        ml = self.mail.message_list
+        upcoming = ml.row(ml.cursor + 1)
+        prefer_html = self.prefer_html
+        if upcoming is None or (upcoming.id, prefer_html) in self._prefetched or upcoming.id in self._prefetching:
+            return
+        self._prefetching.add(upcoming.id)
+        fetch = self._fetcher(upcoming, prefer_html)
+
+        async def quietly() -> Ready | None:
+            try:
+                return await fetch()
+            except ApiError:
+                return None  # only a guess: if the operator does open it, that load reports the error
+
+        def done(ready: Ready | None) -> None:
+            self._prefetching.discard(upcoming.id)
+            if ready is not None:
+                self._prefetched[(upcoming.id, prefer_html)] = ready
+                while len(self._prefetched) > PREFETCH_KEEP:
+                    self._prefetched.pop(next(iter(self._prefetched)))
+
+        run_io(self, quietly, what="Prefetching the next message", done=done, group="reader-prefetch")
 
     def _show(self, email: Email, body: safe.Body) -> None:
         self.query_one("#headers", Static).update(_headers_table(email, self.full_headers))

@@ -4,15 +4,14 @@ worker that stops on Esc and when the operator leaves."""
 from __future__ import annotations
 
 import asyncio
+import sys
 from email.message import EmailMessage
 
-from conftest import SIGNUP, new_inbox
-from posternhelpers import fill, open_postern, screen_text
+from posternhelpers import SIGNUP, fill, new_inbox, open_postern, screen_text
 from textual.widgets import Checkbox, Input
-from uihelpers import type_command, wait_for, wait_idle
+from uihelpers import type_command, wait_for
 
 from po6_tui.api.postern import PosternClient
-from po6_tui.sandbox.delivery import deliver_local  # noqa: F401 (the CLI below uses it; fails early if renamed)
 from po6_tui.ui.screens.mail import MailScreen
 from po6_tui.ui.screens.postern import PosternScreen
 from po6_tui.ui.screens.postern_wait import PosternWaitScreen
@@ -38,7 +37,7 @@ async def cli_deliver(db, to: str, subject: str, text: str) -> None:
     message["Subject"] = subject
     message.set_content(text)
     process = await asyncio.create_subprocess_exec(
-        "python", "-m", "po6_tui", "sandbox", "deliver", "--db", str(db), "--to", to, "-",
+        sys.executable, "-m", "po6_tui", "sandbox", "deliver", "--db", str(db), "--to", to, "-",
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await process.communicate(bytes(message))
     assert process.returncode == 0, err.decode()

@@ -1,0 +1,298 @@
+"""Writes (issue 7): never retried blindly, refused in read-only mode before any I/O, and every
+write the app makes recorded in the audit log and shown by `:log` (never a body or a key)."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Any
+
+import pytest
+from calls import record_calls
+from drafthelpers import drop_replies
+from textual.widgets import Button, Input, OptionList, TextArea
+from uihelpers import type_command, wait_for, wait_idle, wait_list
+
+from po6_tui.api import any_tool
+from po6_tui.api.errors import ReadOnlyError
+from po6_tui.api.mcp import McpClient
+from po6_tui.api.models import ConfirmationRequest
+from po6_tui.api.po6 import WRITE_TOOLS, Po6Client
+from po6_tui.api.postern import WRITE_OPERATIONS, PosternClient
+from po6_tui.audit import AuditLog
+from po6_tui.ui.screens.command_line import PromptScreen
+from po6_tui.ui.screens.compose import ComposeScreen
+from po6_tui.ui.screens.confirm import ConfirmScreen
+from po6_tui.ui.screens.log import LogScreen
+from po6_tui.ui.screens.pickers import FolderPicker
+from po6_tui.ui.widgets.bars import StatusLine, TopBar
+
+
+def status(app) -> str:  # noqa: ANN001
+    return str(app.screen.query_one(StatusLine).message)
+
+
+async def confirm_dialog(pilot) -> None:  # noqa: ANN001
+    """Say yes to the confirmation in front (typing the name when it asks for it)."""
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), 10, "a confirmation")
+    dialog = app.screen
+    if dialog.question.type_to_confirm:
+        dialog.query_one("#typed", Input).value = dialog.question.type_to_confirm
+        await pilot.pause()
+    dialog.query_one("#confirm", Button).press()
+    await wait_for(pilot, lambda: app.screen is not dialog, 10, "the confirmation to close")
+    await wait_idle(pilot)
+
+
+async def send_from_compose(pilot, subject: str, to: str = "ada@example.com") -> str:  # noqa: ANN001
+    """Fill the compose screen in front and send it (confirming); returns the status line."""
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.is_mounted, 20,
+                   "the compose screen")
+    await wait_idle(pilot)
+    screen = app.screen
+    if screen.mode != "reply":
+        screen.query_one("#to", Input).value = to
+    screen.query_one("#subject", Input).value = subject
+    screen.query_one("#body", TextArea).text = "SECRET-BODY-TEXT must never reach the audit log."
+    await pilot.press("ctrl+s")
+    await wait_idle(pilot)
+    if isinstance(app.screen, ConfirmScreen):
+        await confirm_dialog(pilot)
+    return status(app)
+
+
+# -- never retried blindly ---------------------------------------------------------------------
+
+async def test_a_write_whose_reply_is_lost_is_not_repeated(fault_box, app_on, monkeypatch, tmp_path):
+    box = fault_box()
+    calls = record_calls(monkeypatch)
+    app = app_on(box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        messages = await wait_list(pilot)
+        target = messages.current
+        dropped = await drop_replies(app, "mark_email")  # the server stars it; the reply is lost
+        await pilot.press("F")
+        await wait_idle(pilot)
+        assert dropped.dropped == 1 and calls.tools["mark_email"] == 1  # one request, never a second
+        shown = status(app)
+        assert "Starred 0 of 1; then: The connection to 127.0.0.1:" in shown
+        assert "mark_email may or may not have taken effect; check before trying again." in shown
+        await wait_idle(pilot)
+        assert calls.tools["mark_email"] == 1  # not even once the connection watch has looked
+        assert app.connection_banner == ""  # a lost reply is not a lost server
+    async with McpClient(box.mcp_url, box.key("plus")) as mcp:
+        email = (await mcp.call_tool("get_email", {"mailbox_id": target.mailbox_id, "email_id": target.id})).data()
+    assert email["is_starred"] is True  # it did happen, exactly once
+    record = AuditLog().read_recent(5)[-1]
+    assert record.tool == "mark_email" and record.outcome.startswith("error:") and "may or may not" in record.outcome
+
+
+async def test_sends_under_drop_rate_reach_the_server_once_each(fault_box, app_on, monkeypatch):
+    """--drop-rate cuts connections at random; each send is one request whatever happens, so the
+    sent log holds exactly the sends the app reported as sent."""
+    from po6_tui.ui.screens.compose import open_compose
+
+    box = fault_box("--drop-rate", "0.35", "--fault-seed", "11")
+    calls = record_calls(monkeypatch)
+    app = app_on(box)
+    attempts, reported_sent = 0, 0
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_list(pilot, timeout=60)
+        for number in range(12):
+            if attempts == 4:
+                break
+            open_compose(app, "compose", "mbx_research")
+            try:
+                await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen), 15, "compose")
+            except AssertionError:
+                continue  # getting ready (reads) failed after its retries: the operator tries again
+            before = calls.tools["compose_email"]
+            shown = await send_from_compose(pilot, f"Drop test {number}")
+            if calls.tools["compose_email"] == before:
+                continue  # the send itself was never attempted (e.g. the confirmation's reads failed)
+            attempts += 1
+            assert calls.tools["compose_email"] == before + 1, shown  # one request per send, never more
+            if shown.startswith("Sent to"):
+                reported_sent += 1
+            while isinstance(app.screen, ComposeScreen):  # a failed send keeps the text: leave it
+                await pilot.press("ctrl+r")
+                await wait_idle(pilot)
+                if isinstance(app.screen, ConfirmScreen):
+                    await confirm_dialog(pilot)
+        assert app.is_running
+    assert attempts == 4 and calls.tools["compose_email"] == 4
+    async with McpClient(box.mcp_url, box.key("plus")) as mcp:
+        sent = (await mcp.call_tool("list_sent_emails", {"mailbox_id": "mbx_research", "limit": 100})).data()
+    assert sum(e["subject"].startswith("Drop test") for e in sent["emails"]) <= 4
+    assert sum(e["subject"].startswith("Drop test") for e in sent["emails"]) >= reported_sent
+
+
+# -- read-only ------------------------------------------------------------------------------------
+
+def _dummy(name: str, annotation: Any) -> Any:
+    text = str(annotation)
+    if "list" in text:
+        return ["someone@example.com"]
+    if "bool" in text:
+        return True
+    if "dict" in text:
+        return {"widgets": []}
+    if "int" in text or "float" in text:
+        return 1
+    return f"x_{name}"
+
+
+async def test_every_write_tool_is_refused_before_any_io(monkeypatch):
+    """Enumerate PO6's WRITE_TOOLS and Postern's WRITE_OPERATIONS: in read-only mode each one is
+    refused by the client with a message, and nothing reaches the network."""
+    calls = record_calls(monkeypatch)
+    sent: list[str] = []
+
+    def nowhere(request):  # noqa: ANN001, ANN202 (an httpx mock transport that records and refuses)
+        sent.append(f"{request.method} {request.url}")
+        raise AssertionError("read-only mode must not send anything")
+
+    from po6_tui.api.transport import httpx
+
+    po6 = Po6Client(McpClient("http://127.0.0.1:9/mcp", "mcp_po6_readonlytest"), read_only=True)
+    po6._tools = {}  # no tools/list needed: the refusal comes first
+    assert len(WRITE_TOOLS) >= 19
+    for tool in sorted(WRITE_TOOLS):
+        method = getattr(po6, tool)
+        params = inspect.signature(method).parameters.values()
+        arguments = {p.name: _dummy(p.name, p.annotation) for p in params if p.default is inspect.Parameter.empty}
+        with pytest.raises(ReadOnlyError, match=f"Read-only mode: {tool} was not sent"):
+            await method(**arguments)
+        console_tool = any_tool.ToolInfo(tool)
+        with pytest.raises(ReadOnlyError):
+            await any_tool.call(po6, console_tool, {})
+    with pytest.raises(ReadOnlyError):
+        await po6.confirm(ConfirmationRequest(tool="delete_email", arguments={"email_id": "e"}, token="ct_x",
+                                              message="", expires_in_seconds=60))
+    await po6.aclose()
+
+    postern = PosternClient("http://127.0.0.1:9", "pk_agent_readonlytest", read_only=True,
+                            transport=httpx.MockTransport(nowhere))
+    for operation in sorted(WRITE_OPERATIONS):
+        method = getattr(postern, operation)
+        params = inspect.signature(method).parameters.values()
+        arguments = {p.name: _dummy(p.name, p.annotation) for p in params
+                     if p.default is inspect.Parameter.empty and p.kind is not inspect.Parameter.VAR_KEYWORD}
+        with pytest.raises(ReadOnlyError, match=f"Postern {operation} was not sent"):
+            await method(**arguments)
+    await postern.aclose()
+    assert not calls.tools and not calls.postern and not sent
+
+
+async def test_write_actions_in_the_app_are_refused_in_read_only_mode(fault_box, app_on, monkeypatch):
+    box = fault_box()
+    calls = record_calls(monkeypatch)
+    app = app_on(box, read_only=True)
+    refusals: list[str] = []
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_list(pilot)
+        assert "READ-ONLY" in str(app.screen.query_one(TopBar).content)
+
+        async def refused(what: str) -> None:
+            await wait_idle(pilot)
+            text = status(app)
+            assert "read-only" in text.lower(), f"{what}: {text!r}"
+            refusals.append(text)
+
+        for key in ("N", "F"):
+            await pilot.press(key)
+            await refused(key)
+        await pilot.press("s")  # move: pick a folder
+        await wait_for(pilot, lambda: isinstance(app.screen, FolderPicker), 10)
+        app.screen.query_one(OptionList).highlighted = 0
+        await pilot.press("enter")
+        await refused("move")
+        await pilot.press("d")  # delete: the first (asking) call is already refused
+        await wait_idle(pilot)
+        if isinstance(app.screen, ConfirmScreen):
+            await confirm_dialog(pilot)
+        await refused("delete")
+        for key in ("m", "r", "f"):
+            await pilot.press(key)
+            text = await send_from_compose(pilot, f"read-only {key}")
+            assert "read-only" in text.lower(), (key, text)
+            refusals.append(text)
+            await pilot.press("escape")  # back, text kept (nothing lost)
+            await wait_idle(pilot)
+
+        await type_command(pilot, "drafts")  # drafts: approve and reject
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), 15, "the drafts queue")
+        await pilot.press("y")
+        await wait_idle(pilot)
+        if isinstance(app.screen, ConfirmScreen):
+            await confirm_dialog(pilot)
+        await refused("approve")
+        await pilot.press("x")  # reject: a reason prompt, then the confirmation
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen), 10, "the reason prompt")
+        app.screen.query_one(Input).value = "not needed"
+        await pilot.press("enter")
+        await confirm_dialog(pilot)
+        await refused("reject")
+        assert app.is_running
+
+    written = {tool for tool in calls.tools if tool in WRITE_TOOLS}
+    assert written == set(), f"write tools reached the server in read-only mode: {written}"
+    assert calls.postern_writes() == []
+    assert len(refusals) >= 9
+
+
+async def test_a_read_only_profile_shows_the_badge_and_refuses(fault_box, app_on, monkeypatch):
+    from po6_tui.ui.app import Po6App
+    from uihelpers import account_for
+
+    box = fault_box()
+    calls = record_calls(monkeypatch)
+    app = Po6App([account_for(box, read_only=True)], refresh_interval=0)  # the profile says so, not --read-only
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_list(pilot)
+        assert "READ-ONLY" in str(app.screen.query_one(TopBar).content)
+        await pilot.press("F")
+        await wait_idle(pilot)
+        assert "Read-only mode: mark_email was not sent." in status(app)
+    assert "mark_email" not in calls.tools
+
+
+# -- the audit log ----------------------------------------------------------------------------------
+
+async def test_writes_made_in_the_app_show_in_the_log_view(fault_box, app_on):
+    from po6_tui.ui.screens.compose import open_compose
+
+    box = fault_box()
+    app = app_on(box)
+    async with app.run_test(size=(140, 35)) as pilot:
+        messages = await wait_list(pilot)
+        starred = messages.current
+        await pilot.press("F")
+        await wait_idle(pilot)
+        open_compose(app, "compose", "mbx_research")
+        shown = await send_from_compose(pilot, "Audit SECRET-SUBJECT")
+        assert shown.startswith("Sent to"), shown
+
+        await type_command(pilot, "log")
+        await wait_for(pilot, lambda: isinstance(app.screen, LogScreen) and app.screen.records, 10, "the log")
+        log = app.screen
+        tools = [record.tool for record in log.records]
+        assert tools[:2] == ["compose_email", "mark_email"]  # newest first
+        star = log.records[1]
+        assert star.targets["email_id"] == starred.id and star.targets["action"] == "starred"
+        assert star.outcome == "ok" and star.profile == "sandbox"
+        table_text = "\n".join(" ".join(str(cell) for cell in log.query_one("DataTable").get_row_at(i))
+                               for i in range(len(log.shown)))
+        assert "compose_email" in table_text and "mailbox_id=mbx_research" in table_text
+        assert "action=starred" in table_text and f"email_id={starred.id}" in table_text
+
+        log.set_filter("mark_email starred")  # `/` filters; Esc clears
+        assert [r.tool for r in log.shown] == ["mark_email"]
+        await pilot.press("escape")
+        assert len(log.shown) == len(log.records)
+
+    raw = AuditLog().path.read_text()
+    assert "SECRET-BODY-TEXT" not in raw and "SECRET-SUBJECT" not in raw and box.key("plus") not in raw
+    assert all(set(json.loads(line)) == {"time", "profile", "tool", "targets", "outcome"} for line in raw.splitlines())
