@@ -15,25 +15,15 @@ server we do not know gets the benefit of no doubt in read-only mode.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
 from po6_tui.api.errors import ApiError, ReadOnlyError, TransportError
 from po6_tui.api.mcp import ToolResult
-from po6_tui.api.po6 import WRITE_TOOLS, Po6Client
+from po6_tui.api.po6 import READ_TOOLS, WRITE_TOOLS, Po6Client
 from po6_tui.api.retry import with_retries
 from po6_tui.audit import CONFIRMATION_REQUESTED, OK
 
-# Po6Client's public coroutine methods that are not tools. Until api/po6.py exports the names
-# of PO6's read tools, they are taken from the typed client's methods (one per tool).
-_CLIENT_METHODS = frozenset({"connect", "aclose", "confirm", "load_tools"})
-PO6_READ_TOOLS: frozenset[str] = frozenset(
-    name for name, member in inspect.getmembers(Po6Client, inspect.iscoroutinefunction)
-    if not name.startswith("_") and name not in _CLIENT_METHODS and name not in WRITE_TOOLS
-)
-
-MAX_TOOLS = 1000  # a server that pages forever is cut off here
 CONFIRMATION_ARGUMENT = "confirmation_token"
 
 
@@ -51,7 +41,7 @@ class ToolInfo:
     def writes(self) -> bool:
         if self.name in WRITE_TOOLS:
             return True
-        if self.name in PO6_READ_TOOLS:
+        if self.name in READ_TOOLS:
             return False
         return self.annotations.get("readOnlyHint") is not True
 
@@ -84,29 +74,10 @@ async def list_tools(client: Po6Client) -> list[ToolInfo]:
 
     async def fetch() -> list[ToolInfo]:
         await client.mcp.initialize()
-        found: list[ToolInfo] = []
-        cursor = None
-        while len(found) < MAX_TOOLS:
-            result = await client.mcp.request("tools/list", {"cursor": cursor} if cursor else {})
-            for item in result.get("tools") or []:
-                if isinstance(item, dict) and isinstance(item.get("name"), str):
-                    found.append(_tool_info(item))
-            cursor = result.get("nextCursor")
-            if not cursor or not isinstance(cursor, str):
-                break
-        return found[:MAX_TOOLS]
+        return [ToolInfo(t.name, t.description, t.title, t.input_schema, t.annotations)
+                for t in await client.mcp.list_tools()]
 
     return await with_retries(fetch, attempts=client.retry_attempts)
-
-
-def _tool_info(item: dict[str, Any]) -> ToolInfo:
-    def mapping(value: Any) -> dict[str, Any]:
-        return value if isinstance(value, dict) else {}
-
-    annotations = mapping(item.get("annotations"))
-    title = item.get("title") or annotations.get("title") or ""
-    return ToolInfo(name=item["name"], description=str(item.get("description") or ""),
-                    title=str(title), input_schema=mapping(item.get("inputSchema")), annotations=annotations)
 
 
 async def call(client: Po6Client, tool: ToolInfo, arguments: dict[str, Any]) -> ToolResult:
@@ -127,10 +98,10 @@ async def call(client: Po6Client, tool: ToolInfo, arguments: dict[str, Any]) -> 
         # It may have reached the server: say so, and never repeat it on our own.
         error = TransportError(f"{error.message} {tool.name} may or may not have taken effect; "
                                "check before trying again.", tool=tool.name)
-        _record(client, tool.name, arguments, f"error: {error}")
+        client.record_write(tool.name, arguments, f"error: {error}")
         raise error from None
     except ApiError as error:
-        _record(client, tool.name, arguments, f"error: {error}")
+        client.record_write(tool.name, arguments, f"error: {error}")
         raise
     if result.is_error:
         outcome = f"error: {' '.join(result.text.split())[:300] or 'the tool reported an error'}"
@@ -138,11 +109,5 @@ async def call(client: Po6Client, tool: ToolInfo, arguments: dict[str, Any]) -> 
         outcome = CONFIRMATION_REQUESTED
     else:
         outcome = OK
-    _record(client, tool.name, arguments, outcome)
+    client.record_write(tool.name, arguments, outcome)
     return result
-
-
-def _record(client: Po6Client, tool: str, arguments: dict[str, Any], outcome: str) -> None:
-    # The typed client's recorder: same target rules (ids only, never bodies), same profile.
-    # (It is private today; api/po6.py is asked to make it public.)
-    client._record(tool, arguments, outcome)

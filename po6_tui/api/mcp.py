@@ -64,6 +64,8 @@ class Tool:
     name: str
     description: str = ""
     input_schema: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    annotations: dict[str, Any] = field(default_factory=dict)  # readOnlyHint, destructiveHint, …
 
     @property
     def properties(self) -> dict[str, Any] | None:
@@ -75,6 +77,19 @@ class Tool:
     def required(self) -> list[str]:
         req = self.input_schema.get("required")
         return [r for r in req if isinstance(r, str)] if isinstance(req, list) else []
+
+
+MAX_TOOLS = 1000  # a server that pages forever is cut off here
+
+
+def _tool(item: dict[str, Any]) -> Tool:
+    def mapping(value: Any) -> dict[str, Any]:
+        return value if isinstance(value, dict) else {}
+
+    annotations = mapping(item.get("annotations"))
+    title = item.get("title") or annotations.get("title") or ""
+    return Tool(item["name"], str(item.get("description") or ""), mapping(item.get("inputSchema")),
+                str(title), annotations)
 
 
 @dataclass(frozen=True)
@@ -164,12 +179,10 @@ class McpClient:
             result = await self.request("tools/list", {"cursor": cursor} if cursor else {})
             for item in result.get("tools") or []:
                 if isinstance(item, dict) and isinstance(item.get("name"), str):
-                    schema = item.get("inputSchema")
-                    tools.append(Tool(item["name"], str(item.get("description") or ""),
-                                      schema if isinstance(schema, dict) else {}))
+                    tools.append(_tool(item))
             cursor = result.get("nextCursor")
-            if not cursor:
-                return tools
+            if not cursor or not isinstance(cursor, str) or len(tools) >= MAX_TOOLS:
+                return tools[:MAX_TOOLS]
 
     async def call_tool(self, name: str, arguments: dict[str, Any] | None = None) -> ToolResult:
         result = await self.request("tools/call", {"name": name, "arguments": arguments or {}})

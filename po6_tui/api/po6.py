@@ -63,6 +63,15 @@ TWO_STEP_TOOLS: Mapping[str, type[m.Model]] = {
 # The sandbox's draft-decision tools (API.md 1.7); real PO6 does not offer them.
 DECISION_TOOLS = ("approve_draft", "update_draft", "reject_draft")
 
+# Every tool the typed client knows that changes nothing (PO6's 39 + 3 decision tools, less the writes).
+READ_TOOLS: frozenset[str] = frozenset({
+    "list_mailboxes", "get_mailbox_stats", "list_emails", "get_email", "search_emails", "list_folders",
+    "list_email_lists", "get_email_list_contacts", "list_drafts", "list_sent_emails",
+    "list_templates", "get_template", "list_aliases", "get_alias", "list_domains", "get_domain",
+    "list_landing_page_templates", "get_landing_page_template", "list_landing_pages", "get_landing_page",
+    "get_landing_page_stats", "list_landing_page_leads", "download_landing_page",
+})
+
 # Other names a server may use for our arguments; the first one its inputSchema lists wins.
 ARG_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "mailbox_id": ("mailbox", "mailboxId", "inbox_id"),
@@ -231,12 +240,12 @@ class Po6Client:
             # The request may have reached the server: say so, and never repeat it on our own.
             error = TransportError(f"{error.message} {tool} may or may not have taken effect; "
                                    "check before trying again.", tool=tool)
-            self._record(tool, arguments, f"error: {error}")
+            self.record_write(tool, arguments, f"error: {error}")
             raise error from None
         except ApiError as error:
-            self._record(tool, arguments, f"error: {error}")
+            self.record_write(tool, arguments, f"error: {error}")
             raise
-        self._record(tool, arguments, CONFIRMATION_REQUESTED if isinstance(result, m.ConfirmationRequest) else OK)
+        self.record_write(tool, arguments, CONFIRMATION_REQUESTED if isinstance(result, m.ConfirmationRequest) else OK)
         return result
 
     async def _once(self, tool: str, arguments: dict[str, Any], parse: Parser[T]) -> T:
@@ -278,7 +287,8 @@ class Po6Client:
                                    "which this client cannot supply.", tool=tool)
         return out
 
-    def _record(self, tool: str, arguments: dict[str, Any], outcome: str) -> None:
+    def record_write(self, tool: str, arguments: dict[str, Any], outcome: str) -> None:
+        """Append a write to the audit log: target ids only, never bodies or keys."""
         if self.audit is None:
             return
         targets = {name: str(value)[:200] for name, value in arguments.items()

@@ -101,6 +101,18 @@ class Po6App(App):
             except Exception:  # closing a dead connection must not spoil quitting
                 pass
 
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without the local variables it shows by default: a frame of
+        the API clients holds the key, and no crash report may ever print it."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
+
     def handle_bindings_clash(self, clashed_bindings, node) -> None:  # noqa: ANN001
         keys = ", ".join(sorted({b.key for b in clashed_bindings}))
         self.report(f"Key map: {keys} is bound twice here; check [keymap] in the config.", "warning")

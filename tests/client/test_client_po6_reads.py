@@ -155,3 +155,11 @@ async def test_landing_pages(po6):
 async def test_reads_are_not_audited(po6):
     await po6.list_mailboxes()
     assert po6.records == []
+
+
+async def test_every_server_tool_is_known_as_exactly_one_of_read_or_write(po6):
+    from po6_tui.api.po6 import READ_TOOLS, WRITE_TOOLS
+
+    served = {tool.name for tool in await po6.mcp.list_tools()}
+    assert served == READ_TOOLS | WRITE_TOOLS and not READ_TOOLS & WRITE_TOOLS
+    assert len(served) == 42  # PO6's 39 and the sandbox's 3 draft-decision tools

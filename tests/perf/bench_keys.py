@@ -1,8 +1,9 @@
 """Key → repaint in a big folder, and the memory it costs, measured from outside the app.
 
 Against a sandbox with a 100k-message folder (by default), the real `po6-tui` in a pty:
-  - j, k, PageDown: time from the key until the status line shows the new position with every
-    row on screen loaded (one key at a time, each after the screen settled);
+  - j, k, PageDown: time from the key until the highlighted row shows the message it should
+    (matched by subject) with every row on screen loaded, one key at a time, each after the
+    screen settled (the status line's `row/total` follows a frame later; it is checked too);
   - G: to the oldest message (a page 100k rows away is fetched);
   - reading: Enter opens the newest message, then J (next message) until its subject and body show;
   - peak RSS (VmHWM of the po6-tui process) after scrolling through the whole folder with
@@ -24,7 +25,7 @@ BODY_GONE = "Loading…"
 
 
 def page_step(terminal: h.Terminal, total: int) -> int:
-    """How far PageDown moves the cursor (the list's height - 1), learnt from the screen."""
+    """How far PageDown moves the cursor (the list's height - 1), learnt from the status line."""
     before = h.position(terminal.text(), total) or 1
     terminal.press("\x1b[6~", lambda s: (h.position(s, total) or before) != before and h.rows_loaded(s))
     terminal.settle(0.2)
@@ -34,14 +35,25 @@ def page_step(terminal: h.Terminal, total: int) -> int:
     return after - before
 
 
-def timed_moves(terminal: h.Terminal, key: str, delta: int, presses: int, total: int) -> list[float]:
+def timed_moves(terminal: h.Terminal, subjects: list[str], key: str, delta: int, presses: int) -> list[float]:
+    """Key → the highlighted row shows the message `delta` rows on (the status line follows a
+    frame later and is checked after each press)."""
+    total = len(subjects)
     times = []
     for _ in range(presses):
         here = h.position(terminal.text(), total) or 1
         target = max(1, min(total, here + delta))
-        times.append(terminal.press(key, h.at_position(target, total)))
+        times.append(terminal.press(key, h.cursor_on(terminal, subjects[target - 1])))
+        terminal.wait(h.at_position(target, total))
         terminal.settle(0.05)
     return times
+
+
+def jump(terminal: h.Terminal, subjects: list[str], key: str, target: int) -> float:
+    time_taken = terminal.press(key, h.cursor_on(terminal, subjects[target - 1]))
+    terminal.wait(h.at_position(target, len(subjects)))
+    terminal.settle(0.3)
+    return time_taken
 
 
 def reading(terminal: h.Terminal, subjects: list[str], steps: int) -> tuple[float, list[float]]:
@@ -73,25 +85,22 @@ def scroll_through(terminal: h.Terminal, total: int, burst: int = 10) -> int:
 
 def measure(size: int, presses: int, scroll: bool, reads: int = 10) -> list[h.Row]:
     db = h.seeded_db(size)
-    subjects = h.newest_subjects(db, reads + 1)
+    subjects = h.newest_subjects(db)
     with h.running_sandbox(db) as url, tempfile.TemporaryDirectory() as tmp:
         terminal = h.launch_app(url, h.key_for(db, h.SCALE_KEY_LABEL), Path(tmp))
         try:
             terminal.wait(h.inbox_listed(size))
             terminal.settle(0.5)
             step = page_step(terminal, size)
-            down = timed_moves(terminal, "j", 1, presses, size)
-            up = timed_moves(terminal, "k", -1, presses, size)
-            pages = timed_moves(terminal, "\x1b[6~", step, presses, size)
+            down = timed_moves(terminal, subjects, "j", 1, presses)
+            up = timed_moves(terminal, subjects, "k", -1, presses)
+            pages = timed_moves(terminal, subjects, "\x1b[6~", step, presses)
             last = []
             for _ in range(5):
-                terminal.press("g", h.at_position(1, size))
-                terminal.settle(0.3)
-                last.append(terminal.press("G", h.at_position(size, size)))
-                terminal.settle(0.3)
-            terminal.press("g", h.at_position(1, size))
-            terminal.settle(0.3)
-            opened, nexts = reading(terminal, subjects, reads)
+                jump(terminal, subjects, "g", 1)
+                last.append(jump(terminal, subjects, "G", size))
+            jump(terminal, subjects, "g", 1)
+            opened, nexts = reading(terminal, subjects[:reads + 1], reads)
             rss_start = terminal.peak_rss_mb()
             keys = scroll_through(terminal, size) if scroll else 0
             rss = terminal.peak_rss_mb()

@@ -141,8 +141,8 @@ def many_mailboxes_db(count: int = 50, per_mailbox: int = 20) -> Path:
     return final
 
 
-def newest_subjects(db: Path, count: int, mailbox: str = SCALE_MAILBOX) -> list[str]:
-    """The first `count` subjects of the mailbox's INBOX as the app lists it (newest first)."""
+def newest_subjects(db: Path, count: int = -1, mailbox: str = SCALE_MAILBOX) -> list[str]:
+    """The first `count` (default: all) subjects of the mailbox's INBOX as the app lists it (newest first)."""
     conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
     try:
         rows = conn.execute("SELECT subject FROM emails WHERE mailbox_id = ? AND folder = 'INBOX' "
@@ -177,6 +177,7 @@ class Terminal:
         self.stream = pyte.ByteStream(self.screen)
         self.started = time.perf_counter()
         self.child = pexpect.spawn(argv[0], list(argv[1:]), env=env, dimensions=(lines, columns), cwd=cwd)
+        self.child.delaybeforesend = None  # pexpect sleeps 50 ms before every send by default
 
     @property
     def pid(self) -> int:
@@ -219,6 +220,18 @@ class Terminal:
         deadline = time.perf_counter() + limit
         while time.perf_counter() < deadline and self._pump(quiet):
             pass
+
+    def highlighted_row(self, column: int) -> str | None:
+        """The text of the one row whose background at `column` differs from all the others: the
+        list's cursor, as the eye finds it (the status line's `row/total` comes a frame later)."""
+        # Rows 0-1 are the tab bar and the list's header; the last two the status and key bars.
+        buffer, rows = self.screen.buffer, range(2, self.screen.lines - 2)
+        for attribute in ("bg", "reverse"):  # a cursor drawn with a colour (po6-tui) or in reverse video
+            looks = [getattr(buffer[y][column], attribute) for y in rows]
+            odd = [y for y, look in zip(rows, looks) if looks.count(look) == 1]
+            if len(odd) == 1:
+                return self.screen.display[odd[0]]
+        return None
 
     def send(self, keys: str | bytes) -> float:
         sent = time.perf_counter()
@@ -314,6 +327,18 @@ def at_position(index: int, total: int) -> Predicate:
 
     def found(screen: str) -> bool:
         return position(screen, total) == index and rows_loaded(screen)
+
+    return found
+
+
+def cursor_on(terminal: Terminal, subject: str, column: int = COLUMNS * 2 // 3) -> Predicate:
+    """The list's highlighted row shows `subject` (its start: the column cuts it) and no row is
+    still a placeholder."""
+    start = subject[:18]
+
+    def found(screen: str) -> bool:
+        row = terminal.highlighted_row(column)
+        return row is not None and start in row and rows_loaded(screen)
 
     return found
 

@@ -136,6 +136,12 @@ async def test_reply_to_a_received_message(make_postern_app, postern_box):
     app = make_postern_app(postern_box)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_postern(pilot, answerer)
+        assert [m.subject for m in screen.messages.items] == ["Can we meet Tuesday?"]
+        async with PosternClient(postern_box.url, postern_box.key("postern-agent")) as client:
+            await client.send(asker, answerer, "Agenda", text="Two items.")
+        await pilot.press("R")  # what arrived since shows up, the cursor stays on its message
+        await wait_listing(pilot, screen, 2)
+        assert [m.subject for m in screen.messages.items] == ["Agenda", "Can we meet Tuesday?"]
         assert screen.messages.current.subject == "Can we meet Tuesday?"
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, ComposeForm))
@@ -145,7 +151,7 @@ async def test_reply_to_a_received_message(make_postern_app, postern_box):
         await pilot.press("ctrl+s")
         await confirm(pilot)
         await wait_for(pilot, lambda: app.screen is screen, what="the reply form to close")
-        await wait_listing(pilot, screen, 2)
+        await wait_listing(pilot, screen, 3)
     async with PosternClient(postern_box.url, postern_box.key("postern-agent")) as client:
         answers = (await client.list_messages(asker, direction="inbound")).data
         assert [m.subject for m in answers] == ["Re: Can we meet Tuesday?"]

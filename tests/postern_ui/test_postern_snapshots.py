@@ -18,6 +18,7 @@ from po6_tui.ui.screens.postern_wait import PosternWaitScreen
 async def _dialog(pilot, key: str, kind: type) -> None:
     await pilot.press(key)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind))
+    await wait_idle(pilot)  # mounted and focused first: only then can the blink be stopped for good
     no_blink(pilot.app.screen)
     await wait_idle(pilot)
 

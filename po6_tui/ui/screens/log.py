@@ -129,6 +129,7 @@ class LogScreen(AppScreen):
         header = Text(end="")
         if not self.records:
             header.append("No writes recorded yet. ", style="bold")
+            header.append("They will be kept in ", style="dim")
             header.append_text(safe.text(str(self.audit.path), max_len=200, style="dim"))
         else:
             header.append(f"{len(self.shown)} of {len(self.records)} writes", style="bold")
@@ -139,7 +140,6 @@ class LogScreen(AppScreen):
                 header.append("  ")
             if self.errors_only:
                 header.append("failures only (e)  ", style="bold red")
-            header.append_text(safe.text(str(self.audit.path), max_len=200, style="dim"))
         self.query_one("#log-header", Static).update(header)
 
     def _show_detail(self) -> None:
@@ -188,7 +188,9 @@ class LogScreen(AppScreen):
         self.words = [word.casefold() for word in line.split()]
         self._fill()
         if self.words:
-            self.report(f"{len(self.shown)} write{'' if len(self.shown) == 1 else 's'} match{'es' if len(self.shown) == 1 else ''}; Esc clears the filter.")
+            count = len(self.shown)
+            self.report(f"{count} write{'' if count == 1 else 's'} match{'es' if count == 1 else ''}; "
+                        "Esc clears the filter.")
         else:
             self.report("Filter cleared.")
 

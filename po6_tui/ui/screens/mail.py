@@ -249,7 +249,8 @@ class MailScreen(MessageActionsScreen):
             if source.filters.active:
                 header.append("  filter: ", style="bold")
                 header.append_text(safe.text(source.filters.describe(), max_len=80, style="bold"))
-        self.query_one("#list-header", Static).update(header)
+        # One row high whatever it says: no layout pass (this runs on every page that arrives).
+        self.query_one("#list-header", Static).update(header, layout=False)
 
     # -- events ----------------------------------------------------------------------------
     @on(Tree.NodeSelected, "#sidebar")

@@ -104,6 +104,14 @@ class PosternScreen(AppScreen):
             return
         active = self.app.active
         self.open_account(active if active in accounts else accounts[0])
+        interval = self.app.refresh_interval
+        if interval and interval > 0:
+            self.set_interval(interval, self._refresh_if_in_front)
+
+    def _refresh_if_in_front(self) -> None:
+        # Only while the list is what the operator looks at: never under a reader or a dialog.
+        if self.app.screen is self and not self.messages.fetching:
+            self._load_listing()
 
     async def on_unmount(self) -> None:
         await close_clients(postern_accounts(self.app))

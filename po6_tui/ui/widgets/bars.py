@@ -99,4 +99,6 @@ class StatusLine(Static):
         room = max(0, width - right.cell_len - 2)
         left.truncate(room, overflow="ellipsis")
         padding = max(1, width - left.cell_len - right.cell_len - 1)
-        self.update(Text(" ") + left + Text(" " * padding) + right)
+        # No layout pass: the line is one row of fixed width whatever it says, and this runs
+        # on every cursor move (a layout of the whole screen per j/k).
+        self.update(Text(" ") + left + Text(" " * padding) + right, layout=False)

@@ -170,10 +170,6 @@ class PagedTable(DataTable):
         run_io(self, lambda: fetch(None), what="Loading", done=done, failed=lambda _e: self._fetch_over(),
                group="table-load", exclusive=True)
 
-    def reload(self) -> None:
-        if self._fetch is not None:
-            self.load(self._fetch)
-
     def _fetch_over(self) -> None:
         self.fetching = False
 
