@@ -387,19 +387,21 @@ def maildir_for(db: Path, size: int, mailbox: str = SCALE_MAILBOX) -> Path:
     return root
 
 
-def neomutt_open(maildir: Path, cache: Path, newest_subject: str, timeout: float = 600.0) -> float:
-    """Seconds from launching neomutt on `maildir` until its index shows the newest message.
-
-    Sorted newest first like po6-tui; `cache` is the header cache directory (empty = cold).
-    """
+def neomutt_terminal(maildir: Path, cache: Path) -> Terminal:
+    """neomutt on `maildir`, sorted newest first like po6-tui; `cache` is its header cache directory."""
     cache.mkdir(parents=True, exist_ok=True)
-    # Match on the subject's start: the index column is narrower than a whole subject.
-    needle = newest_subject[:30]
     argv = [neomutt_path() or "neomutt", "-n", "-F", "/dev/null",
             "-e", f"set header_cache={cache}/", "-e", "set sort=reverse-date", "-e", "set quit=yes",
             "-e", f"set folder={maildir.parent}", "-e", "set mbox_type=Maildir", "-f", str(maildir)]
-    env = dict(os.environ, TERM="xterm-256color", HOME=str(cache.parent))
-    terminal = Terminal(argv, env)
+    return Terminal(argv, dict(os.environ, TERM="xterm-256color", HOME=str(cache.parent)))
+
+
+def neomutt_open(maildir: Path, cache: Path, newest_subject: str, timeout: float = 600.0) -> float:
+    """Seconds from launching neomutt on `maildir` until its index shows the newest message
+    (an empty `cache` directory = cold)."""
+    # Match on the subject's start: the index column is narrower than a whole subject.
+    needle = newest_subject[:30]
+    terminal = neomutt_terminal(maildir, cache)
     try:
         moment = terminal.wait(lambda screen: needle in screen, timeout)
         return moment - terminal.started
