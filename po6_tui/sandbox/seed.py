@@ -535,22 +535,23 @@ def seeding_time(store: Store) -> int:
 
 
 def seed_demo(store: Store) -> None:
-    rng = random.Random(6)
+    # Each part rolls its own dice: editing one part of the demo never moves another's data
+    # (and so never the snapshots that show it).
     now = seeding_time(store)
     with store.transaction():
-        seed_keys(store, rng)
+        seed_keys(store, random.Random("keys"))
         for mailbox_id, tenant, address, name in MAILBOXES:
             store.conn.execute("INSERT INTO mailboxes VALUES (?, ?, ?, ?, ?, ?)",
                                (mailbox_id, tenant, address, name, STORAGE_LIMIT, now - 90 * DAY))
         for mailbox_id, folders in CUSTOM_FOLDERS.items():
             for folder in folders:
                 store.conn.execute("INSERT INTO custom_folders VALUES (?, ?)", (mailbox_id, folder))
-        seed_mail(store, rng, now)
-        seed_drafts_and_sent(store, rng, now)
-        seed_contacts(store, rng)
+        seed_mail(store, random.Random("mail"), now)
+        seed_drafts_and_sent(store, random.Random("drafts"), now)
+        seed_contacts(store, random.Random("contacts"))
         seed_templates(store)
         seed_routing(store)
-        seed_pages(store, random.Random("pages"), now)  # its own dice: edits above do not move the stats
+        seed_pages(store, random.Random("pages"), now)
         try:  # the Postern side's demo data lives in the same file
             from po6_tui.sandbox.postern_store import seed_postern
         except (ImportError, AttributeError):

@@ -100,6 +100,14 @@ class Po6App(App):
                 await session.close()
             except Exception:  # closing a dead connection must not spoil quitting
                 pass
+        if any(session.provider == "postern" for session in self.accounts):
+            # The connection watch may have made a Postern client without the Postern view.
+            from po6_tui.ui.screens.postern_clients import close_clients, postern_accounts
+
+            try:
+                await close_clients(postern_accounts(self))
+            except Exception:
+                pass
 
     def _fatal_error(self) -> None:
         """Textual's crash report, without the local variables it shows by default: a frame of

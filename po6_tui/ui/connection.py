@@ -35,7 +35,10 @@ if TYPE_CHECKING:
 RETRY_DELAYS: tuple[float, ...] = (5.0, 10.0, 20.0, 30.0)  # between probes while offline; the last repeats
 RATE_LIMIT_DEFAULT = 5.0  # when the server does not say how long (PO6's -32002 does not)
 RATE_LIMIT_MAX = 60.0
-RATE_LIMIT_MEMORY = 30.0  # a new rate limit within this many seconds of resuming doubles the pause
+RATE_LIMIT_MEMORY = 30.0
+# How api/transport.py words a server that cannot be reached (vs. one that answers garbage).
+UNREACHABLE_PHRASES = ("Could not connect", "did not answer within", "was lost before the reply",
+                       "Talking to ")  # a new rate limit within this many seconds of resuming doubles the pause
 
 # Set by `run_io` for each job: the write attempts (tool names) the job's clients recorded.
 _writes_in_job: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("po6_writes_in_job", default=None)
@@ -97,6 +100,7 @@ class ConnectionWatch:
         self._last_rate_limit_end = 0.0
         self._last_rate_limit_pause = 0.0
         self._ticker: Any = None
+        self._broken_replies = False  # the probe reached the server but could not use its answer
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -173,8 +177,12 @@ class ConnectionWatch:
         sessions: list[AccountSession] = list(getattr(self.app, "accounts", []))
         results = await asyncio.gather(*(self._probe_one(s) for s in sessions), return_exceptions=True)
         hosts = []
+        self._broken_replies = False
         for session, result in zip(sessions, results, strict=True):
             if isinstance(result, TransportError):
+                # A server that answers with garbage is not "offline": say what it does.
+                self._broken_replies = self._broken_replies or not any(
+                    phrase in result.message for phrase in UNREACHABLE_PHRASES)
                 host = _host_of(session.account.url)
                 if host not in hosts:
                     hosts.append(host)
@@ -234,10 +242,12 @@ class ConnectionWatch:
         now = time.monotonic()
         if self.offline:
             hosts = ", ".join(self.offline_hosts)
+            state = (f"Server trouble: {hosts} sends broken replies" if self._broken_replies
+                     else f"Offline: cannot reach {hosts}")
             if self._probe_at is not None:
-                banner = f"Offline: cannot reach {hosts} — retrying in {max(1, math.ceil(self._probe_at - now))} s"
+                banner = f"{state} — retrying in {max(1, math.ceil(self._probe_at - now))} s"
             else:
-                banner = f"Offline: cannot reach {hosts} — trying now…"
+                banner = f"{state} — trying now…"
         elif self._resume_at is not None:
             banner = f"Rate limited by the server — resuming in {max(1, math.ceil(self._resume_at - now))} s"
         else:

@@ -65,11 +65,11 @@ async def test_over_quota_is_refused_clearly_and_the_draft_stays(make_app, tools
         await answer(pilot)
         assert "Not sent: Hourly send limit reached (30/hour on Standard)" in status(app)
         assert f"sandbox/{draft.id}" in {i.key for i in screen.queue.pending}
-        # The refusal named the plan: the next confirmation knows the quota is used up.
+        # The server reports the plan and its quota: the next confirmation knows it is used up.
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         details = app.screen.question.details
-        assert "Quota on Standard (estimate): 0 of 30 left this hour" in details and "The server will refuse" in details
+        assert "Quota on Standard: 0 of 30 left this hour" in details and "The server will refuse" in details
         await pilot.press("escape")
 
 

@@ -139,3 +139,17 @@ def test_the_corpus_covers_every_attack_of_the_issue():
                    "nested", "broken", "not valid", "nul", "thousand headers"):
         assert needed in attacks, needed
     assert ADDRESS
+
+
+async def test_huge_bodies_are_cut_and_say_so(hostile_box):
+    """100,000 lines (or 10 MB) would take seconds to lay out: the reader shows the start and
+    says how much it leaves out, and stays responsive."""
+    box, delivered = hostile_box
+    app = make_app(box)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_message(pilot, delivered["lines-100k"].email_id)
+        body = app.screen.query_one("#body").content.plain
+        assert body.startswith("line 0\nline 1\n") and "more lines not shown" in body
+        await pilot.press("G")  # to the end of what is shown, at once
+        await pilot.pause()
+        assert app.is_running

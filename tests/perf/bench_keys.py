@@ -66,14 +66,14 @@ def timed(terminal: h.Terminal, program: Program, subjects: list[str], key: str,
 
 
 def page_step(terminal: h.Terminal, program: Program) -> int:
-    """How far PageDown moves the cursor, learnt from the screen (then moved back)."""
+    """How far PageDown moves the cursor from the first row, learnt from the screen (then back to the first)."""
     before = program.where(terminal)
     terminal.send(PAGE_DOWN)
     terminal.wait(lambda _screen: program.where(terminal) != before)
     terminal.settle(0.3)
     step = program.where(terminal) - before
-    terminal.send("\x1b[5~")
-    terminal.wait(lambda _screen: program.where(terminal) == before)
+    terminal.send(program.first)  # not PageUp: neomutt's lands on the previous page's last row
+    terminal.wait(lambda _screen: program.where(terminal) == 1)
     terminal.settle(0.3)
     return step
 

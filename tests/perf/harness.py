@@ -178,6 +178,9 @@ class Terminal:
         self.started = time.perf_counter()
         self.child = pexpect.spawn(argv[0], list(argv[1:]), env=env, dimensions=(lines, columns), cwd=cwd)
         self.child.delaybeforesend = None  # pexpect sleeps 50 ms before every send by default
+        # The first row of the message index: po6-tui has its tab bar and the list's header
+        # above it, neomutt its help line. The last two rows are status and key bars in both.
+        self.list_top = 2
 
     @property
     def pid(self) -> int:
@@ -224,8 +227,7 @@ class Terminal:
     def highlighted_row(self, column: int) -> str | None:
         """The text of the one row whose background at `column` differs from all the others: the
         list's cursor, as the eye finds it (the status line's `row/total` comes a frame later)."""
-        # Rows 0-1 are the tab bar and the list's header; the last two the status and key bars.
-        buffer, rows = self.screen.buffer, range(2, self.screen.lines - 2)
+        buffer, rows = self.screen.buffer, range(self.list_top, self.screen.lines - 2)
         for attribute in ("bg", "reverse"):  # a cursor drawn with a colour (po6-tui) or in reverse video
             looks = [getattr(buffer[y][column], attribute) for y in rows]
             odd = [y for y, look in zip(rows, looks) if looks.count(look) == 1]
@@ -393,7 +395,9 @@ def neomutt_terminal(maildir: Path, cache: Path) -> Terminal:
     argv = [neomutt_path() or "neomutt", "-n", "-F", "/dev/null",
             "-e", f"set header_cache={cache}/", "-e", "set sort=reverse-date", "-e", "set quit=yes",
             "-e", f"set folder={maildir.parent}", "-e", "set mbox_type=Maildir", "-f", str(maildir)]
-    return Terminal(argv, dict(os.environ, TERM="xterm-256color", HOME=str(cache.parent)))
+    terminal = Terminal(argv, dict(os.environ, TERM="xterm-256color", HOME=str(cache.parent)))
+    terminal.list_top = 1
+    return terminal
 
 
 def neomutt_open(maildir: Path, cache: Path, newest_subject: str, timeout: float = 600.0) -> float:
