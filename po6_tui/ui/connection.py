@@ -3,12 +3,14 @@
 One mechanism for the whole app, fed by `ui.tasks.run_io`'s failure path, so no view has to
 know about it:
 
-- a read that fails because the server cannot be reached (`TransportError`) makes the watch
-  probe every account with a cheap read. If a server really is unreachable, the top bar shows
-  "Offline: cannot reach HOST — retrying in N s", the probe is retried with growing pauses
-  (5 s, 10 s, 20 s, then every 30 s), and when it answers again the banner goes, the reads that
-  failed meanwhile run again and the view in front refreshes. A fault that the first probe
-  does not confirm (one dropped reply) changes nothing: the failure has been reported already;
+- a read that fails because the server cannot be reached (`TransportError`), or fails on its
+  side (`ServerError`, 5xx), makes the watch probe every account with a cheap read. If a server
+  really is unreachable, the top bar shows "Offline: cannot reach HOST — retrying in N s" (or
+  "Server trouble: HOST is failing / sends broken replies — …" when it answers, uselessly), the
+  probe is retried with growing pauses (5 s, 10 s, 20 s, then every 30 s), and when it answers
+  again the banner goes, the reads that failed meanwhile run again and the view in front
+  refreshes. A fault that the first probe does not confirm (one dropped reply, one 503)
+  changes nothing: the failure has been reported already;
 - a read refused by rate limiting shows "Rate limited by the server — resuming in N s",
   counting down (the server's Retry-After, else 5 s, doubling while it keeps refusing), then
   runs the refused reads again;
@@ -27,7 +29,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from po6_tui.api.errors import ApiError, RateLimitedError, TransportError
+from po6_tui.api.errors import ApiError, RateLimitedError, ServerError, TransportError
 
 if TYPE_CHECKING:
     from po6_tui.ui.session import AccountSession
@@ -100,7 +102,7 @@ class ConnectionWatch:
         self._last_rate_limit_end = 0.0
         self._last_rate_limit_pause = 0.0
         self._ticker: Any = None
-        self._broken_replies = False  # the probe reached the server but could not use its answer
+        self._trouble = ""  # the probe reached the server but it failed or answered garbage: how
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -124,7 +126,7 @@ class ConnectionWatch:
                 self._pending[key] = rerun
             self._start_rate_limit(error.retry_after)
             return explained and not write
-        if isinstance(error, TransportError):
+        if isinstance(error, TransportError | ServerError):
             if not write:
                 self._pending[key] = rerun
             # Several views fail at once when a server goes: the first one raises the alarm,
@@ -177,12 +179,14 @@ class ConnectionWatch:
         sessions: list[AccountSession] = list(getattr(self.app, "accounts", []))
         results = await asyncio.gather(*(self._probe_one(s) for s in sessions), return_exceptions=True)
         hosts = []
-        self._broken_replies = False
+        self._trouble = ""
         for session, result in zip(sessions, results, strict=True):
-            if isinstance(result, TransportError):
-                # A server that answers with garbage is not "offline": say what it does.
-                self._broken_replies = self._broken_replies or not any(
-                    phrase in result.message for phrase in UNREACHABLE_PHRASES)
+            if isinstance(result, TransportError | ServerError):
+                # A server that answers, but with failures or garbage, is not "offline": say what it does.
+                if isinstance(result, ServerError):
+                    self._trouble = "is failing (server errors)"
+                elif not any(phrase in result.message for phrase in UNREACHABLE_PHRASES):
+                    self._trouble = self._trouble or "sends broken replies"
                 host = _host_of(session.account.url)
                 if host not in hosts:
                     hosts.append(host)
@@ -197,7 +201,7 @@ class ConnectionWatch:
                 from po6_tui.ui.screens.postern_clients import postern_client
 
                 await postern_client(self.app, session).list_inboxes(limit=1)
-        except TransportError:
+        except (TransportError, ServerError):
             raise
         except ApiError:
             pass  # it answered (even "rate limited" or "not allowed" means it is there)
@@ -242,8 +246,7 @@ class ConnectionWatch:
         now = time.monotonic()
         if self.offline:
             hosts = ", ".join(self.offline_hosts)
-            state = (f"Server trouble: {hosts} sends broken replies" if self._broken_replies
-                     else f"Offline: cannot reach {hosts}")
+            state = f"Server trouble: {hosts} {self._trouble}" if self._trouble else f"Offline: cannot reach {hosts}"
             if self._probe_at is not None:
                 banner = f"{state} — retrying in {max(1, math.ceil(self._probe_at - now))} s"
             else:
