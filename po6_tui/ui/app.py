@@ -11,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from po6_tui.accounts import Account
 from po6_tui.ui import commands, safe, views
@@ -30,7 +31,9 @@ class Po6App(App):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (150, "-wide")]
 
     BINDINGS = [
-        Binding("colon", "command_line", "Cmd", id="app.command_line"),
+        # Priority: handled in the app's own queue, so keys typed right after ':' wait for the
+        # command line instead of reaching the view underneath (see check_action for text fields).
+        Binding("colon", "command_line", "Cmd", priority=True, id="app.command_line"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.command_palette"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
@@ -158,14 +161,17 @@ class Po6App(App):
         self.report(f"No account {safe.one_line(name, 40)!r} (have: {names})", "warning")
 
     # -- reporting -----------------------------------------------------------------------
-    def report(self, message: str, severity: str = "information") -> None:
+    def report(self, message: str, severity: str = "information", *, notify: bool = True) -> None:
         """Say something to the operator: the status line of the view in front, and a
-        notification for errors. `message` may contain server text: never markup."""
+        notification for errors (unless `notify` is false: the connection banner already says
+        it). `message` may contain server text: never markup. Anything shaped like an API key
+        is blanked, whatever its source."""
+        message = safe.redact_keys(message)
         for screen in reversed(self.screen_stack):
             if isinstance(screen, AppScreen):
                 screen.report(message, severity)
                 break
-        if severity == "error":
+        if severity == "error" and notify:
             self.notify(message, severity="error", markup=False, timeout=8)
 
     # -- views ---------------------------------------------------------------------------
@@ -196,7 +202,12 @@ class Po6App(App):
         self.report(f"Theme: {name}")
 
     # -- the command line, the palette and help -----------------------------------------------
-    def action_command_line(self, initial: str = "") -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "command_line" and isinstance(self.focused, (Input, TextArea)):
+            return False  # while typing, ':' is a character
+        return super().check_action(action, parameters)
+
+    async def action_command_line(self, initial: str = "") -> None:
         def complete(line: str) -> list[str]:
             return commands.completions(self, line)
 
@@ -209,8 +220,10 @@ class Po6App(App):
             if line:
                 commands.run(self, line)
 
-        self.push_screen(PromptScreen(":", initial=initial, complete=complete, describe=describe,
-                                      history="command"), entered)
+        # Awaited: keys typed right after ':' (`:drafts⏎` in one burst) wait until the line is
+        # mounted and focused, instead of landing on the view underneath as its own keys.
+        await self.push_screen(PromptScreen(":", initial=initial, complete=complete, describe=describe,
+                                            history="command"), entered)
 
     def action_help(self) -> None:
         screen = self.screen

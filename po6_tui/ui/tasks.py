@@ -32,16 +32,20 @@ def describe_error(error: BaseException) -> str:
     return safe.redact_keys(safe.one_line(f"unexpected {type(error).__name__}: {error}", 300))
 
 
-def report_failure(node: DOMNode, what: str, error: BaseException, severity: str = "error") -> None:
+def report_failure(node: DOMNode, what: str, error: BaseException, *, notify: bool = True) -> None:
+    """The failure in the status line, and as a notification unless `notify` is false (the
+    connection watch's banner already explains it: no pile of identical notices)."""
     app = node.app
     if not isinstance(error, ApiError):
         app.log.error(f"{what}: {describe_error(error)}")
     report = getattr(app, "report", None)
     message = f"{what}: {describe_error(error)}"
-    if report is not None:
-        report(message, severity=severity)
+    if report is not None and not notify:
+        report(message, severity="error", notify=False)
+    elif report is not None:
+        report(message, severity="error")
     else:
-        app.notify(message, severity=severity, markup=False)
+        app.notify(message, severity="error", markup=False)
 
 
 def _call_back(node: DOMNode, what: str, callback: Callable[[Any], Any] | None, value: Any) -> bool:
@@ -89,7 +93,7 @@ def run_io(
             watch = getattr(node.app, "connection", None)
             explained = isinstance(watch, ConnectionWatch) and watch.failed(error, (id(node), what, group), again)
             # While the banner already says "offline" or "rate limited", the status line is enough.
-            report_failure(node, what, error, "warning" if explained else "error")
+            report_failure(node, what, error, notify=not explained)
             _call_back(node, what, failed, error)
             return None
         if done is not None and not _call_back(node, what, done, result):

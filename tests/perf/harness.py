@@ -333,14 +333,15 @@ def at_position(index: int, total: int) -> Predicate:
     return found
 
 
-def cursor_on(terminal: Terminal, subject: str, column: int = COLUMNS * 2 // 3) -> Predicate:
-    """The list's highlighted row shows `subject` (its start: the column cuts it) and no row is
-    still a placeholder."""
+def cursor_on(terminal: Terminal, subject: str, complete: Predicate = rows_loaded,
+              column: int = COLUMNS * 2 // 3) -> Predicate:
+    """The list's highlighted row shows `subject` (its start: the column cuts it) and the screen
+    is `complete` (for po6-tui: no row is still a placeholder)."""
     start = subject[:18]
 
     def found(screen: str) -> bool:
         row = terminal.highlighted_row(column)
-        return row is not None and start in row and rows_loaded(screen)
+        return row is not None and start in row and complete(screen)
 
     return found
 

@@ -59,9 +59,9 @@ class Said:
         self.reports: list[tuple[str, str]] = []
         original = app.report
 
-        def report(message: str, severity: str = "information") -> None:
+        def report(message: str, severity: str = "information", **kwargs) -> None:
             self.reports.append((message, severity))
-            original(message, severity)
+            original(message, severity, **kwargs)
 
         app.report = report
         self.app = app

@@ -46,9 +46,9 @@ async def test_a_planted_key_never_shows_anywhere(fault_box, monkeypatch, caplog
     monkeypatch.setattr(Po6App, "_log", capturing_log)
     report_failure = tasks.report_failure
 
-    def capturing_report_failure(node, what, error, *args):  # noqa: ANN001, ANN202
+    def capturing_report_failure(node, what, error, **kwargs):  # noqa: ANN001, ANN202
         seen.extend([str(error), repr(error), "".join(traceback.format_exception(error))])
-        return report_failure(node, what, error, *args)
+        return report_failure(node, what, error, **kwargs)
 
     monkeypatch.setattr(tasks, "report_failure", capturing_report_failure)
 

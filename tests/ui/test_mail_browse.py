@@ -6,10 +6,12 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from textual import events
 from uihelpers import type_command, wait_for, wait_idle, wait_list
 
 from po6_tui.ui.screens.command_line import PromptScreen
 from po6_tui.ui.screens.help import HelpScreen
+from po6_tui.ui.screens.mail import MailScreen
 from po6_tui.ui.screens.placeholder import PlaceholderScreen
 from po6_tui.ui.screens.reader import ReaderScreen
 from po6_tui.ui.widgets.bars import StatusLine, TopBar
@@ -218,6 +220,20 @@ async def test_command_line_completes_and_opens_views(make_app):
         assert "Unknown command" in status(app)
         await type_command(pilot, "ctx sandbox")
         assert app.active.name == "sandbox"
+
+
+async def test_keys_typed_right_after_the_colon_go_to_the_command_line(make_app):
+    """`:drafts⏎` arriving in one burst (a fast typist, tmux send-keys) opens the drafts view;
+    none of its letters act on the mail list underneath (d deletes, r replies, f forwards)."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_list(pilot)
+        for key, char in [("colon", ":"), *[(c, c) for c in "drafts"], ("enter", "\r")]:
+            app.post_message(events.Key(key, char))  # queued at once, as the terminal driver does
+        await wait_for(pilot, lambda: app.current_mode == "drafts")
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app.current_mode == "mail")
+        assert isinstance(app.screen, MailScreen) and not app.mail.message_list.marked
 
 
 async def test_help_is_built_from_live_bindings_and_keymap_remaps(make_app):

@@ -17,6 +17,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -32,6 +33,7 @@ Loader = Callable[[int, int], Awaitable[tuple[list[EmailSummary], int]]]
 
 PAGE_SIZE = 100  # the PO6 maximum for list_emails
 FIND_SCAN_PAGES = 10  # how far `/` looks past the loaded rows before giving up
+LINE_CACHE_SIZE = 400  # rendered rows kept: a few screens' worth, at any terminal height
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,8 @@ class MessageList(ScrollView, can_focus=True):
         self._cursor_id: str | None = None  # the message the cursor should follow on refresh
         self._fetch_timer = None
         self._columns: Columns | None = None
+        self._base_style: Style | None = None
+        self._line_cache: LRUCache[tuple, Strip] = LRUCache(LINE_CACHE_SIZE)
         self.empty_text = "(no messages)"
 
     # -- feeding -----------------------------------------------------------------------
@@ -223,9 +227,9 @@ class MessageList(ScrollView, can_focus=True):
             return
         top, bottom = self._visible_range()
         wanted = self._cache.wanted(top, bottom, self.total)
-        # A page beyond the viewport in the direction of travel makes j/PageDown smooth.
+        # The page after the viewport too: j/PageDown then reach rows that are already there.
         if self.total is not None:
-            wanted += [s for s in self._cache.wanted(bottom + 1, bottom + PAGE_SIZE // 2, self.total)
+            wanted += [s for s in self._cache.wanted(bottom + 1, bottom + PAGE_SIZE, self.total)
                        if s not in wanted]
         for start in wanted[:4]:
             self._fetch_page(start)
@@ -444,10 +448,19 @@ class MessageList(ScrollView, can_focus=True):
         self.refresh()
 
     # -- rendering ---------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        # Theme, focus or CSS changed: the cached base style and rendered rows are stale.
+        super().notify_style_update()
+        self._base_style = None
+        self._line_cache.clear()
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
         index = int(self.scroll_offset.y) + y
-        base = self.rich_style
+        # `rich_style` walks every ancestor: once per style change, not once per line.
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
         if self.total is None:
             text = Text("Loading…" if y == 0 else "", style=self.get_component_rich_style("message-list--placeholder"))
             return self._strip(text, width, base)
@@ -457,10 +470,21 @@ class MessageList(ScrollView, can_focus=True):
         if index >= self.total:
             return Strip.blank(width, base)
         row = self._cache.get(index)
-        line = self._render_row(index, row, width)
-        if index == self.cursor:
-            return self._strip(line, width, base + self.get_component_rich_style("message-list--cursor"))
-        return self._strip(line, width, base)
+        # A row is drawn again on every refresh around it (status updates, a page arriving,
+        # j/k next to it): keep what decides its look in the key and reuse the strip.
+        # The generation moves with every refresh (R, the timer), which also renews dates
+        # drawn relative to today.
+        key = (index, width, index == self.cursor, self._find, self._cache.generation,
+               None if row is None else (row.id, row.is_read, row.is_starred, row.id in self.marked,
+                                         row.id in self._gone),
+               row is None and self._cache.failed(index))
+        strip = self._line_cache.get(key)
+        if strip is None:
+            line = self._render_row(index, row, width)
+            style = base + self.get_component_rich_style("message-list--cursor") if index == self.cursor else base
+            strip = self._strip(line, width, style)
+            self._line_cache[key] = strip
+        return strip
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)
