@@ -37,10 +37,9 @@ if TYPE_CHECKING:
 RETRY_DELAYS: tuple[float, ...] = (5.0, 10.0, 20.0, 30.0)  # between probes while offline; the last repeats
 RATE_LIMIT_DEFAULT = 5.0  # when the server does not say how long (PO6's -32002 does not)
 RATE_LIMIT_MAX = 60.0
-RATE_LIMIT_MEMORY = 30.0
+RATE_LIMIT_MEMORY = 30.0  # a new rate limit within this many seconds of resuming doubles the pause
 # How api/transport.py words a server that cannot be reached (vs. one that answers garbage).
-UNREACHABLE_PHRASES = ("Could not connect", "did not answer within", "was lost before the reply",
-                       "Talking to ")  # a new rate limit within this many seconds of resuming doubles the pause
+UNREACHABLE_PHRASES = ("Could not connect", "did not answer within", "was lost before the reply", "Talking to ")
 
 # Set by `run_io` for each job: the write attempts (tool names) the job's clients recorded.
 _writes_in_job: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("po6_writes_in_job", default=None)

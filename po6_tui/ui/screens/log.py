@@ -27,12 +27,13 @@ RECENT = 2000  # records read from the end of the file
 OUTCOME_STYLES = {OK: "green", CONFIRMATION_REQUESTED: "yellow"}
 
 
-def when(record: AuditRecord) -> str:
-    """The record's time in the local zone, to the second."""
+def when(record: AuditRecord, *, short: bool = False) -> str:
+    """The record's time in the local zone, to the second (`short`: month, day, minute)."""
     try:
-        return datetime.fromisoformat(record.time).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        moment = datetime.fromisoformat(record.time).astimezone()
     except ValueError:
         return safe.one_line(record.time, 25)
+    return moment.strftime("%m-%d %H:%M" if short else "%Y-%m-%d %H:%M:%S")
 
 
 def targets_text(record: AuditRecord) -> str:
@@ -102,24 +103,30 @@ class LogScreen(AppScreen):
         table.clear(columns=True)
         width = self.size.width or 80
         narrow = width < 100
-        time_w, profile_w, tool_w = (19, 10, 18) if narrow else (19, 12, 22)
-        rest = max(20, width - (time_w + profile_w + tool_w) - 5 * 2 - 2)
-        targets_w = rest * 2 // 5  # what was touched, then how it went (the longer one)
-        outcome_w = rest - targets_w
-        table.add_column("Time", width=time_w)
-        table.add_column("Profile", width=profile_w)
-        table.add_column("Tool", width=tool_w)
-        table.add_column("Targets", width=targets_w)
-        table.add_column("Outcome", width=outcome_w)
+        # Narrow terminals: a shorter time, and the profile only when there is more than one
+        # (the detail line below the table always has everything).
+        profiles = {record.profile for record in self.records}
+        columns = [("Time", 11 if narrow else 19)]
+        if not narrow or len(profiles) > 1:
+            columns.append(("Profile", 10 if narrow else 12))
+        columns.append(("Tool", 18 if narrow else 22))
+        rest = max(20, width - sum(w for _, w in columns) - (len(columns) + 2) * 2 - 2)
+        columns += [("Targets", rest * 2 // 5), ("Outcome", rest - rest * 2 // 5)]  # how it went: longer
+        for name, column_width in columns:
+            table.add_column(name, width=column_width)
         self.shown = [r for r in self.records if matches(r, self.words, self.errors_only)]
         for record in self.shown:
             outcome_style = OUTCOME_STYLES.get(record.outcome, "bold red" if record.outcome.startswith("error") else "")
-            cells = [Text(when(record)), safe.text(record.profile or "", max_len=60),
-                     safe.text(record.tool, max_len=80, style="bold"), safe.text(targets_text(record), max_len=300),
-                     safe.text(record.outcome, max_len=500, style=outcome_style)]
-            for cell, cell_width in zip(cells, (time_w, profile_w, tool_w, targets_w, outcome_w), strict=True):
-                cell.truncate(cell_width, overflow="ellipsis")
-            table.add_row(*cells)
+            cells = {"Time": Text(when(record, short=narrow)), "Profile": safe.text(record.profile or "", max_len=60),
+                     "Tool": safe.text(record.tool, max_len=80, style="bold"),
+                     "Targets": safe.text(targets_text(record), max_len=300),
+                     "Outcome": safe.text(record.outcome, max_len=500, style=outcome_style)}
+            row = []
+            for name, column_width in columns:
+                cell = cells[name]
+                cell.truncate(column_width, overflow="ellipsis")
+                row.append(cell)
+            table.add_row(*row)
         if self.shown:
             table.move_cursor(row=min(keep, len(self.shown) - 1), animate=False)
         self._update_header()

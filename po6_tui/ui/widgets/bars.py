@@ -45,10 +45,15 @@ class TopBar(Static):
         width = self.size.width or 80
         banner = getattr(app, "connection_banner", "")
         if banner:
-            # Offline / rate limited (ui/connection.py): it matters more than the list of views.
-            room = max(10, width - left.cell_len - 1)
+            # Offline / rate limited (ui/connection.py): it matters more than the list of views,
+            # and its countdown more than the app's name and the account (narrow terminals).
             shown = Text(f" {banner} ", style=BANNER_STYLE)
-            shown.truncate(room, overflow="ellipsis")
+            if left.cell_len + 1 + shown.cell_len > width:
+                left = Text(" ")
+                for badge, style in getattr(app, "badges", lambda: [])():
+                    left.append(f" {badge} ", style=style)
+                    left.append(" ")
+            shown.truncate(max(10, width - left.cell_len - 1), overflow="ellipsis")
             self.update(left + Text(" ") + shown)
             return
         names = [(v.name, v.title) for v in VIEWS]

@@ -227,9 +227,9 @@ class MessageList(ScrollView, can_focus=True):
             return
         top, bottom = self._visible_range()
         wanted = self._cache.wanted(top, bottom, self.total)
-        # The page after the viewport too: j/PageDown then reach rows that are already there.
+        # A page beyond the viewport in the direction of travel makes j/PageDown smooth.
         if self.total is not None:
-            wanted += [s for s in self._cache.wanted(bottom + 1, bottom + PAGE_SIZE, self.total)
+            wanted += [s for s in self._cache.wanted(bottom + 1, bottom + PAGE_SIZE // 2, self.total)
                        if s not in wanted]
         for start in wanted[:4]:
             self._fetch_page(start)
