@@ -103,14 +103,6 @@ class Po6App(App):
                 await session.close()
             except Exception:  # closing a dead connection must not spoil quitting
                 pass
-        if any(session.provider == "postern" for session in self.accounts):
-            # The connection watch may have made a Postern client without the Postern view.
-            from po6_tui.ui.screens.postern_clients import close_clients, postern_accounts
-
-            try:
-                await close_clients(postern_accounts(self))
-            except Exception:
-                pass
 
     def _fatal_error(self) -> None:
         """Textual's crash report, without the local variables it shows by default: a frame of
@@ -151,13 +143,27 @@ class Po6App(App):
             found.append(("READ-ONLY", "bold white on red"))
         return found
 
+    @property
+    def postern_accounts(self) -> list[AccountSession]:
+        """The Postern accounts (shown by the Postern view)."""
+        return [s for s in self.accounts if s.provider == "postern"]
+
     def use_account(self, name: str) -> None:
-        for session in self.mail_accounts:
+        """`:ctx NAME`: a PO6 account opens in the mail view, a Postern one in the Postern view."""
+        for session in self.accounts:
             if session.name == name:
-                self.mail_screen().open_account(session)
+                if session.provider == "postern":
+                    self.open_view("postern")
+                    while len(self.screen_stack) > 1:
+                        self.pop_screen()
+                    # After the next refresh the view is mounted (on first use it opens its
+                    # default account first): then it shows the one asked for.
+                    self.call_after_refresh(lambda: self.screen_stack[0].open_account(session))
+                else:
+                    self.mail_screen().open_account(session)
                 self.report(f"Account: {safe.one_line(name, 40)}")
                 return
-        names = ", ".join(s.name for s in self.mail_accounts)
+        names = ", ".join(s.name for s in self.accounts)
         self.report(f"No account {safe.one_line(name, 40)!r} (have: {names})", "warning")
 
     # -- reporting -----------------------------------------------------------------------

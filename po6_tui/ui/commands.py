@@ -92,7 +92,7 @@ for _view in VIEWS:
 
 register(Command("quit", "Quit po6-tui", lambda app, _arg: app.exit(), aliases=("q",)))
 register(Command("ctx", "Switch to another account", lambda app, arg: app.use_account(arg),
-                 usage="NAME", complete=lambda app: [a.name for a in app.mail_accounts]))
+                 usage="NAME", complete=lambda app: [a.name for a in app.accounts]))
 register(Command("search", "Search the current mailbox on the server (sender, subject, body)",
                  lambda app, arg: app.mail_screen().search(arg, everywhere=False), usage="QUERY"))
 register(Command("search-all", "Search every mailbox on the server",

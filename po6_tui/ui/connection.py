@@ -197,9 +197,7 @@ class ConnectionWatch:
                 client = await session.po6_client()
                 await client.list_mailboxes()
             elif session.provider == "postern":
-                from po6_tui.ui.screens.postern_clients import postern_client
-
-                await postern_client(self.app, session).list_inboxes(limit=1)
+                await session.postern_client().list_inboxes(limit=1)
         except (TransportError, ServerError):
             raise
         except ApiError:

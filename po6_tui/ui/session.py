@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from po6_tui.accounts import Account
 from po6_tui.api.models import FolderInfo, Mailbox
 from po6_tui.api.po6 import Po6Client
+from po6_tui.api.postern import PosternClient
 from po6_tui.audit import AuditLog, AuditRecord
 from po6_tui.ui.connection import note_write
 
@@ -19,6 +20,7 @@ from po6_tui.ui.connection import note_write
 class AccountSession:
     account: Account
     client: Po6Client | None = field(default=None, repr=False)
+    postern: PosternClient | None = field(default=None, repr=False)
     mailboxes: list[Mailbox] = field(default_factory=list)
     folders: dict[str, list[FolderInfo]] = field(default_factory=dict)  # by mailbox id
 
@@ -40,10 +42,23 @@ class AccountSession:
             self.client = await self.account.po6_client(audit=_AuditAndNote(AuditLog(profile=self.account.name)))
         return self.client
 
+    def postern_client(self) -> PosternClient:
+        """The Postern client (made on first use; Postern has no handshake, so no I/O here).
+        Read-only when the profile or the whole app (`--read-only`, set on every account) says so."""
+        if self.provider != "postern":
+            raise ValueError(f"account {self.name!r} is a {self.provider} account, not Postern")
+        if self.postern is None:
+            account = self.account
+            self.postern = PosternClient(account.url, account.api_key, read_only=account.read_only,
+                                         audit=_AuditAndNote(AuditLog(profile=account.name)), profile=account.name)
+        return self.postern
+
     async def close(self) -> None:
-        client, self.client = self.client, None
-        if client is not None:
-            await client.aclose()
+        clients = (self.client, self.postern)
+        self.client = self.postern = None
+        for client in clients:
+            if client is not None:
+                await client.aclose()
 
     def mailbox(self, mailbox_id: str | None) -> Mailbox | None:
         return next((m for m in self.mailboxes if m.id == mailbox_id), None)

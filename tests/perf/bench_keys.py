@@ -162,7 +162,8 @@ def measure(size: int, presses: int, scroll: bool, reads: int = 10, with_neomutt
             terminal.close("q")
     theirs = neomutt_key_times(db, size, subjects, presses) if h.neomutt_path() and with_neomutt else {}
     for name, values in ours.items():
-        print(f"  {name:21} {h.spread(values)} ms" + (f"; neomutt {h.spread(theirs[name])} ms" if name in theirs else ""))
+        mutt = f"; neomutt {h.spread(theirs[name])} ms" if name in theirs else ""
+        print(f"  {name:21} {h.spread(values)} ms{mutt}")
     print(f"  J (next message)      {h.spread(nexts)} ms")
     rows = []
     for name, values in ours.items():

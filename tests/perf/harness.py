@@ -276,7 +276,8 @@ def app_env(url: str, key: str, home: Path) -> dict[str, str]:
     # An installed app has its bytecode compiled (pip does it); this checkout may run with
     # PYTHONDONTWRITEBYTECODE, which would recompile ~40 modules on every launch. Keep the
     # bytecode outside the repository instead.
-    env.update(PYTHONPYCACHEPREFIX=str(CACHE / "pycache"),PO6_API_KEY=key, PO6_MCP_URL=url + "/mcp", TERM="xterm-256color", COLORTERM="truecolor",
+    env.update(PYTHONPYCACHEPREFIX=str(CACHE / "pycache"),
+               PO6_API_KEY=key, PO6_MCP_URL=url + "/mcp", TERM="xterm-256color", COLORTERM="truecolor",
                XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"),
                XDG_STATE_HOME=str(home / "state"), XDG_CACHE_HOME=str(home / "cache"))
     return env
@@ -342,13 +343,6 @@ def cursor_on(terminal: Terminal, subject: str, complete: Predicate = rows_loade
     def found(screen: str) -> bool:
         row = terminal.highlighted_row(column)
         return row is not None and start in row and complete(screen)
-
-    return found
-
-
-def showing(*texts: str, absent: Sequence[str] = ()) -> Predicate:
-    def found(screen: str) -> bool:
-        return all(t in screen for t in texts) and not any(a in screen for a in absent)
 
     return found
 

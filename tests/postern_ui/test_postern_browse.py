@@ -149,3 +149,17 @@ async def test_long_listings_load_the_next_page_at_the_bottom(make_postern_app, 
         await wait_listing(pilot, screen, 4)
         assert not screen.messages.more and "4 messages" in screen_text(app)
         assert len({m.id for m in screen.messages.items}) == 4
+
+
+async def test_ctx_opens_a_postern_account_in_its_view_and_a_po6_one_in_mail(make_postern_app):
+    app = make_postern_app(with_po6=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, MailScreen))
+        await pilot.press("colon", *"ctx sa", "tab")  # completion offers every account, Postern too
+        assert app.screen.query_one("Input").value.startswith("ctx sandbox")
+        app.screen.query_one("Input").value = "ctx sandbox-postern"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current_mode == "postern" and app.account_label == "sandbox-postern")
+        await wait_listing(pilot, app.screen_stack[0])
+        await type_command(pilot, "ctx sandbox")
+        await wait_for(pilot, lambda: isinstance(app.screen, MailScreen) and app.account_label == "sandbox")

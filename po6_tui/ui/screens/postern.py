@@ -21,7 +21,6 @@ from po6_tui.api.postern import PosternClient
 from po6_tui.ui import safe
 from po6_tui.ui.screens.base import AppScreen
 from po6_tui.ui.screens.confirm import Question, confirm_then
-from po6_tui.ui.screens.postern_clients import close_clients, postern_accounts, postern_client
 from po6_tui.ui.screens.postern_compose import ComposeForm
 from po6_tui.ui.screens.postern_forms import AccountPicker, CreateInboxForm, SecretOnceScreen, WebhookForm
 from po6_tui.ui.screens.postern_reader import PosternReaderScreen, PosternThreadScreen
@@ -94,11 +93,11 @@ class PosternScreen(AppScreen):
 
     @property
     def client(self) -> PosternClient | None:
-        return postern_client(self.app, self.session) if self.session is not None else None
+        return self.session.postern_client() if self.session is not None else None
 
     def on_mount(self) -> None:
         self.app.mode_change_signal.subscribe(self, self._mode_changed)
-        accounts = postern_accounts(self.app)
+        accounts = self.app.postern_accounts
         if not accounts:
             self._empty("No Postern account is set up. Add one with: po6-tui login --provider postern")
             return
@@ -112,9 +111,6 @@ class PosternScreen(AppScreen):
         # Only while the list is what the operator looks at: never under a reader or a dialog.
         if self.app.screen is self and not self.messages.fetching:
             self._load_listing()
-
-    async def on_unmount(self) -> None:
-        await close_clients(postern_accounts(self.app))
 
     def _mode_changed(self, mode: str) -> None:
         """The top bar names the account this view shows while the view is in front (from any of

@@ -39,8 +39,12 @@ def _headers_table(email: Email, full: bool) -> Table:
     table = Table.grid(padding=(0, 1))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
+    # The sender as the mail names it (display name and address): what a phisher forges, so
+    # safe.sender_text adds a warning when it looks forged (bidi, invisible, mixed alphabets).
+    sender = f"{email.from_name} <{email.from_}>" if email.from_name else email.from_
+    if sender:
+        table.add_row("From", safe.sender_text(sender))
     rows = [
-        ("From", email.from_),
         ("To", ", ".join(email.to)),
         ("Cc", ", ".join(email.cc)),
         ("Reply-To", email.reply_to or ""),
