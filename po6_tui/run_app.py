@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             read_only=args.read_only,
             refresh_interval=settings.refresh_interval,
             mark_read_on_open=settings.mark_read_on_open,
+            bell_on_new_draft=settings.bell_on_new_draft,
             theme=settings.theme,
             keymap=settings.keymap,
             remember_theme=_remember_theme,

@@ -49,6 +49,7 @@ class Po6App(App):
         read_only: bool = False,
         refresh_interval: float = 30.0,
         mark_read_on_open: bool = True,
+        bell_on_new_draft: bool = False,
         theme: str | None = None,
         keymap: dict[str, str] | None = None,
         remember_theme: Callable[[str], None] | None = None,
@@ -67,6 +68,7 @@ class Po6App(App):
         self.read_only = read_only
         self.refresh_interval = refresh_interval
         self.mark_read_on_open = mark_read_on_open
+        self.bell_on_new_draft = bell_on_new_draft  # read by ui/draft_watch.py
         self._remember_theme = remember_theme
         self._keymap_overrides = dict(keymap or {})
         self._startup_problems = list(problems)  # profiles that could not be used, said once shown
@@ -86,6 +88,11 @@ class Po6App(App):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self._startup_problems:
             self.notify(problem, severity="warning", markup=False, timeout=10)
+        if self.mail_accounts:
+            # New drafts are announced whichever view is in front, not only once :drafts opened.
+            from po6_tui.ui.draft_watch import watcher
+
+            watcher(self).start(self.refresh_interval)
 
     def _connection_changed(self, banner: str) -> None:
         self.connection_banner = banner

@@ -37,9 +37,12 @@ class DraftWatcher:
         return new
 
     def start(self, interval: float) -> None:
-        """Poll every `interval` seconds (nothing when interval is 0: tests, or auto-refresh off)."""
+        """Poll every `interval` seconds (nothing when interval is 0: tests, or auto-refresh off).
+        A first look soon after start-up (not during it) is the baseline: what is there then is not news."""
         if interval and interval > 0 and self._timer is None:
             self._timer = self.app.set_interval(interval, self.poll)
+            if self.seen is None:
+                self.app.set_timer(min(interval, 3.0), self.poll)
 
     def poll(self) -> None:
         sessions = list(getattr(self.app, "mail_accounts", []))

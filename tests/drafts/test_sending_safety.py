@@ -8,6 +8,7 @@ from uihelpers import wait_for, wait_idle
 
 from po6_tui.api.errors import PlanError
 from po6_tui.journal import Journal
+from po6_tui.ui.draft_watch import watcher
 from po6_tui.ui.screens.compose import ComposeScreen, open_compose
 from po6_tui.ui.screens.compose_pickers import ContactListPicker
 from po6_tui.ui.screens.confirm import ConfirmScreen
@@ -111,6 +112,20 @@ async def test_a_new_draft_is_announced_on_refresh(make_app, tools_box, unique):
         note = next(n for n in app._notifications if f"Fresh {unique}" in n.message)
         assert note.title == "Draft waiting" and "research-agent@po6.com" in note.message
         assert rings == [1]
+
+
+async def test_a_new_draft_is_announced_while_reading_mail(make_app, tools_box, unique):
+    """The watcher runs app-wide from the start: the operator need not have opened :drafts."""
+    app = make_app(tools_box, refresh_interval=0.5, bell_on_new_draft=True)
+    rings = []
+    app.bell = lambda: rings.append(1)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_for(pilot, lambda: watcher(app).seen is not None, what="the first look at the drafts")
+        assert app.current_mode == "mail"
+        await make_draft(tools_box, f"While reading {unique}", mailbox_id="mbx_ops")
+        await wait_for(pilot, lambda: any(f"While reading {unique}" in n.message for n in app._notifications),
+                       what="the notification")
+        assert app.current_mode == "mail" and rings == [1]
 
 
 async def test_read_only_mode_refuses_clearly(make_app, ui_sandbox):
