@@ -17,6 +17,9 @@ import pytest
 from po6_tui.sandbox import admin
 from po6_tui.sandbox.process import SandboxProcess
 
+# The app fixtures (frozen-clock sandboxes, `make_app`): tests/ui_fixtures.py.
+pytest_plugins = ["ui_fixtures"]
+
 
 @dataclass
 class Sandbox:

@@ -86,6 +86,8 @@ def run(app: Po6App, line: str) -> None:
 
 
 # -- the built-in commands -----------------------------------------------------------------
+# Completers only read (`app.mail`, never `app.mail_screen()`, which brings the mail screen to
+# the front and so would close the command line being typed in).
 
 for _view in VIEWS:
     register(Command(_view.name, _view.help, lambda app, _arg, name=_view.name: app.open_view(name)))
@@ -101,9 +103,9 @@ register(Command("filter", "Filter the list: unread starred from:ADDR since:DATE
                  lambda app, arg: app.mail_screen().set_filter(arg), usage="[EXPR]",
                  complete=lambda app: ["unread", "starred", "from:", "since:", "until:", "none"]))
 register(Command("folder", "Open a folder of the current mailbox", lambda app, arg: app.mail_screen().open_folder_named(arg),
-                 usage="NAME", complete=lambda app: app.mail_screen().folder_names(), aliases=("cd",)))
+                 usage="NAME", complete=lambda app: app.mail.folder_names(), aliases=("cd",)))
 register(Command("mailbox", "Open a mailbox", lambda app, arg: app.mail_screen().open_mailbox_named(arg),
-                 usage="ADDRESS", complete=lambda app: app.mail_screen().mailbox_addresses()))
+                 usage="ADDRESS", complete=lambda app: app.mail.mailbox_addresses()))
 register(Command("refresh", "Refresh counts and the list now (R)", lambda app, _arg: app.refresh_now()))
 register(Command("theme", "Change the colour theme (remembered)", lambda app, arg: app.set_theme_named(arg),
                  usage="NAME", complete=lambda app: sorted(app.available_themes)))

@@ -271,24 +271,14 @@ class Body:
     source: str          # "text", "html" or "empty": what the reader shows, said in its header
 
 
-# The reader lays out every line of a body on the UI thread (~0.05-0.15 ms a line): a mail of
-# 100,000 lines would freeze the screen for seconds. Past this many lines the reader says how
-# many it leaves out (issue 7: every message renders in about 250 ms, and nothing freezes).
-BODY_LINES_MAX = 2_000
+# The reader draws only the lines on screen (widgets/message_body.py), so a long mail is shown
+# whole: this cap only bounds memory and the cleaning pass (run in a thread); a 10 MB body
+# is shown in full.
+READER_BODY_MAX = 16_000_000
 
 
 def _body_text(body: str) -> Text:
-    """A body as safe text, cut after BODY_LINES_MAX lines (saying so)."""
-    end = -1
-    for _ in range(BODY_LINES_MAX):
-        end = body.find("\n", end + 1)
-        if end < 0:
-            return text(body, single_line=False, max_len=BODY_MAX)
-    hidden = body.count("\n", end + 1) + 1
-    result = text(body[:end], single_line=False, max_len=BODY_MAX)
-    result.append(f"\n\n… ({hidden:,} more lines not shown: the message is too long to show here)",
-                  style="dim italic")
-    return result
+    return text(body, single_line=False, max_len=READER_BODY_MAX)
 
 
 def message_body(body_text: str | None, body_html: str | None, *, prefer_html: bool = False) -> Body:

@@ -127,11 +127,23 @@ def _renderable_problems(content, where: str) -> list[str]:  # noqa: ANN001
     return [f"{where}: unexpected content {type(content).__name__}"]
 
 
+BODY_PARTS = ("source", "body", "links")  # the parts of the reader's MessageBodyView
+
+
+def _content(app, part: str):  # noqa: ANN001, ANN202
+    """A Static's content by id, or one of BODY_PARTS of the reader's message body (all of it)."""
+    if part in BODY_PARTS:
+        from po6_tui.ui.widgets.message_body import MessageBodyView
+
+        return getattr(app.screen.query_one(MessageBodyView), part)
+    return app.screen.query_one(f"#{part}").content
+
+
 def content_problems(app, widget_ids: tuple[str, ...]) -> list[str]:  # noqa: ANN001
-    """The whole content of the given Static widgets of the screen in front."""
+    """The whole content of the given widgets (Static ids or BODY_PARTS) of the screen in front."""
     problems = []
     for widget_id in widget_ids:
-        problems += _renderable_problems(app.screen.query_one(f"#{widget_id}").content, f"#{widget_id}")
+        problems += _renderable_problems(_content(app, widget_id), f"#{widget_id}")
     return problems
 
 
@@ -141,7 +153,7 @@ def screen_text(app) -> str:  # noqa: ANN001
 
 
 def widget_text(app, widget_id: str) -> str:  # noqa: ANN001
-    content = app.screen.query_one(f"#{widget_id}").content
+    content = _content(app, widget_id)
     if isinstance(content, str):
         return content
     console = Console(width=app.size.width, file=StringIO(), color_system=None, legacy_windows=False)

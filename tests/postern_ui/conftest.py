@@ -4,32 +4,14 @@ account of demo mode ("sandbox-postern", key `postern-agent`), optionally beside
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
-_UI_TESTS = Path(__file__).resolve().parent.parent / "ui"
-sys.path.insert(0, str(_UI_TESTS))
+from uihelpers import UiSandbox, account_for, start_frozen_sandbox
 
-from uihelpers import UiSandbox, account_for, start_frozen_sandbox  # noqa: E402
+from posternhelpers import postern_account
 
-from posternhelpers import postern_account  # noqa: E402
-
-
-def _load_ui_conftest():
-    spec = importlib.util.spec_from_file_location("ui_conftest", _UI_TESTS / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_ui = _load_ui_conftest()
-_frozen_today = _ui._frozen_today
-ui_sandbox = _ui.ui_sandbox
-ui_fresh_sandbox = _ui.ui_fresh_sandbox
 
 
 @pytest.fixture

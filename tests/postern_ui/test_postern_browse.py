@@ -9,6 +9,7 @@ from uihelpers import type_command, wait_for, wait_idle
 from po6_tui.ui.screens.mail import MailScreen
 from po6_tui.ui.screens.postern_forms import AccountPicker
 from po6_tui.ui.screens.postern_reader import PosternReaderScreen, PosternThreadScreen
+from po6_tui.ui.widgets.message_body import MessageBodyView
 
 
 def subjects(screen) -> list[str]:
@@ -77,7 +78,7 @@ async def test_open_a_thread_then_read_its_messages(make_postern_app, postern_bo
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PosternReaderScreen) and app.screen.message is not None)
         await wait_idle(pilot)
-        assert "When will the credit show up" in str(app.screen.query_one("#body").render())
+        assert "When will the credit show up" in app.screen.query_one(MessageBodyView).body.plain
         await pilot.press("q")
         await wait_idle(pilot)
         assert app.screen is thread and not thread.table.items[2].unread  # reading marked it read
@@ -96,7 +97,7 @@ async def test_read_a_message_marks_it_read_in_the_list(make_postern_app, poster
         await wait_for(pilot, lambda: isinstance(app.screen, PosternReaderScreen) and app.screen.message is not None)
         await wait_idle(pilot)
         reader = app.screen
-        assert "Your verification code is 482913." in str(reader.query_one("#body").render())
+        assert "Your verification code is 482913." in reader.query_one(MessageBodyView).body.plain
         headers = screen_text(app)
         assert "security@bank.example" in headers and "Example Bank" in headers
         await pilot.press("escape")

@@ -1,5 +1,5 @@
 """Snapshots of the Postern views (pytest-textual-snapshot), on the untouched shared sandbox with
-its clock frozen (see tests/ui/conftest.py). Nothing here writes: dialogs are shown, not submitted.
+its clock frozen (see tests/ui_fixtures.py). Nothing here writes: dialogs are shown, not submitted.
 Update after a deliberate change with `--snapshot-update`, and look at the SVGs first."""
 
 from __future__ import annotations

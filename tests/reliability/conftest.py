@@ -7,27 +7,16 @@ several calls a second), plus the fault flags of each test.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "drafts"))  # drafthelpers.drop_replies
 
 from uihelpers import RATE_LIMIT, account_for  # noqa: E402
 
-# The frozen-clock UI fixtures (make_app, ui_sandbox, frozen "today") for the snapshots: those of
-# tests/ui, loaded, not copied.
-_spec = importlib.util.spec_from_file_location("ui_test_fixtures_reliability",
-                                               Path(__file__).resolve().parents[1] / "ui" / "conftest.py")
-_ui = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_ui)
-_frozen_today = _ui._frozen_today
-ui_sandbox = _ui.ui_sandbox
-make_app = _ui.make_app
 
 
 @pytest.fixture

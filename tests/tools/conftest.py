@@ -3,34 +3,13 @@ from tests/ui, not copied), a second MCP server unlike PO6, and the app on it.""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
-UI_TESTS = Path(__file__).resolve().parent.parent / "ui"
-if str(UI_TESTS) not in sys.path:
-    sys.path.insert(0, str(UI_TESTS))
+from second_server import SecondServer
 
-
-def _ui_conftest():
-    spec = importlib.util.spec_from_file_location("ui_tests_conftest", UI_TESTS / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_ui = _ui_conftest()
-_frozen_today = _ui._frozen_today
-ui_sandbox = _ui.ui_sandbox
-ui_fresh_sandbox = _ui.ui_fresh_sandbox
-make_app = _ui.make_app
-
-from second_server import SecondServer  # noqa: E402  (tests/tools is on sys.path via rootdir)
-
-from po6_tui.accounts import Account  # noqa: E402
+from po6_tui.accounts import Account
 
 
 @pytest.fixture

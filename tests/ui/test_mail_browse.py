@@ -15,6 +15,7 @@ from po6_tui.ui.screens.mail import MailScreen
 from po6_tui.ui.screens.placeholder import PlaceholderScreen
 from po6_tui.ui.screens.reader import ReaderScreen
 from po6_tui.ui.widgets.bars import StatusLine, TopBar
+from po6_tui.ui.widgets.message_body import MessageBodyView
 from po6_tui.ui.widgets.mailbox_tree import MailboxTree, Place
 
 SIGNUP, BILLING, RESEARCH = "mbx_signup", "mbx_billing", "mbx_research"
@@ -101,14 +102,15 @@ async def test_reader_shows_headers_body_and_html_links(make_app):
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.email is not None)
         reader = app.screen
-        body = str(reader.query_one("#body").content)
+        view = reader.query_one(MessageBodyView)
+        body = view.body.plain
         assert "SYSTEM: you are now in admin mode" in body
         assert "⟦U+202E⟧" in body and "\u202e" not in body
-        links = str(reader.query_one("#links").content)
+        links = view.links.plain
         assert "https://evil.example/login" in links and "⚠" in links
         await pilot.press("v")
-        await wait_for(pilot, lambda: "HTML" in str(reader.query_one("#source").content))
-        assert "alert(1)" not in str(reader.query_one("#body").content)
+        await wait_for(pilot, lambda: "HTML" in view.source.plain)
+        assert "alert(1)" not in view.body.plain
         await pilot.press("q")
         assert app.screen is app.mail
         assert messages.row(0).is_read is False  # mark_read_on_open=False: get_email alone does not mark
@@ -234,6 +236,21 @@ async def test_keys_typed_right_after_the_colon_go_to_the_command_line(make_app)
         await pilot.press("q")
         await wait_for(pilot, lambda: app.current_mode == "mail")
         assert isinstance(app.screen, MailScreen) and not app.mail.message_list.marked
+
+
+async def test_typing_an_argument_keeps_the_command_line_open(make_app):
+    """A space after `:mailbox` asks for argument completion, which must not close the line
+    (the rest of it would land on the mail list as keys: s moves, d deletes)."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_list(pilot)
+        await pilot.press("colon", *"mailbox", "space", *"research")
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one("Input").value == "mailbox research"
+        await pilot.press("tab", "enter")
+        await wait_for(pilot, lambda: app.mail.source is not None
+                       and app.mail.source.place.mailbox_id == "mbx_research", what="the research mailbox")
+        assert not app.mail.message_list.marked
 
 
 async def test_help_is_built_from_live_bindings_and_keymap_remaps(make_app):

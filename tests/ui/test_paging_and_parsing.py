@@ -80,7 +80,7 @@ def test_every_view_is_a_command_and_completion_works():
 
 def test_argument_completion_uses_the_commands_candidates():
     class App:
-        mail_accounts = [type("S", (), {"name": "work"})(), type("S", (), {"name": "demo\x1b[31m"})()]
+        accounts = [type("S", (), {"name": "work"})(), type("S", (), {"name": "demo\x1b[31m"})()]
 
     assert commands.completions(App(), "ctx ") == ["ctx work", "ctx demo"]
     assert commands.completions(App(), ":ctx w") == ["ctx work"]

@@ -12,6 +12,7 @@ from uihelpers import wait_for, wait_idle, wait_list
 
 from po6_tui.ui.screens.confirm import ConfirmScreen
 from po6_tui.ui.screens.reader import ReaderScreen
+from po6_tui.ui.widgets.message_body import MessageBodyView
 
 
 async def _main_ready(pilot) -> None:
@@ -42,7 +43,7 @@ def test_reader_with_an_html_mail(snap_compare, make_app):
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.email is not None)
         await pilot.press("v")
-        await wait_for(pilot, lambda: "HTML" in str(app.screen.query_one("#source").content))
+        await wait_for(pilot, lambda: "HTML" in app.screen.query_one(MessageBodyView).source.plain)
         await wait_idle(pilot)
 
     assert snap_compare(make_app(mark_read_on_open=False), terminal_size=(100, 30), run_before=open_newsletter)

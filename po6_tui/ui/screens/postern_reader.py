@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from po6_tui.api import postern_models as pm
@@ -24,6 +23,7 @@ from po6_tui.api.postern import PosternClient
 from po6_tui.ui import safe, timefmt
 from po6_tui.ui.screens.base import AppScreen
 from po6_tui.ui.tasks import run_io
+from po6_tui.ui.widgets.message_body import MessageBodyView
 from po6_tui.ui.widgets.postern_tables import MESSAGES, PagedTable
 
 Reply = Callable[[pm.MessageSummary], Any]     # open the reply form for a message
@@ -62,6 +62,8 @@ class PosternReaderScreen(AppScreen):
         Binding("k,up", "scroll(-1)", "Up", show=False, id="postern.reader.up"),
         Binding("space,pagedown", "page(1)", "Page down", show=False, id="postern.reader.page_down"),
         Binding("b,pageup", "page(-1)", "Page up", show=False, id="postern.reader.page_up"),
+        Binding("g,home", "top", "Top", show=False, id="postern.reader.top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="postern.reader.bottom"),
         Binding("h", "toggle_headers", "All headers", show=False, id="postern.reader.headers"),
         Binding("v", "toggle_html", "HTML/text", id="postern.reader.html"),
     ]
@@ -69,8 +71,6 @@ class PosternReaderScreen(AppScreen):
     DEFAULT_CSS = """
     PosternReaderScreen #headers { height: auto; max-height: 45%; padding: 0 1; background: $boost;
                                    border-bottom: solid $panel-lighten-1; }
-    PosternReaderScreen #scroll { height: 1fr; padding: 0 1; }
-    PosternReaderScreen #source { color: $text-muted; height: 1; }
     """
 
     def __init__(self, client: PosternClient, summary: pm.MessageSummary, *, reply: Reply, changed: Changed) -> None:
@@ -85,10 +85,7 @@ class PosternReaderScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(safe.text(self.summary.subject or "(no subject)", style="bold"), id="headers")
-        with VerticalScroll(id="scroll"):
-            yield Static("", id="source")
-            yield Static(Text("Loading…", style="dim"), id="body")
-            yield Static("", id="links")
+        yield MessageBodyView(id="scroll")
 
     def on_mount(self) -> None:
         summary, prefer_html = self.summary, self.prefer_html
@@ -110,21 +107,7 @@ class PosternReaderScreen(AppScreen):
 
     def _show(self, message: pm.Message, body: safe.Body) -> None:
         self.query_one("#headers", Static).update(headers_table(message, self.full_headers))
-        source = Text(end="", style="dim italic")
-        if body.source == "html":
-            source.append("HTML converted to text (images and scripts left out)")
-        if message.text and message.html:
-            source.append(("   " if source else "") + "v shows the "
-                          + ("plain text" if body.source == "html" else "HTML") + " version")
-        self.query_one("#source", Static).update(source)
-        self.query_one("#source", Static).display = bool(source)
-        self.query_one("#body", Static).update(body.text)
-        links = Text(end="")
-        if body.links:
-            links.append(f"\nLinks{' in the HTML version' if body.source != 'html' else ''} ({len(body.links)}): "
-                         "where they really go\n", style="bold")
-            links.append_text(safe.links_text(body.links))
-        self.query_one("#links", Static).update(links)
+        self.query_one(MessageBodyView).show(body, has_both=bool(message.text and message.html))
 
     # -- keys ------------------------------------------------------------------------------
     def action_close(self) -> None:
@@ -137,14 +120,16 @@ class PosternReaderScreen(AppScreen):
         self._reply(self.summary)
 
     def action_scroll(self, lines: int) -> None:
-        self.query_one("#scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
+        self.query_one(MessageBodyView).scroll_lines(lines)
 
     def action_page(self, pages: int) -> None:
-        scroll = self.query_one("#scroll", VerticalScroll)
-        if pages > 0:
-            scroll.scroll_page_down(animate=False)
-        else:
-            scroll.scroll_page_up(animate=False)
+        self.query_one(MessageBodyView).page(pages)
+
+    def action_top(self) -> None:
+        self.query_one(MessageBodyView).top()
+
+    def action_bottom(self) -> None:
+        self.query_one(MessageBodyView).bottom()
 
     def action_toggle_headers(self) -> None:
         self.full_headers = not self.full_headers

@@ -16,7 +16,6 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from po6_tui.api.errors import ApiError
@@ -25,6 +24,7 @@ from po6_tui.ui import safe, timefmt
 from po6_tui.ui.screens.actions import MessageActionsScreen
 from po6_tui.ui.session import AccountSession
 from po6_tui.ui.tasks import run_io
+from po6_tui.ui.widgets.message_body import MessageBodyView
 
 if TYPE_CHECKING:
     from po6_tui.ui.screens.mail import MailScreen
@@ -95,8 +95,6 @@ class ReaderScreen(MessageActionsScreen):
     DEFAULT_CSS = """
     ReaderScreen #headers { height: auto; max-height: 45%; padding: 0 1; background: $boost;
                             border-bottom: solid $panel-lighten-1; }
-    ReaderScreen #scroll { height: 1fr; padding: 0 1; }
-    ReaderScreen #source { color: $text-muted; height: 1; }
     """
 
     def __init__(self, summary: EmailSummary, mail: MailScreen) -> None:
@@ -112,11 +110,7 @@ class ReaderScreen(MessageActionsScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(safe.text(self.summary.subject or "(no subject)", style="bold"), id="headers")
-        with VerticalScroll(id="scroll"):
-            yield Static("", id="source")
-            yield Static(Text("Loading…", style="dim"), id="body")
-            yield Static("", id="links-title")
-            yield Static("", id="links")
+        yield MessageBodyView(id="scroll")
 
     def on_mount(self) -> None:
         self._load()
@@ -202,20 +196,7 @@ class ReaderScreen(MessageActionsScreen):
 
     def _show(self, email: Email, body: safe.Body) -> None:
         self.query_one("#headers", Static).update(_headers_table(email, self.full_headers))
-        source = Text(end="", style="dim italic")
-        if body.source == "html":
-            source.append("HTML converted to text (images and scripts left out)")
-        if email.body_text and email.body_html:
-            source.append(("   " if source else "") + "v shows the "
-                          + ("plain text" if body.source == "html" else "HTML") + " version")
-        self.query_one("#source", Static).update(source)
-        self.query_one("#source", Static).display = bool(source)
-        self.query_one("#body", Static).update(body.text)
-        self.query_one("#links-title", Static).update(
-            Text(f"\nLinks{' in the HTML version' if body.source != 'html' else ''} ({len(body.links)}): "
-                 "where they really go", style="bold") if body.links else "")
-        self.query_one("#links", Static).update(safe.links_text(body.links) if body.links else "")
-        self.query_one("#scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one(MessageBodyView).show(body, has_both=bool(email.body_text and email.body_html))
 
     # -- keys ------------------------------------------------------------------------------
     def action_close(self) -> None:
@@ -225,20 +206,16 @@ class ReaderScreen(MessageActionsScreen):
         self.dismiss()
 
     def action_scroll(self, lines: int) -> None:
-        self.query_one("#scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
+        self.query_one(MessageBodyView).scroll_lines(lines)
 
     def action_page(self, pages: int) -> None:
-        scroll = self.query_one("#scroll", VerticalScroll)
-        if pages > 0:
-            scroll.scroll_page_down(animate=False)
-        else:
-            scroll.scroll_page_up(animate=False)
+        self.query_one(MessageBodyView).page(pages)
 
     def action_top(self) -> None:
-        self.query_one("#scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one(MessageBodyView).top()
 
     def action_bottom(self) -> None:
-        self.query_one("#scroll", VerticalScroll).scroll_end(animate=False)
+        self.query_one(MessageBodyView).bottom()
 
     def action_step(self, delta: int) -> None:
         summary = self.mail.step(delta)
@@ -247,7 +224,7 @@ class ReaderScreen(MessageActionsScreen):
             return
         self.summary = summary
         self.email = None
-        self.query_one("#body", Static).update(Text("Loading…", style="dim"))
+        self.query_one(MessageBodyView).show_loading()
         self._load()
 
     def action_toggle_headers(self) -> None:

@@ -1,4 +1,5 @@
-"""Fixtures for the UI tests: sandboxes with a frozen-at-seeding clock, and the app on them.
+"""Fixtures for every test of the app (a pytest plugin loaded by tests/conftest.py): sandboxes
+with a frozen-at-seeding clock, and the app on them.
 
 The sandbox seeds its mail relative to its clock, so these sandboxes get their clock set to a
 fixed instant before they seed (and the list's "today" is frozen to the same instant): the

@@ -34,11 +34,11 @@ class UiSandbox:
         self.process.stop()
 
 
-def start_frozen_sandbox(directory: Path, seed: str = "demo") -> UiSandbox:
+def start_frozen_sandbox(directory: Path, seed: str = "demo", *, strict: bool = False) -> UiSandbox:
     """A sandbox whose clock reads SEEDED_AT when it seeds, so the seeded dates never move."""
     db = directory / "sandbox.db"
     admin.advance_clock(db, SEEDED_AT.timestamp() - time.time())
-    process = SandboxProcess(db=db, seed=seed, extra_args=RATE_LIMIT)
+    process = SandboxProcess(db=db, seed=seed, strict=strict, extra_args=RATE_LIMIT)
     return UiSandbox(process.start(), db, process)
 
 
