@@ -91,22 +91,29 @@ def text(value: object, *, single_line: bool = True, max_len: int = SINGLE_LINE_
     truncated = len(raw) > max_len * 2 + 64
     if truncated:
         raw = raw[: max_len * 2 + 64]
-    raw = _ESCAPE_SEQUENCE.sub("", raw)
+    # Every pattern but the C0 controls and ESC matches only non-ASCII characters: on ASCII text
+    # (most mail) skip them: a 10 MB ASCII body cleans in ~0.1 s instead of ~0.6 s.
+    ascii_only = raw.isascii()
+    if not ascii_only or "\x1b" in raw:
+        raw = _ESCAPE_SEQUENCE.sub("", raw)
     if single_line:
-        raw = _SEPARATORS.sub(" ", raw)
+        if not ascii_only:
+            raw = _SEPARATORS.sub(" ", raw)
         raw = _CONTROLS_SINGLE_LINE.sub(lambda m: " " if m.group() in "\t\n\r" else "", raw)
     else:
         raw = raw.replace("\r\n", "\n")
-        raw = _SEPARATORS.sub("\n", raw)
+        if not ascii_only:
+            raw = _SEPARATORS.sub("\n", raw)
         raw = _CONTROLS_MULTILINE.sub("", raw)
-    raw = _ZALGO.sub(r"\1", raw)
+    if not ascii_only:
+        raw = _ZALGO.sub(r"\1", raw)
     if len(raw) > max_len:
         raw = raw[:max_len]
         truncated = True
 
     result = Text(style=style, end="", no_wrap=single_line)
     position = 0
-    for match in _INVISIBLE.finditer(raw):
+    for match in () if ascii_only else _INVISIBLE.finditer(raw):
         result.append(raw[position:match.start()])
         result.append(_visible_mark(match.group()), style=MARK_STYLE)
         position = match.end()

@@ -80,8 +80,11 @@ class MessageBodyView(ScrollView, can_focus=True, inherit_bindings=False):
     """The body of the message a reader shows. The reader binds the keys (its own binding ids)
     to `scroll_lines`, `page`, `top` and `bottom`. (Not `loading`: that is Textual's.)"""
 
+    COMPONENT_CLASSES = {"message-body--source"}
+
     DEFAULT_CSS = """
-    MessageBodyView { height: 1fr; padding: 0 1; background: $surface; }
+    MessageBodyView { height: 1fr; padding: 0 1; }
+    MessageBodyView > .message-body--source { color: $text-muted; }
     """
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
@@ -153,6 +156,8 @@ class MessageBodyView(ScrollView, can_focus=True, inherit_bindings=False):
         chunk = self._chunks[index]
         width = self._width
         base = self._base()
+        if chunk.part is self.source:
+            base = base + self.get_component_rich_style("message-body--source")
         console = self.app.console
         first, last = chunk.spans[0][0], chunk.spans[-1][1]
         # One slice of the (possibly huge) part, then small slices of that: each costs the spans in it.
@@ -164,9 +169,11 @@ class MessageBodyView(ScrollView, can_focus=True, inherit_bindings=False):
                 line.expand_tabs()
             rows = [line] if line.cell_len <= width else line.wrap(console, width, overflow="fold")
             for row in rows:
-                segments = [Segment(seg.text, base + seg.style if seg.style else base)
+                # `Text.render` leaves out the Text's own style (the source line's dim italic).
+                style = base + console.get_style(row.style) if row.style else base
+                segments = [Segment(seg.text, style + seg.style if seg.style else style)
                             for seg in row.render(console) if seg.text != "\n"]
-                strips.append(Strip(segments).crop_extend(0, width, base))
+                strips.append(Strip(segments).crop_extend(0, width, self._base()))
         self._wrapped[index] = strips
         if not chunk.exact:
             chunk.exact = True
