@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "ui"))  # the frozen-sandbox helpers the UI tests use
+sys.path.insert(0, str(ROOT / "tests"))  # the frozen-sandbox helpers the UI tests use (tests/uihelpers.py)
 
 WORKDIR = Path("/tmp/po6-tui-screenshots")
 KEY_PREFIXES = ("mcp_po6_", "pk_agent_", "pk_enroll_")

@@ -100,4 +100,4 @@ def run_io(
             return None
         return result
 
-    return node.run_worker(job(), name=what, group=group, exclusive=exclusive, exit_on_error=False)
+    return node.run_worker(job, name=what, group=group, exclusive=exclusive, exit_on_error=False)
