@@ -23,7 +23,7 @@ from po6_tui.api.postern import PosternClient
 from po6_tui.ui import safe, timefmt
 from po6_tui.ui.screens.base import AppScreen
 from po6_tui.ui.tasks import run_io
-from po6_tui.ui.widgets.message_body import MessageBodyView
+from po6_tui.ui.widgets.message_body import BodyReading, MessageBodyView
 from po6_tui.ui.widgets.postern_tables import MESSAGES, PagedTable
 
 Reply = Callable[[pm.MessageSummary], Any]     # open the reply form for a message
@@ -50,7 +50,7 @@ def headers_table(message: pm.Message, full: bool) -> Table:
     return table
 
 
-class PosternReaderScreen(AppScreen):
+class PosternReaderScreen(BodyReading, AppScreen):
     VIEW = "postern"
     HELP_GROUP = "Postern reader"
     AUTO_FOCUS = "#scroll"
@@ -118,18 +118,6 @@ class PosternReaderScreen(AppScreen):
 
     def action_reply(self) -> None:
         self._reply(self.summary)
-
-    def action_scroll(self, lines: int) -> None:
-        self.query_one(MessageBodyView).scroll_lines(lines)
-
-    def action_page(self, pages: int) -> None:
-        self.query_one(MessageBodyView).page(pages)
-
-    def action_top(self) -> None:
-        self.query_one(MessageBodyView).top()
-
-    def action_bottom(self) -> None:
-        self.query_one(MessageBodyView).bottom()
 
     def action_toggle_headers(self) -> None:
         self.full_headers = not self.full_headers

@@ -24,7 +24,7 @@ from po6_tui.ui import safe, timefmt
 from po6_tui.ui.screens.actions import MessageActionsScreen
 from po6_tui.ui.session import AccountSession
 from po6_tui.ui.tasks import run_io
-from po6_tui.ui.widgets.message_body import MessageBodyView
+from po6_tui.ui.widgets.message_body import BodyReading, MessageBodyView
 
 if TYPE_CHECKING:
     from po6_tui.ui.screens.mail import MailScreen
@@ -73,7 +73,7 @@ def _headers_table(email: Email, full: bool) -> Table:
     return table
 
 
-class ReaderScreen(MessageActionsScreen):
+class ReaderScreen(BodyReading, MessageActionsScreen):
     VIEW = "mail"
     HELP_GROUP = "Reader"
     AUTO_FOCUS = "#scroll"
@@ -204,18 +204,6 @@ class ReaderScreen(MessageActionsScreen):
 
     def action_back(self) -> None:
         self.dismiss()
-
-    def action_scroll(self, lines: int) -> None:
-        self.query_one(MessageBodyView).scroll_lines(lines)
-
-    def action_page(self, pages: int) -> None:
-        self.query_one(MessageBodyView).page(pages)
-
-    def action_top(self) -> None:
-        self.query_one(MessageBodyView).top()
-
-    def action_bottom(self) -> None:
-        self.query_one(MessageBodyView).bottom()
 
     def action_step(self, delta: int) -> None:
         summary = self.mail.step(delta)

@@ -242,3 +242,20 @@ class MessageBodyView(ScrollView, can_focus=True, inherit_bindings=False):
                 break
             covered += len(self._strips(index))
         self.scroll_to(y=max(0, self.total_rows - height), animate=False, immediate=True)
+
+
+class BodyReading:
+    """The reading keys' actions (j/k, pages, top, bottom) for a screen showing one MessageBodyView:
+    the screens keep the bindings (and their ids), the widget does the scrolling."""
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one(MessageBodyView).scroll_lines(lines)
+
+    def action_page(self, pages: int) -> None:
+        self.query_one(MessageBodyView).page(pages)
+
+    def action_top(self) -> None:
+        self.query_one(MessageBodyView).top()
+
+    def action_bottom(self) -> None:
+        self.query_one(MessageBodyView).bottom()
