@@ -450,7 +450,7 @@ class PosternApi:
             raise PosternError(402, "payment_required", "webhooks need a paid plan; this key's tenant is on the "
                                "free plan", {"plan": agent.plan})
 
-    @_endpoint(None, auth=False)
+    @_endpoint(None)  # the key first: a caller without one learns nothing of which routes exist
     async def unknown(self, call: Call) -> tuple[int, dict]:
         raise PosternError(404, "not_found", f"no such endpoint: {call.request.method} {call.request.url.path}")
 

@@ -114,6 +114,14 @@ def test_every_postern_route_needs_a_valid_key(box):
             assert answer.json()["error"]["code"] == "invalid_api_key"
 
 
+def test_unknown_postern_paths_need_a_key_before_they_say_not_found(box):
+    """Without a key, a made-up path and a real one look the same: no probing for routes."""
+    assert httpx.get(box.url + "/v1/no-such-thing").status_code == 401
+    found = httpx.get(box.url + "/v1/no-such-thing",
+                      headers={"Authorization": f"Bearer {box.key('postern-agent')}"})
+    assert found.status_code == 404 and found.json()["error"]["code"] == "not_found"
+
+
 def test_enroll_needs_a_valid_enrollment_token(box):
     for token in ("pk_enroll_wrong", box.key("postern-agent"), box.key("postern-enroll-revoked")):
         answer = httpx.post(box.url + "/v1/enroll", json={"enrollment_token": token})
