@@ -216,12 +216,17 @@ class Email(EmailSummary):
     in_reply_to: str | None = None
 
 
-class EmailPage(Model):
-    emails: list[EmailSummary] = Field(default_factory=list)
+class Paged(Model):
+    """What every `limit`/`offset` list reports about its page (API.md 1.5)."""
+
     total: int = 0
     offset: int = 0
     limit: int = 50
     has_more: bool = False
+
+
+class EmailPage(Paged):
+    emails: list[EmailSummary] = Field(default_factory=list)
 
 
 class SearchResults(Model):
@@ -262,12 +267,8 @@ class Contact(Model):
     status: str | None = None  # active, unsubscribed, bounced
 
 
-class ContactPage(Model):
+class ContactPage(Paged):
     contacts: list[Contact] = Field(default_factory=list)
-    total: int = 0
-    offset: int = 0
-    limit: int = 50
-    has_more: bool = False
 
 
 # -- drafts and sending -----------------------------------------------------------------
@@ -300,12 +301,8 @@ class SentEmail(Model):
     sent_via: str | None = None  # web, mcp, api
 
 
-class SentPage(Model):
+class SentPage(Paged):
     emails: list[SentEmail] = Field(default_factory=list)
-    total: int = 0
-    offset: int = 0
-    limit: int = 50
-    has_more: bool = False
 
 
 class SendResult(Model):
@@ -428,12 +425,8 @@ class Lead(Model):
     source: str | None = None
 
 
-class LeadPage(Model):
+class LeadPage(Paged):
     leads: list[Lead] = Field(default_factory=list)
-    total: int = 0
-    offset: int = 0
-    limit: int = 50
-    has_more: bool = False
 
 
 class LandingTemplate(Model):
