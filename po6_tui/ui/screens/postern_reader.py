@@ -23,7 +23,7 @@ from po6_tui.api.postern import PosternClient
 from po6_tui.ui import safe, timefmt
 from po6_tui.ui.screens.base import AppScreen
 from po6_tui.ui.tasks import run_io
-from po6_tui.ui.widgets.message_body import BodyReading, MessageBodyView
+from po6_tui.ui.widgets.message_body import READING_BINDINGS, BodyReading, MessageBodyView
 from po6_tui.ui.widgets.postern_tables import MESSAGES, PagedTable
 
 Reply = Callable[[pm.MessageSummary], Any]     # open the reply form for a message
@@ -58,12 +58,7 @@ class PosternReaderScreen(BodyReading, AppScreen):
     BINDINGS = [
         Binding("q,escape", "close", "Back", id="postern.reader.back"),
         Binding("r", "reply", "Reply", id="postern.reader.reply"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="postern.reader.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="postern.reader.up"),
-        Binding("space,pagedown", "page(1)", "Page down", show=False, id="postern.reader.page_down"),
-        Binding("b,pageup", "page(-1)", "Page up", show=False, id="postern.reader.page_up"),
-        Binding("g,home", "top", "Top", show=False, id="postern.reader.top"),
-        Binding("G,end", "bottom", "Bottom", show=False, id="postern.reader.bottom"),
+        *READING_BINDINGS,
         Binding("h", "toggle_headers", "All headers", show=False, id="postern.reader.headers"),
         Binding("v", "toggle_html", "HTML/text", id="postern.reader.html"),
     ]

@@ -24,7 +24,7 @@ from po6_tui.ui import safe, timefmt
 from po6_tui.ui.screens.actions import MessageActionsScreen
 from po6_tui.ui.session import AccountSession
 from po6_tui.ui.tasks import run_io
-from po6_tui.ui.widgets.message_body import BodyReading, MessageBodyView
+from po6_tui.ui.widgets.message_body import READING_BINDINGS, BodyReading, MessageBodyView
 
 if TYPE_CHECKING:
     from po6_tui.ui.screens.mail import MailScreen
@@ -80,12 +80,7 @@ class ReaderScreen(BodyReading, MessageActionsScreen):
 
     BINDINGS = [
         Binding("q,escape", "close", "Back", id="reader.back"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="reader.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="reader.up"),
-        Binding("space,pagedown", "page(1)", "Page down", show=False, id="reader.page_down"),
-        Binding("b,pageup", "page(-1)", "Page up", show=False, id="reader.page_up"),
-        Binding("g,home", "top", "Top", show=False, id="reader.top"),
-        Binding("G,end", "bottom", "Bottom", show=False, id="reader.bottom"),
+        *READING_BINDINGS,
         Binding("J", "step(1)", "Next", id="reader.next"),
         Binding("K", "step(-1)", "Prev", id="reader.previous"),
         Binding("h", "toggle_headers", "All headers", show=False, id="reader.headers"),

@@ -19,6 +19,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -242,6 +243,18 @@ class MessageBodyView(ScrollView, can_focus=True, inherit_bindings=False):
                 break
             covered += len(self._strips(index))
         self.scroll_to(y=max(0, self.total_rows - height), animate=False, immediate=True)
+
+
+# The reading keys of every screen that shows a body (the PO6 and Postern readers): one id each,
+# so a remap in config.toml moves the key in both.
+READING_BINDINGS = [
+    Binding("j,down", "scroll(1)", "Down", show=False, id="reader.down"),
+    Binding("k,up", "scroll(-1)", "Up", show=False, id="reader.up"),
+    Binding("space,pagedown", "page(1)", "Page down", show=False, id="reader.page_down"),
+    Binding("b,pageup", "page(-1)", "Page up", show=False, id="reader.page_up"),
+    Binding("g,home", "top", "Top", show=False, id="reader.top"),
+    Binding("G,end", "bottom", "Bottom", show=False, id="reader.bottom"),
+]
 
 
 class BodyReading:
