@@ -449,12 +449,20 @@ class MailScreen(MessageActionsScreen):
         self.open_place(Place(place.account, place.mailbox_id, folder))
 
     def open_mailbox_named(self, address: str) -> None:
-        for session in self.app.mail_accounts:
-            for mailbox in session.mailboxes:
-                if mailbox.address.casefold() == address.casefold() or mailbox.id == address:
-                    self.open_place(Place(session.name, mailbox.id, "INBOX"))
-                    return
-        self.report(f"No mailbox {safe.one_line(address, 60)}", "warning")
+        """`:mailbox ADDRESS`: an exact address or id, else a unique beginning (`:mailbox research`)."""
+        wanted = address.strip()
+        known = [(s, m) for s in self.app.mail_accounts for m in s.mailboxes]
+        found = [(s, m) for s, m in known if m.address.casefold() == wanted.casefold() or m.id == wanted]
+        found = found or [(s, m) for s, m in known if m.address.casefold().startswith(wanted.casefold())]
+        if len(found) == 1:
+            session, mailbox = found[0]
+            self.open_place(Place(session.name, mailbox.id, "INBOX"))
+        elif found:
+            names = ", ".join(safe.one_line(m.address, 60) for _s, m in found[:5])
+            self.report(f"{safe.one_line(wanted, 60)} matches {len(found)} mailboxes ({names}): type more, "
+                        "or Tab to complete", "warning")
+        else:
+            self.report(f"No mailbox {safe.one_line(wanted, 60)}", "warning")
 
     def open_account(self, session: AccountSession) -> None:
         if session.mailboxes:
