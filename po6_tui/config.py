@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,8 @@ from typing import Any
 
 import tomli_w
 from platformdirs import user_config_path
+
+from po6_tui.files import write_atomic
 
 APP_NAME = "po6-tui"
 PROVIDERS = ("po6", "postern")
@@ -186,26 +187,9 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
 
 
 def _atomic_write(path: Path, content: bytes, *, mode: int) -> None:
-    """Write via a temporary file in the same directory and rename: a crash never leaves half a file.
-
-    The temporary file is created with `mode` from the start, so a secret is never readable
-    by others, not even for a moment.
-    """
+    """Our config folder is private (0700); the file itself is written atomically with `mode`."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # created 0600
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomic(path, content, mode=mode)
 
 
 # -- secrets ------------------------------------------------------------------------------

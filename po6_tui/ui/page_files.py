@@ -9,13 +9,12 @@ The suggested file name may come from the server, so it is reduced to a plain ba
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from textual.screen import Screen
 
+from po6_tui.files import write_atomic
 from po6_tui.ui import safe
 from po6_tui.ui.routing_form import FormField, FormScreen
 from po6_tui.ui.screens.confirm import Question, confirm_then
@@ -44,23 +43,6 @@ def safe_filename(name: str | None, fallback: str, suffix: str) -> str:
     if not base.lower().endswith(suffix):
         base += suffix
     return base
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a reader never sees half a file (temp file + rename)."""
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
 
 
 def _check_path(value: str) -> str | None:

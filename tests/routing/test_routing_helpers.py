@@ -11,7 +11,8 @@ import pytest
 
 from po6_tui.api.models import Lead
 from po6_tui.ui.page_config import ConfigProblem, parse_config, widget_summary
-from po6_tui.ui.page_files import safe_filename, write_atomic
+from po6_tui.files import write_atomic
+from po6_tui.ui.page_files import safe_filename
 from po6_tui.ui.page_leads import csv_cell, leads_csv
 from po6_tui.ui.routing_form import check_address
 
