@@ -146,12 +146,13 @@ class MessageList(ScrollView, can_focus=True):
         self._base_style: Style | None = None
         self._line_cache: LRUCache[tuple, Strip] = LRUCache(LINE_CACHE_SIZE)
         self.empty_text = "(no messages)"
+        self._normal_empty_text = self.empty_text  # shown again once a failed first load succeeds
 
     # -- feeding -----------------------------------------------------------------------
     def load(self, loader: Loader, *, empty_text: str = "(no messages)") -> None:
         """Show another folder or result set: forget rows, marks and position."""
         self._loader = loader
-        self.empty_text = empty_text
+        self.empty_text = self._normal_empty_text = empty_text
         self._cache.clear()
         self.total = None
         self.marked.clear()
@@ -226,7 +227,9 @@ class MessageList(ScrollView, can_focus=True):
         if self._loader is None:
             return
         top, bottom = self._visible_range()
-        wanted = self._cache.wanted(top, bottom, self.total)
+        # An empty list still asks for its first page on refresh: mail may have arrived, or
+        # the first load failed ("R to retry").
+        wanted = self._cache.wanted(top, bottom, self.total or None)
         # A page beyond the viewport in the direction of travel makes j/PageDown smooth.
         if self.total is not None:
             wanted += [s for s in self._cache.wanted(bottom + 1, bottom + PAGE_SIZE // 2, self.total)
@@ -262,6 +265,7 @@ class MessageList(ScrollView, can_focus=True):
         first_answer = self.total is None
         if not self._cache.store(start, generation, rows):
             return
+        self.empty_text = self._normal_empty_text
         if total != self.total:
             if self.total is not None and total < self.total:
                 self._cache.truncate(total)
