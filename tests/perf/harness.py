@@ -176,6 +176,7 @@ class Terminal:
         self.screen = pyte.Screen(columns, lines)
         self.stream = pyte.ByteStream(self.screen)
         self.started = time.perf_counter()
+        self.arrived = self.started
         self.child = pexpect.spawn(argv[0], list(argv[1:]), env=env, dimensions=(lines, columns), cwd=cwd)
         self.child.delaybeforesend = None  # pexpect sleeps 50 ms before every send by default
         # The first row of the message index: po6-tui has its tab bar and the list's header
@@ -190,11 +191,15 @@ class Terminal:
         return "\n".join(self.screen.display)
 
     def _pump(self, wait: float) -> bool:
-        """Feed what the child wrote (waiting up to `wait` for the first byte); False if nothing came."""
+        """Feed what the child wrote (waiting up to `wait` for the first byte); False if nothing came.
+
+        `arrived` is when the last of those bytes was read: the moment a real terminal, which
+        parses output thousands of times faster than pyte, would have drawn them."""
         try:
             data = self.child.read_nonblocking(1 << 20, timeout=wait)
         except pexpect.TIMEOUT:
             return False
+        self.arrived = time.perf_counter()
         self.stream.feed(data)
         # Take what else is already there before looking at the screen: one repaint often
         # arrives in several writes, and a half-drawn screen must not count as the result.
@@ -203,17 +208,19 @@ class Terminal:
                 more = self.child.read_nonblocking(1 << 20, timeout=0)
             except pexpect.TIMEOUT:
                 return True
+            self.arrived = time.perf_counter()
             self.stream.feed(more)
 
     def wait(self, found: Predicate, timeout: float = 60.0) -> float:
-        """Read output until `found(screen text)` holds; returns that moment (perf_counter)."""
+        """Read output until `found(screen text)` holds; returns the moment the bytes that made
+        it hold had arrived (perf_counter), not counting pyte's own parsing of them."""
         deadline = time.perf_counter() + timeout
         if found(self.text()):
             return time.perf_counter()
         while time.perf_counter() < deadline:
             try:
                 if self._pump(0.05) and found(self.text()):
-                    return time.perf_counter()
+                    return self.arrived
             except pexpect.EOF:
                 raise RuntimeError("the program ended; its last screen was:\n" + self.text()) from None
         raise TimeoutError("gave up waiting; the screen was:\n" + self.text())

@@ -55,3 +55,33 @@ async def test_big_folder_pages_only_what_is_seen(make_app, big_sandbox):
         await pilot.pause(0.2)
         assert set(messages.marked) == marked and messages.cursor == SIZE - 1
         assert len(offsets) <= 5, offsets
+
+
+async def test_the_next_screenful_is_drawn_ahead_while_idle(make_app, big_sandbox):
+    """After a scroll settles, the rows one PageDown away are already drawn: the next PageDown
+    draws only the row under the cursor (the rest comes from the line cache)."""
+    app = make_app(big_sandbox)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_list(pilot)
+        messages = app.mail.message_list
+        app.mail.open_place(Place("sandbox", "mbx_scale", "INBOX"))
+        await wait_for(pilot, lambda: messages.total == SIZE and messages.current is not None)
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: messages.current is not None)
+        await pilot.pause(0.2)  # idle: the next screenful is drawn ahead
+
+        drawn: list[int] = []
+        real_render_row = messages._render_row
+
+        def counting_render_row(index, row, width):
+            drawn.append(index)
+            return real_render_row(index, row, width)
+
+        messages._render_row = counting_render_row
+        await pilot.press("pagedown")
+        await pilot.pause(0.05)
+        top, bottom = messages._visible_range()
+        assert messages.current is not None and messages.cursor == top
+        on_screen = [index for index in drawn if top <= index <= bottom]
+        assert on_screen == [messages.cursor], f"drawn on PageDown: {on_screen}"
+        assert any(index > bottom for index in drawn), "the screenful after it is drawn ahead in turn"

@@ -33,6 +33,7 @@ Loader = Callable[[int, int], Awaitable[tuple[list[EmailSummary], int]]]
 
 PAGE_SIZE = 100  # the PO6 maximum for list_emails
 FIND_SCAN_PAGES = 10  # how far `/` looks past the loaded rows before giving up
+RENDER_AHEAD_DELAY = 0.02  # seconds after a scroll before the next screenful is drawn ahead
 LINE_CACHE_SIZE = 400  # rendered rows kept: a few screens' worth, at any terminal height
 
 
@@ -145,6 +146,8 @@ class MessageList(ScrollView, can_focus=True):
         self._columns: Columns | None = None
         self._base_style: Style | None = None
         self._line_cache: LRUCache[tuple, Strip] = LRUCache(LINE_CACHE_SIZE)
+        self._render_ahead_pending = False
+        self._travel = 1  # the direction of the last scroll: where the next screenful is drawn ahead
         self.empty_text = "(no messages)"
         self._normal_empty_text = self.empty_text  # shown again once a failed first load succeeds
 
@@ -275,6 +278,7 @@ class MessageList(ScrollView, can_focus=True):
         if self.total and self.cursor >= self.total:
             self.cursor = self.total - 1
         self.refresh()
+        self._schedule_render_ahead()
         self.post_message(self.Loaded(self, self.total or 0))
         if first_answer or self.cursor in range(start, start + len(rows)):
             self._post_highlight()
@@ -308,7 +312,9 @@ class MessageList(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
+        self._travel = 1 if new >= old else -1
         self._schedule_fetch()
+        self._schedule_render_ahead()
 
     def validate_cursor(self, value: int) -> int:
         if not self.total:
@@ -473,6 +479,9 @@ class MessageList(ScrollView, can_focus=True):
             return self._strip(text, width, base)
         if index >= self.total:
             return Strip.blank(width, base)
+        return self._row_strip(index, width, base)
+
+    def _row_strip(self, index: int, width: int, base: Style) -> Strip:
         row = self._cache.get(index)
         # A row is drawn again on every refresh around it (status updates, a page arriving,
         # j/k next to it): keep what decides its look in the key and reuse the strip.
@@ -489,6 +498,28 @@ class MessageList(ScrollView, can_focus=True):
             strip = self._strip(line, width, style)
             self._line_cache[key] = strip
         return strip
+
+    def _schedule_render_ahead(self) -> None:
+        # Not at once: the frame just composed must reach the terminal first (Textual writes it
+        # from another thread, which would wait for the GIL while we draw ahead).
+        if not self._render_ahead_pending:
+            self._render_ahead_pending = True
+            self.set_timer(RENDER_AHEAD_DELAY, self._render_ahead, name="render-ahead")
+
+    def _render_ahead(self) -> None:
+        """Once the screen is painted, draw the next screenful in the direction of travel
+        into the line cache: PageDown/PageUp then only composes rows already drawn."""
+        self._render_ahead_pending = False
+        base = self._base_style
+        if not self.total or base is None:
+            return
+        width = self.scrollable_content_region.width or self.size.width
+        top, bottom = self._visible_range()
+        height = bottom - top + 1
+        first = bottom + 1 if self._travel >= 0 else top - height
+        for index in range(max(0, first), min(self.total, first + height)):
+            if self._cache.get(index) is not None:
+                self._row_strip(index, width, base)
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)
