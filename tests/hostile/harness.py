@@ -162,11 +162,20 @@ def widget_text(app, widget_id: str) -> str:  # noqa: ANN001
     return capture.get()
 
 
-async def open_message(pilot, email_id: str) -> float:  # noqa: ANN001
+@dataclass
+class Opened:
+    """How long opening a message took, in milliseconds: from Enter to the first screen update
+    written after the reader showed the body, and the part of it after the server's reply
+    (fetching the body, converting, laying out and painting it: the app's own work)."""
+
+    total_ms: float
+    after_reply_ms: float
+
+
+async def open_message(pilot, email_id: str) -> Opened:  # noqa: ANN001
     """Put the list cursor on the message, press Enter, and wait until its body is on screen.
-    Returns the milliseconds from the key press to the first screen update written after the
-    reader showed the body (the moment the operator sees it), measured inside the app, so the
-    test harness's own waiting does not count."""
+    The times are measured inside the app, so the test harness's own waiting does not count."""
+    from po6_tui.api.po6 import Po6Client
     from po6_tui.ui.screens.reader import ReaderScreen
 
     app = pilot.app
@@ -176,9 +185,16 @@ async def open_message(pilot, email_id: str) -> float:  # noqa: ANN001
     assert index is not None, f"{email_id} is not in the first rows of the list"
     messages.cursor = index
     await pilot.pause()
+    replied: list[float] = []
     shown: list[float] = []
     painted: list[float] = []
-    show, display = ReaderScreen._show, app._display
+    get_email, show, display = Po6Client.get_email, ReaderScreen._show, app._display
+
+    async def timed_get_email(client, *args, **kwargs):  # noqa: ANN001, ANN202
+        email = await get_email(client, *args, **kwargs)
+        if email.id == email_id and not replied:
+            replied.append(time.perf_counter())
+        return email
 
     def timed_show(screen, email, body):  # noqa: ANN001, ANN202
         show(screen, email, body)
@@ -190,6 +206,7 @@ async def open_message(pilot, email_id: str) -> float:  # noqa: ANN001
         if shown and not painted:
             painted.append(time.perf_counter())
 
+    Po6Client.get_email = timed_get_email
     ReaderScreen._show = timed_show
     app._display = timed_display
     try:
@@ -200,11 +217,13 @@ async def open_message(pilot, email_id: str) -> float:  # noqa: ANN001
                 raise AssertionError(f"{email_id} did not open within 30 s")
             await pilot.pause(0.005)
     finally:
+        Po6Client.get_email = get_email
         ReaderScreen._show = show
         del app._display
     await pilot.pause()
-    return (painted[0] - started) * 1000
+    reply = replied[0] if replied else started  # prefetched: no request on the way
+    return Opened((painted[0] - started) * 1000, (painted[0] - reply) * 1000)
 
 
-__all__ = ["ADDRESS", "Delivered", "content_problems", "deliver_corpus", "open_message", "screen_problems",
+__all__ = ["ADDRESS", "Delivered", "Opened", "content_problems", "deliver_corpus", "open_message", "screen_problems",
            "screen_text", "start_sandbox", "terminal_output", "wait_for", "widget_text"]

@@ -5,7 +5,8 @@ reader redrawn with the body (issue 7's target: 250 ms each). Reported, not asse
 
 Delivers the corpus (tests/hostile/corpus.py) into a fresh sandbox, opens every message N times
 in one app (the first open of each is the cold one: html2text, layout of a new body), and
-prints a table: message, raw bytes, cold and best milliseconds, and whether it met the target.
+prints a table: message, raw bytes, cold and best milliseconds from Enter to the body on screen,
+the part of those after the server's reply (the app's own work), and whether it met the target.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from hostile.harness import deliver_corpus, open_message, start_sandbox  # noqa:
 TARGET_MS = 250.0
 
 
-async def measure(url_box, delivered, runs: int, size: tuple[int, int]) -> list[tuple[str, int, float, float]]:
+async def measure(url_box, delivered, runs: int, size: tuple[int, int]) -> list[tuple[str, int, list]]:
     from uihelpers import account_for, wait_list
 
     from po6_tui.ui.app import Po6App
@@ -40,7 +41,7 @@ async def measure(url_box, delivered, runs: int, size: tuple[int, int]) -> list[
                 times.append(await open_message(pilot, item.email_id))
                 await pilot.press("q")
                 await wait_list(pilot)
-            rows.append((name, len(item.mail.raw), times[0], min(times)))
+            rows.append((name, len(item.mail.raw), times))
     return rows
 
 
@@ -60,12 +61,17 @@ def main() -> int:
             rows = asyncio.run(measure(box, delivered, args.runs, (width, height)))
         finally:
             process.stop()
-    print(f"{'message':<28} {'bytes':>10} {'cold ms':>8} {'best ms':>8}  target {TARGET_MS:.0f} ms")
-    for name, size, cold, best in rows:
-        print(f"{name:<28} {size:>10,} {cold:>8.0f} {best:>8.0f}  {'ok' if cold <= TARGET_MS else 'SLOW'}")
-    slowest = max(rows, key=lambda row: row[2])
+    print(f"{'message':<28} {'bytes':>10} {'cold ms':>8} {'best ms':>8} {'app cold':>9} {'app best':>9}"
+          f"  target {TARGET_MS:.0f} ms")
+    for name, size, times in rows:
+        cold, best = times[0], min(times, key=lambda t: t.total_ms)
+        app_best = min(t.after_reply_ms for t in times)
+        print(f"{name:<28} {size:>10,} {cold.total_ms:>8.0f} {best.total_ms:>8.0f} {cold.after_reply_ms:>9.0f} "
+              f"{app_best:>9.0f}  {'ok' if cold.total_ms <= TARGET_MS else 'SLOW'}")
+    slowest = max(rows, key=lambda row: row[2][0].total_ms)
     print(f"\n{len(rows)} messages, {sum(r[1] for r in rows):,} bytes; slowest (cold): {slowest[0]} "
-          f"{slowest[2]:.0f} ms; over {TARGET_MS:.0f} ms: {sum(r[2] > TARGET_MS for r in rows)}")
+          f"{slowest[2][0].total_ms:.0f} ms; over {TARGET_MS:.0f} ms: {sum(r[2][0].total_ms > TARGET_MS for r in rows)}")
+    print("app = from the server's reply to the body on screen (converting, laying out, painting)")
     return 0
 
 

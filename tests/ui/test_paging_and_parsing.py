@@ -84,3 +84,39 @@ def test_argument_completion_uses_the_commands_candidates():
 
     assert commands.completions(App(), "ctx ") == ["ctx work", "ctx demo"]
     assert commands.completions(App(), ":ctx w") == ["ctx work"]
+
+
+def _reference_spans(plain: str, piece: int) -> list[tuple[int, int]]:
+    """Each line's (start, end), a line longer than `piece` cut into pieces: the obvious way."""
+    spans, position = [], 0
+    for line in plain.split("\n"):
+        if len(line) <= piece:
+            spans.append((position, position + len(line)))
+        else:
+            spans.extend((position + s, position + min(len(line), s + piece)) for s in range(0, len(line), piece))
+        position += len(line) + 1
+    return spans
+
+
+@pytest.mark.parametrize("blank_above", [False, True])
+def test_body_chunks_cover_every_line_once_in_order(blank_above):
+    import random
+
+    from rich.text import Text
+
+    from po6_tui.ui.widgets.message_body import CHUNK_LINES, PIECE_CHARS, _part_chunks
+
+    rng = random.Random(7)
+    lengths = (0, 1, 80, PIECE_CHARS - 1, PIECE_CHARS, PIECE_CHARS + 1, 3 * PIECE_CHARS + 5)
+    bodies = ["", "\n", "a\n", "\n\nb", "x" * (2 * PIECE_CHARS)]
+    bodies += ["\n".join("z" * rng.choice(lengths) for _ in range(rng.randint(1, 3 * CHUNK_LINES)))
+               for _ in range(40)]
+    for body in bodies:
+        chunks = _part_chunks(Text(body), blank_above=blank_above)
+        spans = [span for chunk in chunks for span in chunk.spans()]
+        assert spans == [(0, 0)] * blank_above + _reference_spans(body, PIECE_CHARS)
+        assert all(len(chunk.lengths) <= CHUNK_LINES for chunk in chunks)
+        for chunk in chunks:
+            for width in (1, 40, 120):
+                exact = sum(max(1, -(-(end - start) // width)) for start, end in chunk.spans())
+                assert chunk.estimate_rows(width) == exact

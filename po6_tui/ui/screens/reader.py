@@ -142,7 +142,9 @@ class ReaderScreen(BodyReading, MessageActionsScreen):
         self._show(email, body)
         # Shown first, marked after: the operator does not wait for the second round trip.
         self._mark_read(summary)
-        self._prefetch_next()
+        # The next message is fetched once this one is on screen: its reply and conversion
+        # would otherwise compete with the first paint.
+        self.call_after_refresh(self._prefetch_next)
 
     def _mark_read(self, summary: EmailSummary) -> None:
         if not self.app.mark_read_on_open or summary.is_read or self.app.read_only:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -34,12 +36,30 @@ CHUNK_CACHE_SIZE = 64  # wrapped chunks kept (their heights are always kept)
 
 @dataclass
 class _Chunk:
-    """Lines [first, last) of one part (source line, body, links) of what is shown."""
+    """Up to CHUNK_LINES lines (or pieces of a long line) of one part (source line, body, links)."""
 
     part: Text
-    spans: list[tuple[int, int]]  # each line's (start, end) in `part.plain`, newline excluded
-    rows: int                     # wrapped height: estimated until `exact`
+    start: int                 # where the chunk's first line starts in `part.plain`
+    lengths: list[int]         # each line's length, newline excluded
+    gaps: list[int] | None     # what follows each line: 1 (a newline) or 0 (the next piece); None: all 1
+    longest: int
+    rows: int = 0              # wrapped height for the current width: estimated until `exact`
     exact: bool = False
+
+    def spans(self) -> list[tuple[int, int]]:
+        """Each line's (start, end) in `part.plain`."""
+        spans = []
+        position = self.start
+        for length, gap in zip(self.lengths, self.gaps or repeat(1, len(self.lengths)), strict=True):
+            spans.append((position, position + length))
+            position += length + gap
+        return spans
+
+    def estimate_rows(self, width: int) -> int:
+        """One row per line that fits, else at least as many as its characters need."""
+        if self.longest <= width:
+            return len(self.lengths)
+        return sum(1 if length <= width else -(-length // width) for length in self.lengths)
 
 
 def source_line(body: safe.Body, *, has_both: bool) -> Text:
@@ -63,18 +83,28 @@ def links_section(body: safe.Body) -> Text:
     return section
 
 
-def _line_spans(plain: str) -> list[tuple[int, int]]:
-    spans = []
+def _part_chunks(part: Text, *, blank_above: bool) -> list[_Chunk]:
+    """A part's lines in chunks of CHUNK_LINES: what does not depend on the width, worked out once
+    per message without a Python object per line (a 300,000-line body costs ~25 ms)."""
+    lengths = list(map(len, part.plain.split("\n")))
+    gaps: list[int] | None = None
+    if max(lengths) > PIECE_CHARS or blank_above:
+        # Cut long lines into pieces (no line costs more than PIECE_CHARS to wrap); say which
+        # pieces end a line.
+        pieces, gaps = [0] if blank_above else [], [0] if blank_above else []
+        for length in lengths:
+            count = max(1, -(-length // PIECE_CHARS))
+            pieces.extend(min(PIECE_CHARS, length - k * PIECE_CHARS) for k in range(count))
+            gaps.extend([0] * (count - 1) + [1])
+        lengths = pieces
+    chunks = []
     position = 0
-    for line in plain.split("\n"):
-        length = len(line)
-        if length <= PIECE_CHARS:
-            spans.append((position, position + length))
-        else:
-            spans.extend((position + start, position + min(length, start + PIECE_CHARS))
-                         for start in range(0, length, PIECE_CHARS))
-        position += length + 1
-    return spans
+    for first in range(0, len(lengths), CHUNK_LINES):
+        chunk_lengths = lengths[first:first + CHUNK_LINES]
+        chunk_gaps = gaps[first:first + CHUNK_LINES] if gaps is not None else None
+        chunks.append(_Chunk(part, position, chunk_lengths, chunk_gaps, max(chunk_lengths)))
+        position += sum(chunk_lengths) + (sum(chunk_gaps) if chunk_gaps is not None else len(chunk_lengths))
+    return chunks
 
 
 class MessageBodyView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -93,6 +123,7 @@ class MessageBodyView(ScrollView, can_focus=True, inherit_bindings=False):
         self.source = Text(end="")
         self.body = Text("Loading…", style="dim", end="")
         self.links = Text(end="")
+        self._parts: list[list[_Chunk]] = [_part_chunks(self.body, blank_above=False)]
         self._chunks: list[_Chunk] = []
         self._ends: list[int] = []  # cumulative rows at the end of each chunk
         self._width = 0  # the width the chunks are laid out for (0: not yet)
@@ -112,6 +143,8 @@ class MessageBodyView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _set(self, source: Text, body: Text, links: Text) -> None:
         self.source, self.body, self.links = source, body, links
+        parts = [part for part in (source, body, links) if part.plain]
+        self._parts = [_part_chunks(part, blank_above=part is links and len(parts) > 1) for part in parts]
         self._width = 0  # laid out again at the next draw
         self._layout()
         self.scroll_to(0, 0, animate=False, immediate=True)
@@ -127,21 +160,19 @@ class MessageBodyView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _layout(self) -> None:
         """Split the parts into chunks with estimated heights for the current width."""
+        chunks = [chunk for part_chunks in self._parts for chunk in part_chunks]
         width = self._content_width()
+        height = self.scrollable_content_region.height
+        scrollbar = self.styles.scrollbar_size_vertical
+        if (not self.show_vertical_scrollbar and height and width > scrollbar
+                and sum(chunk.estimate_rows(width) for chunk in chunks) > height):
+            # The body will not fit: lay it out for the width left once the scrollbar shows,
+            # not once now and again when it appears (a second wrap of the first screens).
+            width -= scrollbar
         self._width = width
         self._wrapped.clear()
-        chunks: list[_Chunk] = []
-        parts = [part for part in (self.source, self.body, self.links) if part.plain]
-        for part in parts:
-            spans = _line_spans(part.plain)
-            if part is self.links and len(parts) > 1:
-                spans.insert(0, (0, 0))  # a blank line above the links
-            for first in range(0, len(spans), CHUNK_LINES):
-                chunk_spans = spans[first:first + CHUNK_LINES]
-                # One row per line that fits, else at least as many as its characters need.
-                rows = sum(1 if end - start <= width else -(-(end - start) // width)
-                           for start, end in chunk_spans)
-                chunks.append(_Chunk(part, chunk_spans, rows))
+        for chunk in chunks:
+            chunk.rows, chunk.exact = chunk.estimate_rows(width), False
         self._chunks = chunks
         self._update_size()
 
@@ -160,11 +191,21 @@ class MessageBodyView(ScrollView, can_focus=True, inherit_bindings=False):
         if chunk.part is self.source:
             base = base + self.get_component_rich_style("message-body--source")
         console = self.app.console
-        first, last = chunk.spans[0][0], chunk.spans[-1][1]
+        spans = chunk.spans()
+        first, last = spans[0][0], spans[-1][1]
         # One slice of the (possibly huge) part, then small slices of that: each costs the spans in it.
         piece = chunk.part[first:last]
+        plain = None if piece.spans else piece.plain  # unstyled text (most bodies): a faster path
+        plain_style = base + console.get_style(piece.style) if piece.style else base
         strips = []
-        for start, end in chunk.spans:
+        for start, end in spans:
+            if plain is not None:
+                text = plain[max(0, start - first):max(0, end - first)]
+                cells = cell_len(text)
+                if cells <= width and "\t" not in text:
+                    strips.append(Strip([Segment(text, plain_style), Segment(" " * (width - cells), self._base())],
+                                        width))
+                    continue
             line = piece[max(0, start - first):max(0, end - first)]
             if "\t" in line.plain:
                 line.expand_tabs()
