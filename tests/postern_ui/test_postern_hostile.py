@@ -23,7 +23,7 @@ async def test_hostile_mail_is_shown_harmlessly(make_postern_app, postern_box):
                           text=f"Hello {MARKUP}\n{ALL_ESCAPES}Your code is 123456", html=HTML)
     app = make_postern_app(postern_box)
     async with app.run_test(size=(120, 35)) as pilot:
-        screen = await open_postern(pilot, victim)
+        await open_postern(pilot, victim)
         text = screen_text(app)
         assert "[@click=app.quit]click to win[/]" in text  # as typed, not a link that quits
         assert "\x1b" not in app.export_screenshot() and "pwned" not in text

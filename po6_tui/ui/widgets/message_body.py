@@ -14,7 +14,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, repeat
-from operator import add
 
 from rich.cells import cell_len
 from rich.segment import Segment
