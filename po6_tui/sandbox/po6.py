@@ -59,6 +59,7 @@ class Call:
     key: dict
     tool: str
     confirmation_token: str | None = None
+    strict: bool = False  # only what PO6 documents: no sandbox extensions in results either
 
     @property
     def tenant(self) -> str:
@@ -185,7 +186,7 @@ def run_tool(store: Store, key: dict, name: str, arguments: Any, *, strict: bool
     if spec.scope not in key["scopes"]:
         raise ToolError(f"Insufficient scopes: {spec.scope} required")
     args = validate(spec, arguments)
-    call = Call(store, key, name, args.pop("confirmation_token", None) if spec.two_step else None)
+    call = Call(store, key, name, args.pop("confirmation_token", None) if spec.two_step else None, strict)
     with store.transaction():  # a tool that fails half-way leaves nothing behind
         return HANDLERS[name](call, **args)
 
@@ -306,11 +307,13 @@ def _folders(c: Call, mailbox_id: str) -> list[dict]:
 @tool
 def get_mailbox_stats(c: Call, mailbox_id: str) -> dict:
     row = c.mailbox(mailbox_id)
-    return {"mailbox_id": mailbox_id, "address": row["address"], **_mailbox_totals(c.store, mailbox_id),
-            "storage_limit_bytes": row["storage_limit_bytes"],
-            # INF (sandbox): PO6 documents no way to learn the plan; clients use these when present.
-            "plan": c.plan.name, "send_quota": c.send_quota(),
-            "folders": [{k: f[k] for k in ("name", "total", "unread")} for f in _folders(c, mailbox_id)]}
+    stats = {"mailbox_id": mailbox_id, "address": row["address"], **_mailbox_totals(c.store, mailbox_id),
+             "storage_limit_bytes": row["storage_limit_bytes"],
+             "folders": [{k: f[k] for k in ("name", "total", "unread")} for f in _folders(c, mailbox_id)]}
+    if not c.strict:
+        # INF (sandbox): PO6 documents no way to learn the plan; clients use these when present.
+        stats.update(plan=c.plan.name, send_quota=c.send_quota())
+    return stats
 
 
 @tool

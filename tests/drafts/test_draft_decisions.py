@@ -3,6 +3,7 @@ compose_email + the journal under --strict), expired drafts, reject, batch appro
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from drafthelpers import answer, make_draft, open_drafts, select, sent_log, server_draft, status
@@ -42,6 +43,10 @@ async def test_approve_on_strict_sends_with_compose_email_and_journals(make_app,
         await pilot.press("y")
         dialog = await answer(pilot)
         assert "compose_email" in dialog.question.details and "dashboard" in dialog.question.details
+        # A strict server names no plan: the quota is counted from the sent log, and says so.
+        counted = re.search(r"Quota \(estimate\): (\d+) sent in the last hour, (\d+) in 24 h; plan unknown",
+                            dialog.question.details)
+        assert counted and int(counted[1]) <= int(counted[2]), dialog.question.details
         assert "It stays pending in the PO6 dashboard until it expires" in status(app)
     sent = [s for s in await sent_log(strict_box) if s.subject == f"Strict {unique}"]
     assert len(sent) == 1 and sent[0].to_addresses == ["ben@carter-logistics.example"]

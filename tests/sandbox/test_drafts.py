@@ -75,8 +75,11 @@ async def test_strict_mode_serves_exactly_the_39_tools(tmp_path):
         async with connect(box.url, box.key("plus")) as po6:
             tools = await po6.client.list_tools()
             refused = await po6.fail("approve_draft", draft_id="drf_demo03")
+            stats = await po6.call("get_mailbox_stats", mailbox_id="mbx_outreach")
     finally:
         box.process.stop()
     names = {t.name for t in tools.tools}
     assert len(names) == 39 and not names & {"approve_draft", "update_draft", "reject_draft"}
     assert refused == "Unknown tool: approve_draft"
+    # Nor the sandbox's own result fields: PO6 documents no way to learn the plan.
+    assert stats["address"] == "outreach-agent@po6.com" and "plan" not in stats and "send_quota" not in stats
