@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from po6_tui.plans import FREE, PLANS, Plan
 from po6_tui.sandbox import delivery
 from po6_tui.sandbox.mailparse import ParsedMessage
 from po6_tui.sandbox.store import SYSTEM_FOLDERS, Store, email_id, email_num, iso, jdump
@@ -30,25 +31,6 @@ PAGE_HOST = "pages.po6.com"
 ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
 
-@dataclass(frozen=True)
-class Plan:
-    name: str
-    per_hour: int
-    per_day: int
-    per_month: int
-    forward_max: int
-
-    @property
-    def paid(self) -> bool:
-        return self.per_hour > 0
-
-
-PLANS = {
-    "free": Plan("Free", 0, 0, 0, 0),
-    "standard": Plan("Standard", 30, 200, 3000, 5),
-    "plus": Plan("Plus", 60, 500, 10000, 10),
-    "premium": Plan("Premium", 100, 500, 15000, 10),
-}
 CONTACT_LISTS_PAID = "contact lists are not part of the Free plan"
 FREE_DRAFTS_PER_HOUR = 10  # INF: drafts are "rate limited per plan"; Free cannot send but may draft
 
@@ -67,7 +49,7 @@ class Call:
 
     @property
     def plan(self) -> Plan:
-        return PLANS.get(self.key["plan"], PLANS["free"])
+        return PLANS.get(self.key["plan"], FREE)
 
     @property
     def now(self) -> int:
@@ -116,13 +98,13 @@ class Call:
 
     # -- plans ----------------------------------------------------------------------------
     def require_paid(self, what: str = "the Free plan cannot send via the API") -> None:
-        if not self.plan.paid:
+        if not self.plan.can_send:
             raise ToolError(f"Requires a paid plan (Standard or Plus): {what}")
 
     def send_windows(self, kind: str = "send") -> list[tuple[str, int, int, str]]:
         """(label, seconds, limit, unit) of each of the plan's caps for `kind` ("send" or "draft")."""
         plan = self.plan
-        if kind == "draft" and not plan.paid:
+        if kind == "draft" and not plan.can_send:
             return [("Hourly", 3600, FREE_DRAFTS_PER_HOUR, "hour")]
         return [("Hourly", 3600, plan.per_hour, "hour"), ("Daily", 86400, plan.per_day, "day"),
                 ("Monthly", 30 * 86400, plan.per_month, "month")]

@@ -25,37 +25,14 @@ from typing import Any, Generic, TypeVar
 from po6_tui.api.errors import ApiError, PlanError, TransportError
 from po6_tui.api.models import SentEmail
 from po6_tui.api.po6 import Po6Client
+from po6_tui.plans import FREE, Plan, plan_named
 from po6_tui.ui import timefmt
 
 T = TypeVar("T")
 
 
 # -- plans ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Plan:
-    name: str
-    per_hour: int
-    per_day: int
-    per_month: int
-    forward_max: int
-
-    @property
-    def can_send(self) -> bool:
-        return self.per_hour > 0
-
-
-PLANS: dict[str, Plan] = {  # API.md 1.2 (Premium's forward cap is inferred)
-    "free": Plan("Free", 0, 0, 0, 0),
-    "standard": Plan("Standard", 30, 200, 3000, 5),
-    "plus": Plan("Plus", 60, 500, 10000, 10),
-    "premium": Plan("Premium", 100, 500, 15000, 10),
-}
-FREE = PLANS["free"]
 NEEDS_PAID = "needs the Standard or Plus plan"
-
-
-def plan_named(name: object) -> Plan | None:
-    return PLANS.get(str(name or "").strip().lower())
 
 
 @dataclass
