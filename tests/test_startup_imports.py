@@ -14,12 +14,15 @@ import subprocess
 import sys
 
 # Loaded on first use only: the reader converts HTML; the sandbox serves only in demo mode
-# (as a child process); the MCP SDK is never needed by the client (api/mcp.py speaks MCP).
+# (as a child process); the MCP SDK is never needed by the client (api/mcp.py speaks MCP);
+# Postern's client is for Postern accounts.
 DEFERRED_PACKAGES = ("html2text", "mcp", "starlette", "uvicorn", "sse_starlette")
 DEFERRED_MODULES = (
     "po6_tui.sandbox.server", "po6_tui.sandbox.po6", "po6_tui.sandbox.store", "po6_tui.sandbox.seed",
     "po6_tui.sandbox.process", "po6_tui.ui.screens.reader", "po6_tui.ui.screens.drafts",
     "po6_tui.ui.screens.compose", "po6_tui.ui.screens.tools", "po6_tui.ui.schema_form",
+    # A PO6-only start (as here) never needs the Postern client.
+    "po6_tui.api.postern", "po6_tui.api.postern_models",
 )
 
 FIRST_SCREEN = """

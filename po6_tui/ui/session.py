@@ -7,13 +7,16 @@ The key stays inside `Account` (hidden from repr), so it never appears in a log 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from po6_tui.accounts import Account
 from po6_tui.api.models import FolderInfo, Mailbox
 from po6_tui.api.po6 import Po6Client
-from po6_tui.api.postern import PosternClient
 from po6_tui.audit import AuditLog, AuditRecord
 from po6_tui.ui.connection import note_write
+
+if TYPE_CHECKING:  # imported when a Postern account is first used, not at every start
+    from po6_tui.api.postern import PosternClient
 
 
 @dataclass(eq=False)
@@ -48,6 +51,8 @@ class AccountSession:
         if self.provider != "postern":
             raise ValueError(f"account {self.name!r} is a {self.provider} account, not Postern")
         if self.postern is None:
+            from po6_tui.api.postern import PosternClient
+
             account = self.account
             self.postern = PosternClient(account.url, account.api_key, read_only=account.read_only,
                                          audit=_AuditAndNote(AuditLog(profile=account.name)), profile=account.name)
