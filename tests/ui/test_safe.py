@@ -56,6 +56,22 @@ def test_bidi_and_zero_width_become_visible_marks():
     assert "\u202e" not in result.plain and "\u200b" not in result.plain
 
 
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_bodies_lose_escapes_and_controls_but_keep_lines_and_tabs(name):
+    body = safe.text(f"{HOSTILE[name]}\n\tnext\r\nlast\rx", single_line=False).plain
+    assert body.endswith("\n\tnext\nlastx")
+    assert all(c in "\n\t" or (ord(c) >= 0x20 and not 0x7F <= ord(c) <= 0x9F) for c in body), repr(body)
+
+
+def test_ascii_bodies_drop_exactly_the_controls_the_pattern_names():
+    import random
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        raw = "".join(chr(rng.randrange(128)) for _ in range(rng.randrange(80)))
+        assert safe._drop_ascii_controls(raw) == safe._CONTROLS_MULTILINE.sub("", raw), repr(raw)
+
+
 def test_single_line_flattens_newlines_and_multiline_keeps_them():
     assert safe.clean("a\nb\tc\r\nd\u2028e") == "a b c  d e"
     body = safe.text("a\nb\tc\r\nd\u2028e", single_line=False).plain
