@@ -79,9 +79,9 @@ async def test_the_next_screenful_is_drawn_ahead_while_idle(make_app, big_sandbo
 
         messages._render_row = counting_render_row
         await pilot.press("pagedown")
-        await pilot.pause(0.05)
         top, bottom = messages._visible_range()
+        await wait_for(pilot, lambda: any(index > bottom for index in drawn), 10,
+                       "the screenful after it to be drawn ahead in turn")
         assert messages.current is not None and messages.cursor == top
         on_screen = [index for index in drawn if top <= index <= bottom]
         assert on_screen == [messages.cursor], f"drawn on PageDown: {on_screen}"
-        assert any(index > bottom for index in drawn), "the screenful after it is drawn ahead in turn"
