@@ -10,7 +10,7 @@ import argparse
 import shlex
 import sys
 
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+from po6_tui.sandbox.host_guard import LOOPBACK_NAMES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +35,7 @@ def app_command(args: argparse.Namespace) -> str:
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    if args.host not in LOOPBACK and not args.allow_remote:
+    if args.host not in LOOPBACK_NAMES and not args.allow_remote:
         print(f"po6-tui serve: refusing to listen on {args.host}: the served app drives your accounts. "
               "Use --allow-remote if you really mean it.", file=sys.stderr)
         return 2

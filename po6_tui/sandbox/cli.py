@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 
 from po6_tui.sandbox import admin
+from po6_tui.sandbox.host_guard import LOOPBACK_NAMES
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def default_db() -> Path:
@@ -60,12 +60,9 @@ def _serve_parser() -> argparse.ArgumentParser:
     # 15 failed authentications from one address lock it out for 15 minutes; 0 turns that off
     # for test suites whose shared sandbox sees bad keys on purpose.
     parser.add_argument("--auth-lockout", type=int, default=15, help=argparse.SUPPRESS)
-    try:
-        from po6_tui.sandbox.faults import add_fault_arguments
-    except ImportError:
-        pass
-    else:
-        add_fault_arguments(parser)
+    from po6_tui.sandbox.faults import add_fault_arguments  # only `serve` needs the fault flags
+
+    add_fault_arguments(parser)
     return parser
 
 
@@ -81,22 +78,20 @@ def main(argv: list[str]) -> int:
 
 def _serve(argv: list[str]) -> int:
     args = _serve_parser().parse_args(argv)
-    if args.host not in LOOPBACK and not args.allow_remote:
+    if args.host not in LOOPBACK_NAMES and not args.allow_remote:
         print(f"po6-tui sandbox: refusing to listen on {args.host}: the sandbox has no real security "
               "(use a loopback address, or --allow-remote if you really mean it)", file=sys.stderr)
         return 2
     if args.rate_limit < 1 or args.auth_lockout < 0:
         print("po6-tui sandbox: --rate-limit must be at least 1 and --auth-lockout at least 0", file=sys.stderr)
         return 2
-    faults = None
-    if hasattr(args, "fault_seed"):
-        from po6_tui.sandbox.faults import config_from_args
+    from po6_tui.sandbox.faults import config_from_args
 
-        try:
-            faults = config_from_args(args)
-        except ValueError as error:
-            print(f"po6-tui sandbox: {error}", file=sys.stderr)
-            return 2
+    try:
+        faults = config_from_args(args)
+    except ValueError as error:
+        print(f"po6-tui sandbox: {error}", file=sys.stderr)
+        return 2
     from po6_tui.sandbox.server import serve
 
     db = args.db or default_db()

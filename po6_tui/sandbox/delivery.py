@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from po6_tui.sandbox.mailparse import ParsedMessage, snippet
+from po6_tui.sandbox.postern_store import deliver_inbound
 from po6_tui.sandbox.store import Store, email_id, jdump
 
 LOCAL_DOMAIN = "po6.com"
@@ -72,10 +73,6 @@ def deliver_local(store: Store, address: str, parsed: ParsedMessage) -> str | No
     if mailbox is not None:
         with store.transaction():
             return store_email(store, mailbox["id"], "INBOX", parsed)
-    try:
-        from po6_tui.sandbox.postern_store import deliver_inbound
-    except (ImportError, AttributeError):  # the Postern side is optional for the PO6 server
-        return None
     with store.transaction():
         return "postern" if deliver_inbound(store.conn, address, parsed, store.now()) else None
 

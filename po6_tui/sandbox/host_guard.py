@@ -32,14 +32,14 @@ def _hostname(value: str) -> str | None:
         return None
 
 
-def _is_loopback(hostname: str | None) -> bool:
+def is_loopback(hostname: str | None) -> bool:
     return hostname is not None and (hostname in LOOPBACK_NAMES or hostname.startswith("127."))
 
 
 def refusal(headers: dict[str, str], *, loopback_only: bool) -> tuple[int, str] | None:
     """(status, reason) when the request must be refused, else None."""
     host = headers.get("host", "")
-    if loopback_only and not _is_loopback(_hostname(host)):
+    if loopback_only and not is_loopback(_hostname(host)):
         return 421, f"requests must be addressed to a loopback host, not {host[:100]!r}"
     origin = headers.get("origin")
     if origin and origin != "null":
@@ -49,7 +49,7 @@ def refusal(headers: dict[str, str], *, loopback_only: bool) -> tuple[int, str] 
         except ValueError:
             return 403, "malformed Origin header"
         same_origin = parts.netloc.lower() == host.lower()
-        if parts.scheme not in ("http", "https") or not (_is_loopback(origin_host) or same_origin):
+        if parts.scheme not in ("http", "https") or not (is_loopback(origin_host) or same_origin):
             return 403, f"cross-site requests are refused (Origin {origin[:100]!r})"
     elif origin == "null":
         return 403, "requests from sandboxed or file:// pages are refused (Origin null)"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from po6_tui.plans import FREE, PLANS, Plan
+from po6_tui.plans import FREE, Plan, plan_named
 from po6_tui.sandbox import delivery
 from po6_tui.sandbox.mailparse import ParsedMessage
 from po6_tui.sandbox.store import SYSTEM_FOLDERS, Store, email_id, email_num, iso, jdump
@@ -49,7 +49,7 @@ class Call:
 
     @property
     def plan(self) -> Plan:
-        return PLANS.get(self.key["plan"], FREE)
+        return plan_named(self.key["plan"]) or FREE
 
     @property
     def now(self) -> int:

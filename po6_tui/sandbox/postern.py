@@ -429,7 +429,6 @@ class PosternApi:
                 ps.remember(self.conn, call.me, idempotency_key, body_hash, 202, response, call.now)
         mail.message_id = row["message_id"]
         mail.headers = _headers(mail)
-        mail.size = len(mail.text.encode()) + len((mail.html or "").encode())
         status = dispatch(self.store, to + cc + bcc, mail)  # this sandbox's own PO6 and Postern addresses
         with ps.transaction(self.conn):
             ps.set_status(self.conn, row["id"], status)

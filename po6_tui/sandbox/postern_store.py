@@ -25,13 +25,12 @@ import random
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from po6_tui.sandbox.mailparse import ParsedMessage
+from po6_tui.sandbox.store import transaction
 
 SCOPES = ("mailbox:create", "mailbox:read", "mailbox:send")
 DEFAULT_DOMAIN = "postern.test"
@@ -39,10 +38,6 @@ DAILY_CAP_START, DAILY_CAP_STEP, DAILY_CAP_MAX = 5, 5, 100
 SNIPPET_CHARS = 140
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS sandbox_keys (
-    key TEXT PRIMARY KEY, service TEXT, label TEXT, tenant TEXT, plan TEXT, scopes JSON,
-    mailboxes JSON NULL, created_at, expires_at NULL
-);
 CREATE TABLE IF NOT EXISTS postern_enrollments (
     token TEXT PRIMARY KEY, tenant TEXT NOT NULL, plan TEXT NOT NULL, scopes JSON NOT NULL,
     allowed_domains JSON NOT NULL, mailboxes_max INTEGER NOT NULL, mailboxes_used INTEGER NOT NULL DEFAULT 0,
@@ -128,22 +123,6 @@ def new_secret(prefix: str, rng: random.Random | None = None) -> str:
     return prefix + (f"{rng.getrandbits(192):048x}" if rng else secrets.token_hex(24))
 
 
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One atomic write; joins the caller's transaction if one is already open."""
-    outer = conn.in_transaction
-    if not outer:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        if not outer:
-            conn.rollback()
-        raise
-    if not outer:
-        conn.commit()
-
-
 def _rows(conn: sqlite3.Connection, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
     # Always fetch everything: an unfinished SELECT would hold a read snapshot, and writers in
     # other processes (`po6-tui sandbox deliver`) would then stay invisible to us.
@@ -158,15 +137,8 @@ def _row(conn: sqlite3.Connection, sql: str, params: tuple | list = ()) -> dict 
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
-    """Create Postern's tables (and the shared keys table) if missing; safe to call again."""
+    """Create Postern's tables if missing (the keys table is store.py's); safe to call again."""
     conn.executescript(SCHEMA)
-
-
-def seed_postern(conn: sqlite3.Connection, now: datetime) -> None:
-    """The Postern demo data (see postern_seed.py); does nothing if it is already there."""
-    from po6_tui.sandbox.postern_seed import seed
-
-    seed(conn, now)
 
 
 # ------------------------------------------------------------------------------ pagination

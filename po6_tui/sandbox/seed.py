@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, make_msgid
 
+from po6_tui.sandbox import postern_seed
 from po6_tui.sandbox.delivery import email_row, store_email
 from po6_tui.sandbox.mailparse import ParsedMessage
 from po6_tui.sandbox.store import Store, jdump
@@ -552,12 +553,7 @@ def seed_demo(store: Store) -> None:
         seed_templates(store)
         seed_routing(store)
         seed_pages(store, random.Random("pages"), now)
-        try:  # the Postern side's demo data lives in the same file
-            from po6_tui.sandbox.postern_store import seed_postern
-        except (ImportError, AttributeError):
-            pass
-        else:
-            seed_postern(store.conn, store.now())
+        postern_seed.seed(store.conn, store.now())  # the Postern side's demo data lives in the same file
         store.set_meta("seeded", "demo")
 
 

@@ -29,7 +29,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
 from po6_tui.sandbox import po6
-from po6_tui.sandbox.host_guard import LOOPBACK_NAMES, HostOriginGuard
+from po6_tui.sandbox.host_guard import HostOriginGuard, is_loopback
+from po6_tui.sandbox.postern import postern_routes
 from po6_tui.sandbox.store import Store, StoreVersionError, iso
 from po6_tui.sandbox.tools_schema import TOOLS, ToolError, input_schema
 
@@ -199,12 +200,7 @@ def build_app(store: Store, *, strict: bool = False, rate_limit: int = 60, auth_
 
     routes = [Route("/.well-known/mcp.json", well_known, methods=["GET"]),
               Route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"])]
-    try:
-        from po6_tui.sandbox.postern import postern_routes
-    except (ImportError, AttributeError):  # the PO6 server stands without the Postern side
-        pass
-    else:
-        routes.append(Mount("/v1", routes=postern_routes(store)))
+    routes.append(Mount("/v1", routes=postern_routes(store)))
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
@@ -212,7 +208,7 @@ def build_app(store: Store, *, strict: bool = False, rate_limit: int = 60, auth_
             yield
 
     # Host/Origin checks on every route, not only /mcp (DNS rebinding, cross-site pages): host_guard.py.
-    guard = Middleware(HostOriginGuard, loopback_only=host in LOOPBACK_NAMES or host.startswith("127."))
+    guard = Middleware(HostOriginGuard, loopback_only=is_loopback(host))
     return Starlette(routes=routes, lifespan=lifespan, middleware=[guard])
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -230,12 +231,10 @@ class Store:
         self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: the 1M-message indexes stay hot
         self.conn.executescript(SCHEMA)
         self._check_version()
-        try:  # the Postern tables share this file (postern_store.py, owned by the Postern side)
-            from po6_tui.sandbox.postern_store import create_schema
-        except (ImportError, AttributeError):
-            pass
-        else:
-            create_schema(self.conn)
+        # The Postern tables share this file. (Imported here: postern_store imports this module.)
+        from po6_tui.sandbox.postern_store import create_schema
+
+        create_schema(self.conn)
 
     def close(self) -> None:
         self.conn.close()
@@ -278,8 +277,8 @@ class Store:
             assignments = ", ".join(f"{column} = ?" for column in changes)
             self.conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*changes.values(), id_))
 
-    def transaction(self) -> "_Transaction":
-        return _Transaction(self.conn)
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.conn)
 
     def is_empty(self) -> bool:
         return self.scalar("SELECT count(*) FROM sandbox_keys") == 0
@@ -422,23 +421,21 @@ def mailbox_token(mailbox_id: str) -> str:
     return "mbx" + mailbox_id.encode().hex().upper()
 
 
-class _Transaction:
-    """`with store.transaction():` BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception.
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (PO6 and Postern tables alike).
 
     Nested use joins the outer transaction, so a tool that delivers mail locally while
     recording a send stores both or neither.
     """
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-        self.outer = False
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.outer = not self.conn.in_transaction
-        if self.outer:
-            self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if self.outer:
-            self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+    outer = not conn.in_transaction
+    if outer:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if outer:
+            conn.execute("ROLLBACK")
+        raise
+    if outer:
+        conn.execute("COMMIT")
