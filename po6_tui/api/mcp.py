@@ -342,7 +342,9 @@ class McpClient:
             return RateLimitedError(f"Too many requests to {self.host}; wait a moment.",
                                     retry_after=_retry_after(response), status=status)
         if status == 404:
-            return NotFoundError(f"Nothing answers MCP at {self.url} (HTTP 404); check the URL.", status=status)
+            # Host and path only: a URL may carry credentials or a key in its query string.
+            return NotFoundError(f"Nothing answers MCP at {self.host}{urlsplit(self.url).path} (HTTP 404); "
+                                 "check the URL.", status=status)
         if status >= 500:
             return ServerError(f"The server at {self.host} failed (HTTP {status}).", status=status)
         detail = f": {server_text}" if server_text else ""

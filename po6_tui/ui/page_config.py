@@ -68,7 +68,7 @@ def widget_summary(config: dict[str, Any] | None) -> str:
 
 
 def config_text(config: dict[str, Any] | None) -> str:
-    return json.dumps(config or {"widgets": []}, indent=2, ensure_ascii=False)
+    return safe.json_text(config or {"widgets": []})
 
 
 class ConfigEditorScreen(ModalScreen[LandingPage | None]):

@@ -18,8 +18,10 @@ What the gate does, and why:
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from rich.text import Text
@@ -136,6 +138,25 @@ def text(value: object, *, single_line: bool = True, max_len: int = SINGLE_LINE_
         result.append(" …" if single_line else "\n\n… (truncated: the rest is too long to show)",
                       style="dim italic")
     return result
+
+
+# In JSON text, what `text()` would remove or mark: C1 controls and DEL, invisible and
+# separator characters. (`json.dumps` already escapes the C0 controls.)
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f]|{_INVISIBLE.pattern}|{_SEPARATORS.pattern}")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # a surrogate pair, as JSON writes characters beyond the BMP
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_text(value: Any, *, indent: int | None = 2) -> str:
+    """Server JSON for an editor: exactly the same value once parsed (`json.loads`), with every
+    character that could drive the terminal or hide itself written as a visible \\uXXXX escape."""
+    return _JSON_UNSAFE.sub(_json_escape, json.dumps(value, indent=indent, ensure_ascii=False))
 
 
 def one_line(value: object, max_len: int = SINGLE_LINE_MAX) -> str:

@@ -26,6 +26,8 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.markup import escape
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static, TextArea
 
@@ -139,6 +141,8 @@ class Field:
         return MISSING
 
     def placeholder(self) -> str:
+        """The schema's default, as a hint. Server text: `Input` shows it literally; a `TextArea`
+        placeholder must be given as `Content` (a plain `str` there is read as markup)."""
         default = self.schema.get("default")
         if default is None:
             return ""
@@ -151,7 +155,7 @@ class TextField(Field):
         limit = self.schema.get("maxLength")
         if _LONG_TEXT.search(self.name) and not (_is_number(limit) and limit <= 200):
             return TextArea("", id=self.widget_id, classes="field-long", soft_wrap=True, tab_behavior="focus",
-                            placeholder=self.placeholder(), compact=True)
+                            placeholder=Content(self.placeholder()), compact=True)
         return Input("", id=self.widget_id, placeholder=self.placeholder(), compact=True)
 
     def raw(self) -> str:
@@ -230,7 +234,8 @@ class ChoiceField(Field):
     def make_widget(self) -> Widget:
         options = [(safe.text(_show(choice), max_len=NAME_MAX), index) for index, choice in enumerate(self.choices)]
         default = self.schema.get("default", MISSING)
-        prompt = "(not set)" if default is MISSING else safe.one_line(f"(not set: {_show(default)})", 60)
+        # Select reads its prompt as markup: the server's default is escaped.
+        prompt = "(not set)" if default is MISSING else escape(safe.one_line(f"(not set: {_show(default)})", 60))
         return Select(options, id=self.widget_id, prompt=prompt, allow_blank=True, compact=True)
 
     def value(self) -> Any:
@@ -259,7 +264,7 @@ class ListField(Field):
 
     def make_widget(self) -> Widget:
         return TextArea("", id=self.widget_id, classes="field-list", soft_wrap=False, tab_behavior="focus",
-                        placeholder=self.placeholder(), compact=True)
+                        placeholder=Content(self.placeholder()), compact=True)
 
     def value(self) -> Any:
         text = self.widget.text
@@ -325,7 +330,7 @@ class JsonField(Field):
 
     def make_widget(self) -> Widget:
         return TextArea("", id=self.widget_id, classes="field-json", soft_wrap=False, tab_behavior="focus",
-                        placeholder=self.placeholder() or ("{ }" if self.schema.get("type") == "object" else ""),
+                        placeholder=Content(self.placeholder() or ("{ }" if self.schema.get("type") == "object" else "")),
                         compact=True)
 
     def value(self) -> Any:

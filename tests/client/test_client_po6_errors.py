@@ -32,6 +32,16 @@ async def test_bad_key_is_refused_with_a_plain_sentence(roomy_sandbox):
     assert secret not in repr(info.value)
 
 
+async def test_a_wrong_url_is_named_without_its_credentials_or_query(roomy_sandbox):
+    base = roomy_sandbox.mcp_url.removesuffix("/mcp")
+    url = base.replace("http://", "http://user:hunter2@") + "/not-mcp?key=mcp_po6_in_the_url"
+    with pytest.raises(NotFoundError) as info:
+        await Po6Client.connect(url, roomy_sandbox.key("plus"), retry_attempts=1)
+    message = str(info.value)
+    assert message.startswith("Nothing answers MCP at 127.0.0.1:") and "/not-mcp (HTTP 404)" in message
+    assert "hunter2" not in message and "mcp_po6_in_the_url" not in message
+
+
 async def test_expired_key(roomy_sandbox):
     with pytest.raises(AuthError):
         await connect(roomy_sandbox, "expired")

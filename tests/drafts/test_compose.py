@@ -138,3 +138,25 @@ async def test_template_with_variables_and_a_contact_list(make_app, tools_box, u
         assert "Sent to" in status(app)
     sent = [s for s in await sent_log(tools_box, "mbx_signup") if s.subject == "Welcome to Acme, Ada!"]
     assert sent and sorted(sent[0].to_addresses) == sorted(recipients)
+
+
+async def test_a_contact_list_failure_shows_the_servers_words_as_text(make_app, tools_box):
+    from po6_tui.api.errors import InvalidError
+
+    app = make_app(tools_box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_list(pilot)
+        client = await app.active.po6_client()
+
+        async def refuse(*_args, **_kwargs):
+            raise InvalidError("No lists [@click=app.bell]today[/] \x1b[2J")
+
+        client.list_email_lists = refuse
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.is_mounted)
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactListPicker))
+        await wait_idle(pilot)
+        shown = app.screen.query_one("#message").render()
+        assert "No lists [@click=app.bell]today[/]" in shown.plain and "\x1b" not in shown.plain
+        assert not shown.spans  # no link, no style from the server

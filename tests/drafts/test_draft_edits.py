@@ -134,6 +134,23 @@ async def test_edit_in_external_editor(make_app, tools_box, unique, tmp_path, mo
         assert Journal.default().load_edit("sandbox", draft.id).to_text == "editor@example.com"
 
 
+async def test_the_external_editor_gets_the_agents_draft_cleaned(make_app, tools_box, unique, tmp_path, monkeypatch):
+    seen = tmp_path / "seen.txt"
+    script = tmp_path / "copying_editor.py"
+    script.write_text(f"import shutil, sys; shutil.copy(sys.argv[1], {str(seen)!r})")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    draft = await make_draft(tools_box, f"Clean {unique}\x1b[2J\u202e", body="Agent\x1b]52;c;aGk=\x07 body.\n")
+    app = make_app(tools_box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_drafts(pilot)
+        select(screen, draft.id)
+        await pilot.press("E")
+        await wait_idle(pilot)
+    handed = seen.read_text()
+    assert f"Subject: Clean {unique}⟦U+202E⟧" in handed and "Agent body." in handed
+    assert "\x1b" not in handed and "\x07" not in handed and "\u202e" not in handed
+
+
 async def test_bad_addresses_in_an_edit_are_refused_before_sending(make_app, tools_box, unique):
     draft = await make_draft(tools_box, f"Bad address {unique}")
     app = make_app(tools_box)

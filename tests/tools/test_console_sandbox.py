@@ -157,3 +157,19 @@ async def test_read_only_mode_refuses_writes_and_still_reads(make_app):
         await call_and_wait(pilot)
         assert "aliases" in json.loads(result_text(screen))
     assert not [r for r in AuditLog().read_recent() if r.tool == "update_alias"]
+
+
+async def test_an_unexpected_failure_never_shows_a_key(make_app, monkeypatch):
+    from po6_tui.api import any_tool
+
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("request to /mcp with Authorization: Bearer mcp_po6_abcdefghijklmnopqrstuvwxyz012345 failed")
+
+    monkeypatch.setattr(any_tool, "call", broken)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_tools(pilot)
+        await choose(pilot, "list_mailboxes")
+        await call_and_wait(pilot)
+        shown = result_text(screen)
+        assert "failed" in shown and "mcp_po6_abcdefghijklmnopqrstuvwxyz012345" not in shown

@@ -83,6 +83,26 @@ async def test_hostile_names_descriptions_and_enums_are_shown_as_text():
         assert select.id.startswith("field-")
 
 
+async def test_hostile_defaults_are_shown_as_text_and_do_not_break_the_form():
+    """A `default` reaches a Select prompt and TextArea placeholders, which read a plain str as markup."""
+    hostile = "[@click=app.bell]x[/]"
+    schema = {"type": "object", "properties": {
+        "flag": {"type": "boolean", "default": "[/x]"},
+        "pick": {"enum": ["a", "b"], "default": hostile},
+        "body_text": {"type": "string", "default": hostile},
+        "tags": {"type": "array", "items": {"type": "string"}, "default": [hostile]},
+        "extra": {"type": "object", "default": {"k": hostile}},
+    }}
+    async with FormApp(schema).run_test() as pilot:
+        form = await form_for(pilot)
+        assert isinstance(form.field("body_text").widget, TextArea)
+        for name in ("body_text", "tags", "extra"):
+            placeholder = form.field(name).widget.placeholder
+            assert hostile in placeholder.plain and not placeholder.spans, name  # as typed, no link
+        prompt = form.field("pick").widget.query_one("SelectCurrent Static").render()
+        assert hostile in prompt.plain and not prompt.spans
+
+
 async def test_a_schema_too_big_to_model_is_one_json_object():
     schema = {"type": "object", "properties": {f"p{i}": {"type": "string"} for i in range(500)}}
     async with FormApp(schema).run_test() as pilot:

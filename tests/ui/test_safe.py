@@ -174,3 +174,13 @@ def test_thousands_of_links_are_listed_with_warnings_first():
     listed = safe.links_text(converted.links).plain.splitlines()
     assert len(listed) == safe.LINKS_SHOWN + 1
     assert "evil.example" in listed[1]
+
+
+def test_json_for_an_editor_parses_back_to_the_same_value_with_nothing_hidden():
+    import json
+
+    value = {"title": "x\x9b31m\u202eevil\u200b\U000e0041\u2028y\x7f", "list": ["\x1b[2J é 日本", 3, None]}
+    shown = safe.json_text(value)
+    assert json.loads(shown) == value
+    assert not any(0x7F <= ord(c) <= 0x9F or c in "\x1b\u202e\u200b\u2028\U000e0041" for c in shown), shown
+    assert "\\u009b" in shown and "\\u202e" in shown and "é 日本" in shown  # visible escapes; real text kept

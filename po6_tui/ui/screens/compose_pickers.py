@@ -150,7 +150,8 @@ class ContactListPicker(ModalScreen[list[str] | None]):
                 return f"Contact lists {outbound.NEEDS_PAID}: this account's plan has none."
 
         def failed(error: BaseException) -> None:
-            self.query_one("#message", Static).update(f"Could not load the contact lists: {describe_error(error)}")
+            # A Text: the server's words are never read as markup.
+            self.query_one("#message", Static).update(Text(f"Could not load the contact lists: {describe_error(error)}"))
 
         run_io(self, load, what="Loading contact lists", done=self._show_lists, failed=failed)
 
@@ -192,7 +193,7 @@ class ContactListPicker(ModalScreen[list[str] | None]):
             if contact.name:
                 label.append("  ")
                 label.append_text(safe.text(contact.name, max_len=40, style="dim"))
-            selection.add_option((label, contact.email))
+            selection.add_option((label, safe.one_line(contact.email, 254)))  # it goes into the To field
         selection.display = True
         selection.focus()
         self.query_one("#hint", Static).update("Space ticks · a ticks all · Enter adds the ticked · Esc cancels")

@@ -459,12 +459,13 @@ class DraftsScreen(AppScreen):
             self.app.push_screen(DraftEditScreen(item, self.journal), lambda _result: self.edit_changed(item))
 
     def action_edit_external(self) -> None:
-        from po6_tui.ui.screens.message_form import edit_externally
+        from po6_tui.ui.screens.message_form import cleaned, edit_externally
 
         item = self._editable()
         if item is None:
             return
-        edited = edit_externally(self.app, item.current)
+        # The agent's draft is server text: cleaned as for the inline editor (draft_edit.py).
+        edited = edit_externally(self.app, item.edit or cleaned(item.original))
         if edited is not None:
             self.journal.save_edit(item.session.name, item.draft.id, edited)
             self.edit_changed(item)

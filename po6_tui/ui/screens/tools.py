@@ -277,7 +277,7 @@ class ToolsScreen(AppScreen):
             header.append("not done" if isinstance(error, ApiError) else "failed", style="bold red")
             self._show_result_header(header)
             self.query_one("#result-body", Static).update(
-                safe.text(str(error), single_line=False, max_len=2000, style="red"))
+                safe.text(safe.redact_keys(str(error)), single_line=False, max_len=2000, style="red"))
 
         run_io(self, lambda: any_tool.call(client, tool, arguments), what=f"Calling {name}",
                done=done, failed=failed, group="tool-call")
