@@ -5,3 +5,4 @@ heavy (textual, the MCP SDK, uvicorn) is imported here.
 """
 
 __version__ = "0.1.0"
+APP_NAME = "po6-tui"  # the name of our folders under the platform's config and data dirs

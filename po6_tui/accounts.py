@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from platformdirs import user_data_path
 
 from po6_tui import config
-from po6_tui.config import APP_NAME, ConfigError
+from po6_tui.config import ConfigError
+from po6_tui.sandbox.admin import default_db
 
 if TYPE_CHECKING:
     from po6_tui.api.po6 import Po6Client
@@ -78,7 +78,7 @@ class DemoSandbox:
     """The embedded sandbox of demo mode: started on demand, stopped on every way out."""
 
     def __init__(self, db: Path | None = None) -> None:
-        self.db = Path(db) if db else user_data_path(APP_NAME) / "sandbox.db"
+        self.db = Path(db) if db else default_db()
         self.url = ""
         self._process: SandboxProcess | None = None
         self._lock = threading.Lock()

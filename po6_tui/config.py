@@ -33,9 +33,9 @@ from typing import Any
 import tomli_w
 from platformdirs import user_config_path
 
+from po6_tui import APP_NAME
 from po6_tui.files import write_atomic
 
-APP_NAME = "po6-tui"
 PROVIDERS = ("po6", "postern")
 DEFAULT_URLS = {"po6": "https://mcp.po6.com", "postern": "https://api.agents.mszazu.com"}
 

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
-APP_NAME = "po6-tui"
+from po6_tui import APP_NAME
+
 
 APPROVED = "approved"
 REJECTED = "rejected"

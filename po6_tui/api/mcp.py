@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 
 from po6_tui import __version__
-from po6_tui.api.transport import httpx, transport_error
+from po6_tui.api.transport import host_of, httpx, transport_error
 from po6_tui.api.errors import (
     ApiError,
     AuthError,
@@ -49,7 +49,6 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_CONNECT_TIMEOUT = 5.0
 
 # JSON-RPC error codes (the standard ones plus PO6's rate limit).
-PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
 METHOD_NOT_FOUND = -32601
 INVALID_PARAMS = -32602
@@ -127,9 +126,7 @@ class McpClient:
                  connect_timeout: float = DEFAULT_CONNECT_TIMEOUT, max_connections: int = 8,
                  client_name: str = "po6-tui") -> None:
         self.url = url
-        parts = urlsplit(url)
-        # For messages: the host (and port) only, never credentials or query strings.
-        self.host = parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else url
+        self.host = host_of(url)
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         self._client_name = client_name
@@ -145,7 +142,7 @@ class McpClient:
             follow_redirects=False,
             # A plain-http URL (the local sandbox) never does TLS, and this client follows no
             # redirects: skip loading the CA bundle, ~30 ms of every start. https verifies as always.
-            verify=parts.scheme != "http",
+            verify=urlsplit(url).scheme != "http",
         )
         self._ids = itertools.count(1)
         self._init_lock = asyncio.Lock()
@@ -153,8 +150,6 @@ class McpClient:
         self.session_id: str | None = None
         self.protocol_version: str | None = None
         self.server_info: dict[str, Any] = {}
-        self.server_capabilities: dict[str, Any] = {}
-        self.instructions: str | None = None
 
     def __repr__(self) -> str:
         return f"McpClient(url={self.url!r}, session={'yes' if self.session_id else 'no'})"
@@ -235,11 +230,8 @@ class McpClient:
             raise InvalidError(f"The server at {self.host} speaks MCP protocol version {version!r}, "
                                f"which this client does not support.")
         self.protocol_version = version
-        info, caps = result.get("serverInfo"), result.get("capabilities")
+        info = result.get("serverInfo")
         self.server_info = info if isinstance(info, dict) else {}
-        self.server_capabilities = caps if isinstance(caps, dict) else {}
-        instructions = result.get("instructions")
-        self.instructions = instructions if isinstance(instructions, str) else None
         await self._post({"jsonrpc": "2.0", "method": "notifications/initialized"})
         self._initialized = True
 

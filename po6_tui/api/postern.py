@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from pydantic import ValidationError
 
@@ -40,13 +40,12 @@ from po6_tui.api.errors import (
     ServerError,
     TransportError,
 )
-from po6_tui.api.transport import httpx, transport_error
+from po6_tui.api.transport import host_of, httpx, transport_error
 from po6_tui.api.retry import ATTEMPTS, with_retries
 from po6_tui.audit import OK, AuditRecord
 
 T = TypeVar("T")
 
-DEFAULT_BASE_URL = "https://api.agents.mszazu.com"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 WAIT_DEFAULT_SECONDS = 120
@@ -58,7 +57,7 @@ WRITE_OPERATIONS = frozenset({"enroll", "create_inbox", "delete_inbox", "send", 
 
 _ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
     400: InvalidError, 401: AuthError, 402: PlanError, 403: ScopeError, 404: NotFoundError,
-    409: ConflictError, 422: InvalidError, 429: RateLimitedError,
+    409: ConflictError, 422: InvalidError,
 }
 
 Parser = Callable[[Any], T]
@@ -91,9 +90,7 @@ class PosternClient:
                  profile: str | None = None, retry_attempts: int = ATTEMPTS,
                  sleep: Callable[[float], Awaitable[object]] | None = None) -> None:
         root = base_url.rstrip("/").removesuffix("/v1")
-        parts = urlsplit(root)
-        # For messages: the host (and port) only, never credentials or query strings.
-        self.host = (parts.hostname or root) + (f":{parts.port}" if parts.port else "")
+        self.host = host_of(root)
         self.base_url = root
         self.timeout = timeout
         self.connect_timeout = connect_timeout

@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import ssl
 import sys
+from urllib.parse import urlsplit
 
 # httpx imports its command-line tool (and with it rich, pygments and click, ~60 ms) whenever
 # those happen to be installed. We never use it; an import that fails makes httpx skip it.
@@ -18,7 +19,15 @@ import httpx  # noqa: E402
 
 from po6_tui.api.errors import TransportError  # noqa: E402
 
-__all__ = ["httpx", "transport_error"]
+__all__ = ["host_of", "httpx", "transport_error"]
+
+
+def host_of(url: str) -> str:
+    """What messages name a server by: the host (and port) only, never credentials or query strings."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return url
+    return parts.hostname + (f":{parts.port}" if parts.port else "")
 
 
 def transport_error(exc: httpx.HTTPError, host: str, *, connect_timeout: float, read_timeout: float,

@@ -15,6 +15,15 @@ CLOCK_OFFSET = "clock_offset"
 META_TABLE = "CREATE TABLE IF NOT EXISTS sandbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 
 
+def default_db() -> Path:
+    """The demo database: the one `po6-tui` with no account runs on, and the sandbox commands' default."""
+    from platformdirs import user_data_path
+
+    from po6_tui import APP_NAME
+
+    return user_data_path(APP_NAME) / "sandbox.db"
+
+
 def read_keys(db_path: str | Path) -> list[dict]:
     """Every seeded API key (PO6 and Postern), in creation order; read-only."""
     path = Path(db_path)

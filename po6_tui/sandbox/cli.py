@@ -18,14 +18,11 @@ import sys
 from pathlib import Path
 
 from po6_tui.sandbox import admin
+from po6_tui.sandbox.admin import default_db
 from po6_tui.sandbox.host_guard import LOOPBACK_NAMES
 
 
 
-def default_db() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("po6-tui") / "sandbox.db"
 
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from po6_tui.api.errors import ApiError, RateLimitedError, ServerError, TransportError
+from po6_tui.api.transport import host_of
 
 if TYPE_CHECKING:
     from po6_tui.ui.session import AccountSession
@@ -186,7 +187,7 @@ class ConnectionWatch:
                     self._trouble = "is failing (server errors)"
                 elif not any(phrase in result.message for phrase in UNREACHABLE_PHRASES):
                     self._trouble = self._trouble or "sends broken replies"
-                host = _host_of(session.account.url)
+                host = host_of(session.account.url)
                 if host not in hosts:
                     hosts.append(host)
         return hosts
@@ -268,10 +269,3 @@ class ConnectionWatch:
                 refresh_now()
 
 
-def _host_of(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if not parts.hostname:
-        return url
-    return parts.hostname + (f":{parts.port}" if parts.port else "")

@@ -46,12 +46,6 @@ class PageCache(Generic[Row]):
             for offset, row in enumerate(self._pages[start][1]):
                 yield start + offset, row
 
-    def find_index(self, predicate: Callable[[Row], bool]) -> int | None:
-        for index, row in self.loaded_rows():
-            if predicate(row):
-                return index
-        return None
-
     # -- deciding what to fetch ----------------------------------------------------------
     def wanted(self, first: int, last: int, total: int | None) -> list[int]:
         """Starts of the pages covering rows first..last that are missing or stale and not
@@ -97,10 +91,6 @@ class PageCache(Generic[Row]):
         if self._in_flight.get(start) == generation:
             del self._in_flight[start]
         self._failed[start] = generation
-
-    def touch(self, start: int) -> None:
-        if start in self._pages:
-            self._pages.move_to_end(start)
 
     def replace_row(self, predicate: Callable[[Row], bool], update: Callable[[Row], Row]) -> int:
         """Apply `update` to every cached row matching `predicate`; returns how many changed."""
