@@ -12,6 +12,7 @@ Every send goes through `outbound.send_once` (never twice).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 
 from po6_tui.api.models import Draft
@@ -46,7 +47,7 @@ class QueueItem:
         expires = self.draft.expires_at
         return self.draft.status == "expired" or (expires is not None and expires <= (now or timefmt.now()))
 
-    @property
+    @cached_property  # an HTML-only draft is converted once, not on every redraw of the queue
     def original(self) -> SavedEdit:
         """The agent's draft in the editable form."""
         d = self.draft

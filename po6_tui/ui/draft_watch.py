@@ -48,13 +48,14 @@ class DraftWatcher:
         sessions = list(getattr(self.app, "mail_accounts", []))
 
         async def look() -> list[tuple[str, str, str]]:
+            from po6_tui.ui.draft_decisions import QueueItem  # the queue's keys, so both name a draft alike
+
             found = []
             for session in sessions:
                 client = await session.po6_client()
                 for draft in await client.list_drafts(status="pending"):
-                    mailbox = session.mailbox(draft.mailbox_id)
-                    found.append((f"{session.name}/{draft.id}", mailbox.address if mailbox else draft.mailbox_id or "",
-                                  draft.subject))
+                    item = QueueItem(session, draft)
+                    found.append((item.key, item.mailbox_address, draft.subject))
             return found
 
         run_io(self.app, look, what="Looking for new drafts", done=self.observe, group="draft-watch",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import on
@@ -128,8 +128,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
 
     def refilled(self, values: dict[str, str]) -> FormScreen:
         """The same form again holding what was typed (e.g. after the server refused it)."""
-        fields = [FormField(f.name, f.label, value=values.get(f.name, f.value), placeholder=f.placeholder,
-                            choices=f.choices, check=f.check, max_length=f.max_length) for f in self.fields]
+        fields = [replace(f, value=values.get(f.name, f.value)) for f in self.fields]
         return FormScreen(self.form_title, fields, note=self.note, submit=self.submit_label, check=self.check_all)
 
     @on(Button.Pressed, "#cancel")

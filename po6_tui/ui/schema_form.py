@@ -61,12 +61,9 @@ def schema_type(schema: dict[str, Any]) -> str:
         kinds = [t for t in declared if isinstance(t, str) and t != "null"]
         declared = kinds[0] if len(kinds) == 1 else None
     if declared is None:
-        for key in ("anyOf", "oneOf"):
-            options = schema.get(key)
-            if isinstance(options, list):  # the usual `X | None` of generated schemas
-                kinds = [o for o in options if isinstance(o, dict) and o.get("type") != "null"]
-                if len(kinds) == 1:
-                    return schema_type(kinds[0])
+        nullable = _nullable_option(schema)
+        if nullable is not None:
+            return schema_type(nullable[1])
         if isinstance(schema.get("properties"), dict):
             declared = "object"
         elif isinstance(schema.get("enum"), list):
@@ -76,16 +73,25 @@ def schema_type(schema: dict[str, Any]) -> str:
     return declared if declared in (*_SIMPLE, "array", "object") else "json"
 
 
+def _nullable_option(schema: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The one non-null branch of an `anyOf`/`oneOf` (the usual `X | None` of generated schemas),
+    with the key it was found under; None when there is no such single branch."""
+    for key in ("anyOf", "oneOf"):
+        options = schema.get(key)
+        if isinstance(options, list):
+            kinds = [o for o in options if isinstance(o, dict) and o.get("type") != "null"]
+            if len(kinds) == 1:
+                return key, kinds[0]
+    return None
+
+
 def _branch(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema itself, or the non-null branch of an `anyOf`/`oneOf` `X | None`."""
-    if "type" not in schema:
-        for key in ("anyOf", "oneOf"):
-            options = schema.get(key)
-            if isinstance(options, list):
-                kinds = [o for o in options if isinstance(o, dict) and o.get("type") != "null"]
-                if len(kinds) == 1:
-                    return {**kinds[0], **{k: v for k, v in schema.items() if k not in (key,)}}
-    return schema
+    nullable = None if "type" in schema else _nullable_option(schema)
+    if nullable is None:
+        return schema
+    key, option = nullable
+    return {**option, **{k: v for k, v in schema.items() if k != key}}
 
 
 class Field:
@@ -455,16 +461,14 @@ class SchemaForm(VerticalScroll):
         super().__init__(id=id)
         self.intro = intro  # shown above the fields (the tool's description, already made safe)
         self.schema = schema if isinstance(schema, dict) else {}
+        # A schema too large to model (hundreds of fields), or one that only takes free-form
+        # properties, is typed as one JSON object.
         too_big = len(self.schema.get("properties") or {}) > MAX_PROPERTIES * 4
-        if too_big:  # a schema this large is typed as one JSON object rather than hundreds of fields
-            self.fields: list[Field] = [JsonField("arguments", "arguments", {"type": "object"}, False, 0)]
-            self.whole_json = True
-        else:
-            self.fields = build_fields(self.schema)
-            self.whole_json = False
-            if not self.fields and self.schema.get("additionalProperties") not in (None, False):
-                self.fields = [JsonField("arguments", "arguments", {"type": "object"}, False, 0)]
-                self.whole_json = True
+        self.fields: list[Field] = [] if too_big else build_fields(self.schema)
+        self.whole_json = too_big or (not self.fields
+                                      and self.schema.get("additionalProperties") not in (None, False))
+        if self.whole_json:
+            self.fields = [JsonField("arguments", "arguments", {"type": "object"}, False, 0)]
 
     def compose(self) -> ComposeResult:
         if self.intro is not None:

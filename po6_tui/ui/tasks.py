@@ -36,14 +36,12 @@ def report_failure(node: DOMNode, what: str, error: BaseException, *, notify: bo
     """The failure in the status line, and as a notification unless `notify` is false (the
     connection watch's banner already explains it: no pile of identical notices)."""
     app = node.app
-    if not isinstance(error, ApiError):
-        app.log.error(f"{what}: {describe_error(error)}")
-    report = getattr(app, "report", None)
     message = f"{what}: {describe_error(error)}"
-    if report is not None and not notify:
-        report(message, severity="error", notify=False)
-    elif report is not None:
-        report(message, severity="error")
+    if not isinstance(error, ApiError):
+        app.log.error(message)
+    report = getattr(app, "report", None)
+    if report is not None:
+        report(message, severity="error", notify=notify)
     else:
         app.notify(message, severity="error", markup=False)
 

@@ -127,7 +127,6 @@ class ContactListPicker(ModalScreen[list[str] | None]):
     def __init__(self, session: AccountSession) -> None:
         super().__init__()
         self.session = session
-        self.lists: list[EmailList] = []
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -160,7 +159,6 @@ class ContactListPicker(ModalScreen[list[str] | None]):
         if isinstance(lists, str):
             message.update(lists)
             return
-        self.lists = lists
         if not lists:
             message.update("This account has no contact lists.")
             return

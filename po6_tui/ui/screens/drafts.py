@@ -134,8 +134,6 @@ class DraftsScreen(AppScreen):
         interval = getattr(self.app, "refresh_interval", 0)
         if interval and interval > 0:
             self.set_interval(interval, self.load)
-        # Until the app starts the watcher itself (see /tmp/needs_drafts.txt), the queue does.
-        watcher(self.app).start(interval)
 
     def on_resize(self) -> None:
         self._fill_tables()

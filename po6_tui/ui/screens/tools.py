@@ -283,7 +283,6 @@ class ToolsScreen(AppScreen):
                done=done, failed=failed, group="tool-call")
 
     def _show_result(self, tool: ToolInfo, result: ToolResult) -> None:
-        self._last_result = result
         header = safe.text(tool.name, max_len=60, style="bold")
         if result.is_error:
             header.append("  the tool reported an error", style="bold red")

@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from po6_tui.ui import safe
+from po6_tui.ui.widgets.strips import text_strip
 
 CHUNK_LINES = 256  # lines wrapped together: a few ms of work, a few screens of text
 PIECE_CHARS = 4_000  # a longer line is cut into pieces first, so one line never costs more
@@ -211,11 +212,9 @@ class MessageBodyView(ScrollView, can_focus=True, inherit_bindings=False):
                 line.expand_tabs()
             rows = [line] if line.cell_len <= width else line.wrap(console, width, overflow="fold")
             for row in rows:
-                # `Text.render` leaves out the Text's own style (the source line's dim italic).
+                # The Text's own style (the source line's dim italic) goes under its spans.
                 style = base + console.get_style(row.style) if row.style else base
-                segments = [Segment(seg.text, style + seg.style if seg.style else style)
-                            for seg in row.render(console) if seg.text != "\n"]
-                strips.append(Strip(segments).crop_extend(0, width, self._base()))
+                strips.append(text_strip(row, console, style, width, self._base()))
         self._wrapped[index] = strips
         if not chunk.exact:
             chunk.exact = True

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -28,6 +27,7 @@ from po6_tui.api.models import EmailSummary
 from po6_tui.ui import safe, timefmt
 from po6_tui.ui.paging import PageCache
 from po6_tui.ui.tasks import run_io
+from po6_tui.ui.widgets.strips import text_strip
 
 Loader = Callable[[int, int], Awaitable[tuple[list[EmailSummary], int]]]
 
@@ -523,9 +523,7 @@ class MessageList(ScrollView, can_focus=True):
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)
-        segments = [Segment(seg.text, style + seg.style if seg.style else style)
-                    for seg in text.render(self.app.console) if seg.text != "\n"]
-        return Strip(segments, width).crop_extend(0, width, style)
+        return text_strip(text, self.app.console, style, width)
 
     def _render_row(self, index: int, row: EmailSummary | None, width: int) -> Text:
         columns = self._columns
