@@ -157,9 +157,11 @@ def profile_account(profile: config.Profile, read_only: bool = False) -> Account
 
 
 def resolve_accounts(profile_name: str | None = None, read_only: bool = False, *,
-                     start_demo: bool = True, demo_db: Path | None = None) -> ResolvedAccounts:
-    """The accounts to use (see the module docstring for the order). ConfigError on bad configuration."""
-    settings = config.load_settings()
+                     start_demo: bool = True, demo_db: Path | None = None,
+                     settings: config.Settings | None = None) -> ResolvedAccounts:
+    """The accounts to use (see the module docstring for the order). ConfigError on bad configuration.
+    `settings`: the ones the caller already read (read from config.toml otherwise)."""
+    settings = settings if settings is not None else config.load_settings()
     if profile_name is not None:
         profile = settings.profile(profile_name)
         if profile is None:

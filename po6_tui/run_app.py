@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = config.load_settings()
-        resolved = resolve_accounts(args.profile, args.read_only)
+        resolved = resolve_accounts(args.profile, args.read_only, settings=settings)
     except config.ConfigError as error:
         print(f"po6-tui: {error}", file=sys.stderr)
         return 2

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from po6_tui.api.errors import ApiError, ReadOnlyError, TransportError
+from po6_tui.api.errors import ReadOnlyError
 from po6_tui.api.mcp import ToolResult
 from po6_tui.api.po6 import READ_TOOLS, WRITE_TOOLS, Po6Client
 from po6_tui.api.retry import with_retries
@@ -92,22 +92,14 @@ async def call(client: Po6Client, tool: ToolInfo, arguments: dict[str, Any]) -> 
     if client.read_only:
         raise ReadOnlyError(f"Read-only mode: {tool.name} changes things on the server, so it was not sent.",
                             tool=tool.name)
-    try:
-        result = await client.mcp.call_tool(tool.name, arguments)
-    except TransportError as error:
-        # It may have reached the server: say so, and never repeat it on our own.
-        error = TransportError(f"{error.message} {tool.name} may or may not have taken effect; "
-                               "check before trying again.", tool=tool.name)
-        client.record_write(tool.name, arguments, f"error: {error}")
-        raise error from None
-    except ApiError as error:
-        client.record_write(tool.name, arguments, f"error: {error}")
-        raise
+    return await client.recorded_write(tool.name, arguments, lambda: client.mcp.call_tool(tool.name, arguments),
+                                       _outcome)
+
+
+def _outcome(result: ToolResult) -> str:
+    """How a write's result reads in the audit log."""
     if result.is_error:
-        outcome = f"error: {' '.join(result.text.split())[:300] or 'the tool reported an error'}"
-    elif confirmation_in(result.data()) is not None:
-        outcome = CONFIRMATION_REQUESTED
-    else:
-        outcome = OK
-    client.record_write(tool.name, arguments, outcome)
-    return result
+        return f"error: {' '.join(result.text.split())[:300] or 'the tool reported an error'}"
+    if confirmation_in(result.data()) is not None:
+        return CONFIRMATION_REQUESTED
+    return OK

@@ -88,6 +88,12 @@ class TransportError(ApiError):
 
     retryable = True
 
+    def maybe_applied(self, what: str, *, tool: str | None = None) -> TransportError:
+        """This failure as it reads for a write (`what`), which may have reached the server:
+        never repeated on our own, so the operator is told to check."""
+        return TransportError(f"{self.message} {what} may or may not have taken effect; check before trying again.",
+                              tool=tool)
+
 
 class ServerError(ApiError):
     """The server failed (HTTP 5xx)."""

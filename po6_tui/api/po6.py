@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -234,18 +234,25 @@ class Po6Client:
         return result
 
     async def _write(self, tool: str, arguments: dict[str, Any], parse: Parser[T]) -> T:
+        return await self.recorded_write(
+            tool, arguments, lambda: self._once(tool, arguments, parse),
+            lambda result: CONFIRMATION_REQUESTED if isinstance(result, m.ConfirmationRequest) else OK)
+
+    async def recorded_write(self, tool: str, arguments: dict[str, Any], send: Callable[[], Awaitable[T]],
+                             outcome: Callable[[T], str]) -> T:
+        """The one way a write goes out: one attempt, never repeated on our own, and recorded in
+        the audit log whatever happens (`outcome(result)` names a success)."""
         try:
-            result = await self._once(tool, arguments, parse)
+            result = await send()
         except TransportError as error:
             # The request may have reached the server: say so, and never repeat it on our own.
-            error = TransportError(f"{error.message} {tool} may or may not have taken effect; "
-                                   "check before trying again.", tool=tool)
+            error = error.maybe_applied(tool, tool=tool)
             self.record_write(tool, arguments, f"error: {error}")
             raise error from None
         except ApiError as error:
             self.record_write(tool, arguments, f"error: {error}")
             raise
-        self.record_write(tool, arguments, CONFIRMATION_REQUESTED if isinstance(result, m.ConfirmationRequest) else OK)
+        self.record_write(tool, arguments, outcome(result))
         return result
 
     async def _once(self, tool: str, arguments: dict[str, Any], parse: Parser[T]) -> T:

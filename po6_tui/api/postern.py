@@ -140,8 +140,7 @@ class PosternClient:
         except TransportError as error:
             if write and not repeatable:
                 # The request may have reached the server: say so, and never repeat it on our own.
-                error = TransportError(f"{error.message} Postern {operation} may or may not have taken effect; "
-                                       "check before trying again.", tool=operation)
+                error = error.maybe_applied(f"Postern {operation}", tool=operation)
             self._record(write, operation, targets, f"error: {error}")
             raise error from None
         except ApiError as error:
