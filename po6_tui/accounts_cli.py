@@ -126,28 +126,18 @@ async def _verify_po6(url: str, key: str) -> str:
 
 
 async def _verify_postern(url: str, key: str) -> str:
-    # A plain request on purpose: login only needs to know whether the key opens GET /v1/inboxes.
-    import httpx
+    from po6_tui.api.errors import AuthError
+    from po6_tui.api.postern import PosternClient
 
-    from po6_tui.api.errors import AuthError, InvalidError, TransportError
-
-    host = httpx.URL(url).host or url
     try:
-        async with httpx.AsyncClient(timeout=httpx.Timeout(VERIFY_TIMEOUT, connect=5.0)) as http:
-            response = await http.get(f"{url}/v1/inboxes", params={"limit": 100},
-                                      headers={"Authorization": f"Bearer {key}"})
-    except httpx.HTTPError:
-        raise TransportError(f"Could not reach {host}.") from None
-    if response.status_code == 401:
-        raise AuthError("The server rejected the API key (authentication failed).")
-    if response.status_code != 200:
-        raise InvalidError(f"{host} answered HTTP {response.status_code} to GET /v1/inboxes.")
-    try:
-        inboxes = response.json().get("data") or []
-    except (ValueError, AttributeError):
-        raise TransportError(f"{host} sent a reply that is not the JSON expected.") from None
-    more = "+" if response.json().get("next_cursor") else ""
-    return f"The key works: {len(inboxes)}{more} inbox{'es' if len(inboxes) != 1 else ''} reachable."
+        async with PosternClient(url, key, timeout=VERIFY_TIMEOUT, connect_timeout=5.0, retry_attempts=1) as client:
+            page = await client.list_inboxes(limit=100)
+    except AuthError as error:
+        if error.status == 401:
+            raise AuthError("The server rejected the API key (authentication failed).") from None
+        raise
+    more = "+" if page.next_cursor else ""
+    return f"The key works: {len(page.data)}{more} inbox{'es' if len(page.data) != 1 else ''} reachable."
 
 
 def profiles(argv: list[str], *, out: TextIO | None = None) -> int:
