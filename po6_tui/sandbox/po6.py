@@ -56,11 +56,14 @@ class Call:
         return int(self.store.timestamp())
 
     # -- what the key reaches -------------------------------------------------------------
-    def mailbox_ids(self) -> list[str]:
-        ids = [r[0] for r in self.store.all("SELECT id FROM mailboxes WHERE tenant = ? ORDER BY created_at, rowid",
-                                             (self.tenant,))]
+    def mailbox_rows(self) -> list[sqlite3.Row]:
+        """Every mailbox the key reaches, oldest first."""
+        rows = self.store.all("SELECT * FROM mailboxes WHERE tenant = ? ORDER BY created_at, rowid", (self.tenant,))
         allowed = self.key["mailboxes"]
-        return ids if allowed is None else [i for i in ids if i in allowed]
+        return rows if allowed is None else [r for r in rows if r["id"] in allowed]
+
+    def mailbox_ids(self) -> list[str]:
+        return [r["id"] for r in self.mailbox_rows()]
 
     def mailbox(self, mailbox_id: str) -> sqlite3.Row:
         row = self.store.one("SELECT * FROM mailboxes WHERE id = ? AND tenant = ?", (mailbox_id, self.tenant))
@@ -265,21 +268,24 @@ def _mailbox_totals(store: Store, mailbox_id: str) -> dict:
 @tool
 def list_mailboxes(c: Call) -> dict:
     mailboxes = []
-    for mailbox_id in c.mailbox_ids():
-        row = c.mailbox(mailbox_id)
-        totals = _mailbox_totals(c.store, mailbox_id)
+    for row in c.mailbox_rows():
+        totals = _mailbox_totals(c.store, row["id"])
         mailboxes.append({"id": row["id"], "address": row["address"], "display_name": row["display_name"],
                           "total": totals["total"], "unread": totals["unread"],
                           "storage_bytes": totals["storage_bytes"]})
     return {"mailboxes": mailboxes}
 
 
-def _folders(c: Call, mailbox_id: str) -> list[dict]:
-    stats = c.store.folder_stats(mailbox_id)
+def _folder_names(c: Call, mailbox_id: str) -> list[str]:
     custom = [r[0] for r in c.store.all("SELECT name FROM custom_folders WHERE mailbox_id = ? ORDER BY name",
                                         (mailbox_id,))]
+    return [*SYSTEM_FOLDERS, *custom]
+
+
+def _folders(c: Call, mailbox_id: str) -> list[dict]:
+    stats = c.store.folder_stats(mailbox_id)
     folders = []
-    for name in (*SYSTEM_FOLDERS, *custom):
+    for name in _folder_names(c, mailbox_id):
         s = stats.get(name)
         folders.append({"name": name, "type": "system" if name in SYSTEM_FOLDERS else "custom",
                         "total": s["total"] if s else 0, "unread": s["unread"] if s else 0})
@@ -305,9 +311,9 @@ def list_folders(c: Call, mailbox_id: str) -> dict:
 
 
 def _folder_name(c: Call, mailbox_id: str, folder: str) -> str:
-    for known in _folders(c, mailbox_id):
-        if known["name"].lower() == folder.lower():
-            return known["name"]
+    for known in _folder_names(c, mailbox_id):
+        if known.lower() == folder.lower():
+            return known
     raise ToolError(f"Folder not found: {folder}")
 
 
