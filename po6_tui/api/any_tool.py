@@ -15,11 +15,11 @@ server we do not know gets the benefit of no doubt in read-only mode.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from po6_tui.api.errors import ReadOnlyError
-from po6_tui.api.mcp import ToolResult
+from po6_tui.api.mcp import Tool, ToolResult
 from po6_tui.api.po6 import READ_TOOLS, WRITE_TOOLS, Po6Client
 from po6_tui.api.retry import with_retries
 from po6_tui.audit import CONFIRMATION_REQUESTED, OK
@@ -27,15 +27,8 @@ from po6_tui.audit import CONFIRMATION_REQUESTED, OK
 CONFIRMATION_ARGUMENT = "confirmation_token"
 
 
-@dataclass(frozen=True)
-class ToolInfo:
-    """One tool as the server lists it (every field untrusted)."""
-
-    name: str
-    description: str = ""
-    title: str = ""
-    input_schema: dict[str, Any] = field(default_factory=dict)
-    annotations: dict[str, Any] = field(default_factory=dict)
+class ToolInfo(Tool):
+    """One tool as the server lists it (every field untrusted), with what the console needs to know."""
 
     @property
     def writes(self) -> bool:
@@ -48,8 +41,7 @@ class ToolInfo:
     @property
     def two_step(self) -> bool:
         """It takes a confirmation token: its first call only asks (API.md 1.3)."""
-        properties = self.input_schema.get("properties")
-        return isinstance(properties, dict) and CONFIRMATION_ARGUMENT in properties
+        return self.properties is not None and CONFIRMATION_ARGUMENT in self.properties
 
 
 @dataclass(frozen=True)
@@ -72,12 +64,9 @@ def confirmation_in(data: Any) -> Confirmation | None:
 async def list_tools(client: Po6Client) -> list[ToolInfo]:
     """Everything the server lists (`tools/list`, all pages), in the server's order."""
 
-    async def fetch() -> list[ToolInfo]:
-        await client.mcp.initialize()
-        return [ToolInfo(t.name, t.description, t.title, t.input_schema, t.annotations)
-                for t in await client.mcp.list_tools()]
-
-    return await with_retries(fetch, attempts=client.retry_attempts)
+    # Listed again (the server's tools may have changed), which also renews the typed client's copy.
+    tools = await client.load_tools(refresh=True)
+    return [ToolInfo(t.name, t.description, t.input_schema, t.title, t.annotations) for t in tools.values()]
 
 
 async def call(client: Po6Client, tool: ToolInfo, arguments: dict[str, Any]) -> ToolResult:
