@@ -206,10 +206,11 @@ def check_secrets_permissions(path: Path) -> None:
         raise SecretsPermissionError(f"{_display(path)} is {who} (mode {mode:04o}); run: chmod 600 {path}")
 
 
-def _read_secrets(path: Path) -> dict[str, str]:
+def _read_secrets(path: Path, *, check_permissions: bool = True) -> dict[str, str]:
     if not path.exists():
         return {}
-    check_secrets_permissions(path)
+    if check_permissions:
+        check_secrets_permissions(path)
     keys = _read_toml(path).get("keys", {})
     if not isinstance(keys, dict):
         raise ConfigError(f"{_display(path)}: [keys] must be a table of profile = \"key\" lines.")
@@ -228,11 +229,8 @@ def save_secret(profile: Profile | str, key: str, path: Path | None = None) -> P
     """Store a profile's key in secrets.toml (created 0600, replaced atomically)."""
     path = path or secrets_path()
     name = profile.name if isinstance(profile, Profile) else profile
-    try:
-        keys = _read_secrets(path)
-    except SecretsPermissionError:
-        # Rewriting the file with mode 0600 is the fix; the old keys are kept.
-        keys = {str(k): v for k, v in _read_toml(path).get("keys", {}).items() if isinstance(v, str)}
+    # Rewriting the file with mode 0600 also fixes loose permissions; the old keys are kept.
+    keys = _read_secrets(path, check_permissions=False)
     keys[name] = key
     _atomic_write(path, tomli_w.dumps({"keys": keys}).encode(), mode=0o600)
     return path
