@@ -15,6 +15,7 @@ import secrets
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,8 +52,9 @@ class Call:
     def plan(self) -> Plan:
         return plan_named(self.key["plan"]) or FREE
 
-    @property
+    @cached_property
     def now(self) -> int:
+        """The sandbox clock, read once per call: every time a tool writes agrees."""
         return int(self.store.timestamp())
 
     # -- what the key reaches -------------------------------------------------------------
