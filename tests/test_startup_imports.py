@@ -19,8 +19,8 @@ import sys
 DEFERRED_PACKAGES = ("html2text", "mcp", "starlette", "uvicorn", "sse_starlette")
 DEFERRED_MODULES = (
     "po6_tui.sandbox.server", "po6_tui.sandbox.po6", "po6_tui.sandbox.store", "po6_tui.sandbox.seed",
-    "po6_tui.sandbox.process", "po6_tui.ui.screens.reader", "po6_tui.ui.screens.drafts",
-    "po6_tui.ui.screens.compose", "po6_tui.ui.screens.tools", "po6_tui.ui.schema_form",
+    "po6_tui.sandbox.process", "po6_tui.ui.mail.reader", "po6_tui.ui.drafts.drafts_screen",
+    "po6_tui.ui.outbox.compose", "po6_tui.ui.tools.tools_screen", "po6_tui.ui.kit.schema_form",
     # A PO6-only start (as here) never needs the Postern client.
     "po6_tui.api.postern", "po6_tui.api.postern_models",
 )
@@ -51,7 +51,7 @@ def test_the_first_screen_does_not_load_what_it_does_not_need(sandbox):
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
-    assert "po6_tui.ui.screens.mail" in loaded  # the probe did reach the first screen
+    assert "po6_tui.ui.mail.mail_screen" in loaded  # the probe did reach the first screen
     early = sorted(name for name in loaded
                    if name.split(".")[0] in DEFERRED_PACKAGES or name in DEFERRED_MODULES)
     assert early == [], f"loaded before they are needed: {early}"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from uihelpers import SEEDED_AT, UiSandbox, account_for, start_frozen_sandbox
 
-from po6_tui.ui import timefmt
+from po6_tui.ui.core import timefmt
 
 os.environ["TZ"] = "UTC"
 time.tzset()

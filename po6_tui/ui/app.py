@@ -1,6 +1,6 @@
 """`Po6App`: the shell. It holds the accounts, routes reports to the status line, and provides
 the things every view shares: the `:` command line, the Ctrl+P palette, `?` help, themes and
-remappable keys. Views are Textual modes registered from `ui/views.py`.
+remappable keys. Views are Textual modes registered from `ui/shell/views.py`.
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from po6_tui.accounts import Account
-from po6_tui.ui import commands, safe, views
-from po6_tui.ui.connection import ConnectionWatch
-from po6_tui.ui.screens.base import AppScreen
-from po6_tui.ui.screens.command_line import PromptScreen
-from po6_tui.ui.screens.help import HelpScreen
-from po6_tui.ui.screens.mail import MailScreen
-from po6_tui.ui.session import AccountSession
+from po6_tui.ui.shell import commands
+from po6_tui.ui import safe
+from po6_tui.ui.shell import views
+from po6_tui.ui.core.connection import ConnectionWatch
+from po6_tui.ui.shell.app_screen import AppScreen
+from po6_tui.ui.kit.prompt import PromptScreen
+from po6_tui.ui.shell.help import HelpScreen
+from po6_tui.ui.mail.mail_screen import MailScreen
+from po6_tui.ui.core.session import AccountSession
 
 
 class Po6App(App):
@@ -40,7 +42,7 @@ class Po6App(App):
     ]
 
     account_label: reactive[str] = reactive("")
-    connection_banner: reactive[str] = reactive("")  # "Offline: …" / "Rate limited …" (ui/connection.py)
+    connection_banner: reactive[str] = reactive("")  # "Offline: …" / "Rate limited …" (ui/core/connection.py)
 
     def __init__(
         self,
@@ -68,7 +70,7 @@ class Po6App(App):
         self.read_only = read_only
         self.refresh_interval = refresh_interval
         self.mark_read_on_open = mark_read_on_open
-        self.bell_on_new_draft = bell_on_new_draft  # read by ui/draft_watch.py
+        self.bell_on_new_draft = bell_on_new_draft  # read by ui/drafts/watch.py
         self._remember_theme = remember_theme
         self._keymap_overrides = dict(keymap or {})
         self._startup_problems = list(problems)  # profiles that could not be used, said once shown
@@ -90,7 +92,7 @@ class Po6App(App):
             self.notify(problem, severity="warning", markup=False, timeout=10)
         if self.mail_accounts:
             # New drafts are announced whichever view is in front, not only once :drafts opened.
-            from po6_tui.ui.draft_watch import watcher
+            from po6_tui.ui.drafts.watch import watcher
 
             watcher(self).start(self.refresh_interval)
 

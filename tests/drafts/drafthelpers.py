@@ -9,9 +9,9 @@ from uihelpers import UiSandbox, wait_for, wait_idle
 
 from po6_tui.api.po6 import Po6Client
 from po6_tui.api.transport import httpx
-from po6_tui.ui.screens.confirm import ConfirmScreen
-from po6_tui.ui.screens.drafts import DraftsScreen
-from po6_tui.ui.widgets.bars import StatusLine
+from po6_tui.ui.kit.confirm import ConfirmScreen
+from po6_tui.ui.drafts.drafts_screen import DraftsScreen
+from po6_tui.ui.shell.bars import StatusLine
 
 
 async def client_for(box: UiSandbox, label: str = "plus") -> Po6Client:

@@ -8,9 +8,9 @@ from textual.widgets import Input, OptionList, SelectionList, TextArea
 from uihelpers import wait_for, wait_idle, wait_list
 
 from po6_tui.journal import Journal
-from po6_tui.ui.screens.compose import ComposeScreen, open_compose
-from po6_tui.ui.screens.compose_pickers import ContactListPicker, TemplatePicker, VariablesScreen
-from po6_tui.ui.screens.confirm import ConfirmScreen
+from po6_tui.ui.outbox.compose import ComposeScreen, open_compose
+from po6_tui.ui.outbox.compose_pickers import ContactListPicker, TemplatePicker, VariablesScreen
+from po6_tui.ui.kit.confirm import ConfirmScreen
 
 
 async def _open(pilot, mode: str, mailbox_id: str, email=None) -> ComposeScreen:

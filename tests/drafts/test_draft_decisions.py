@@ -10,9 +10,9 @@ from drafthelpers import answer, make_draft, open_drafts, select, sent_log, serv
 from uihelpers import SEEDED_AT, wait_idle
 
 from po6_tui.journal import APPROVED, REJECTED, Journal
-from po6_tui.ui import timefmt
-from po6_tui.ui.screens.command_line import PromptScreen
-from po6_tui.ui.screens.confirm import ConfirmScreen
+from po6_tui.ui.core import timefmt
+from po6_tui.ui.kit.prompt import PromptScreen
+from po6_tui.ui.kit.confirm import ConfirmScreen
 
 
 async def test_approve_uses_approve_draft(make_app, tools_box, unique):

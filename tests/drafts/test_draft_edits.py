@@ -11,8 +11,8 @@ from textual.widgets import Input, TextArea
 from uihelpers import wait_for, wait_idle
 
 from po6_tui.journal import Journal
-from po6_tui.ui.screens.diff import DiffScreen
-from po6_tui.ui.screens.draft_edit import DraftEditScreen
+from po6_tui.ui.drafts.diff import DiffScreen
+from po6_tui.ui.drafts.draft_edit import DraftEditScreen
 
 
 async def _edit(pilot, screen, draft_id: str) -> DraftEditScreen:

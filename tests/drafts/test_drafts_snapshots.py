@@ -12,11 +12,11 @@ from uihelpers import wait_for, wait_idle
 
 from po6_tui import journal
 from po6_tui.journal import Journal, SavedEdit
-from po6_tui.ui.screens.compose import ComposeScreen, open_compose
-from po6_tui.ui.screens.confirm import ConfirmScreen
-from po6_tui.ui.screens.diff import DiffScreen
-from po6_tui.ui.screens.draft_edit import DraftEditScreen
-from po6_tui.ui.screens.sent import SentScreen
+from po6_tui.ui.outbox.compose import ComposeScreen, open_compose
+from po6_tui.ui.kit.confirm import ConfirmScreen
+from po6_tui.ui.drafts.diff import DiffScreen
+from po6_tui.ui.drafts.draft_edit import DraftEditScreen
+from po6_tui.ui.outbox.sent_screen import SentScreen
 
 
 @pytest.fixture(autouse=True)

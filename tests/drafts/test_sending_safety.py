@@ -8,10 +8,10 @@ from uihelpers import wait_for, wait_idle
 
 from po6_tui.api.errors import PlanError
 from po6_tui.journal import Journal
-from po6_tui.ui.draft_watch import watcher
-from po6_tui.ui.screens.compose import ComposeScreen, open_compose
-from po6_tui.ui.screens.compose_pickers import ContactListPicker
-from po6_tui.ui.screens.confirm import ConfirmScreen
+from po6_tui.ui.drafts.watch import watcher
+from po6_tui.ui.outbox.compose import ComposeScreen, open_compose
+from po6_tui.ui.outbox.compose_pickers import ContactListPicker
+from po6_tui.ui.kit.confirm import ConfirmScreen
 
 
 async def test_a_lost_reply_is_checked_in_the_sent_log_not_retried(make_app, tools_box, strict_box, unique):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from drafthelpers import make_draft, open_drafts, select
 from uihelpers import wait_for, wait_idle
 
-from po6_tui.ui import draft_decisions as dd
-from po6_tui.ui.screens.sent import SentScreen
+from po6_tui.ui.drafts import decisions as dd
+from po6_tui.ui.outbox.sent_screen import SentScreen
 
 
 async def test_queue_order_time_left_and_urgency(make_app, ui_sandbox):

@@ -133,7 +133,7 @@ BODY_PARTS = ("source", "body", "links")  # the parts of the reader's MessageBod
 def _content(app, part: str):  # noqa: ANN001, ANN202
     """A Static's content by id, or one of BODY_PARTS of the reader's message body (all of it)."""
     if part in BODY_PARTS:
-        from po6_tui.ui.widgets.message_body import MessageBodyView
+        from po6_tui.ui.kit.message_body import MessageBodyView
 
         return getattr(app.screen.query_one(MessageBodyView), part)
     return app.screen.query_one(f"#{part}").content
@@ -176,7 +176,7 @@ async def open_message(pilot, email_id: str) -> Opened:  # noqa: ANN001
     """Put the list cursor on the message, press Enter, and wait until its body is on screen.
     The times are measured inside the app, so the test harness's own waiting does not count."""
     from po6_tui.api.po6 import Po6Client
-    from po6_tui.ui.screens.reader import ReaderScreen
+    from po6_tui.ui.mail.reader import ReaderScreen
 
     app = pilot.app
     messages = await wait_list(pilot)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from hostile.corpus import MARKUP, build_corpus
-from po6_tui.ui.widgets.message_body import MessageBodyView
+from po6_tui.ui.kit.message_body import MessageBodyView
 from hostile.harness import (
     ADDRESS,
     Delivered,

@@ -22,8 +22,8 @@ from bench_client import _python, import_wall_ms, importtime_top
 
 START_PATH = "po6_tui.run_app, po6_tui.ui.app"
 DEFERRED = ("html2text", "po6_tui.sandbox.server", "po6_tui.sandbox.store", "mcp", "starlette", "uvicorn",
-            "po6_tui.ui.screens.reader", "po6_tui.ui.screens.drafts", "po6_tui.ui.screens.tools",
-            "po6_tui.ui.screens.compose", "po6_tui.ui.schema_form")
+            "po6_tui.ui.mail.reader", "po6_tui.ui.drafts.drafts_screen", "po6_tui.ui.tools.tools_screen",
+            "po6_tui.ui.outbox.compose", "po6_tui.ui.kit.schema_form")
 
 
 def interpreter_ms(runs: int = 7) -> float:

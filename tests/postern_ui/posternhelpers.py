@@ -12,7 +12,7 @@ from uihelpers import UiSandbox, type_command, wait_for, wait_idle
 
 from po6_tui.accounts import Account
 from po6_tui.api.postern import PosternClient
-from po6_tui.ui.screens.postern import PosternScreen
+from po6_tui.ui.postern.postern_screen import PosternScreen
 
 # The seeded inboxes of the `postern-agent` key (sandbox/postern_seed.py).
 SIGNUP, SUPPORT, OUTREACH = "signup-bot@postern.test", "support@postern.test", "outreach@postern.test"

@@ -8,10 +8,10 @@ from uihelpers import wait_for, wait_idle
 
 from po6_tui.api.postern import PosternClient
 from po6_tui.audit import default_path
-from po6_tui.ui.screens.confirm import ConfirmScreen
-from po6_tui.ui.screens.postern import PosternScreen
-from po6_tui.ui.screens.postern_compose import ComposeForm, parse_addresses
-from po6_tui.ui.screens.postern_forms import CreateInboxForm, IdempotencyIds, SecretOnceScreen, WebhookForm
+from po6_tui.ui.kit.confirm import ConfirmScreen
+from po6_tui.ui.postern.postern_screen import PosternScreen
+from po6_tui.ui.postern.compose import ComposeForm, parse_addresses
+from po6_tui.ui.postern.forms import CreateInboxForm, IdempotencyIds, SecretOnceScreen, WebhookForm
 
 
 async def confirm(pilot) -> None:

@@ -6,10 +6,10 @@ from posternhelpers import OUTREACH, SIGNUP, SUPPORT, open_postern, screen_text,
 from textual import events
 from uihelpers import type_command, wait_for, wait_idle
 
-from po6_tui.ui.screens.mail import MailScreen
-from po6_tui.ui.screens.postern_forms import AccountPicker
-from po6_tui.ui.screens.postern_reader import PosternReaderScreen, PosternThreadScreen
-from po6_tui.ui.widgets.message_body import MessageBodyView
+from po6_tui.ui.mail.mail_screen import MailScreen
+from po6_tui.ui.postern.forms import AccountPicker
+from po6_tui.ui.postern.reader import PosternReaderScreen, PosternThreadScreen
+from po6_tui.ui.kit.message_body import MessageBodyView
 
 
 def subjects(screen) -> list[str]:
@@ -138,7 +138,7 @@ async def test_read_only_account_still_browses(make_postern_app):
 
 
 async def test_long_listings_load_the_next_page_at_the_bottom(make_postern_app, monkeypatch):
-    from po6_tui.ui.screens import postern
+    from po6_tui.ui.postern import postern_screen as postern
 
     monkeypatch.setattr(postern, "PAGE_SIZE", 3)
     app = make_postern_app()

@@ -9,8 +9,8 @@ from posternhelpers import new_inbox, open_postern, screen_text
 from uihelpers import wait_for, wait_idle
 
 from po6_tui.api.postern import PosternClient
-from po6_tui.ui.screens.postern_reader import PosternReaderScreen
-from po6_tui.ui.screens.postern_wait import PosternWaitScreen
+from po6_tui.ui.postern.reader import PosternReaderScreen
+from po6_tui.ui.postern.wait import PosternWaitScreen
 
 HTML = ('<p>Verify now: <a href="https://evil.example/steal">https://bank.example/verify</a></p>'
         '<p>Your code is 123456</p>')

@@ -8,11 +8,11 @@ from posternhelpers import SIGNUP, SUPPORT, fill, no_blink, open_postern, wait_l
 from textual.widgets import Checkbox
 from uihelpers import wait_for, wait_idle
 
-from po6_tui.ui.screens.confirm import ConfirmScreen
-from po6_tui.ui.screens.postern_compose import ComposeForm
-from po6_tui.ui.screens.postern_forms import AccountPicker, CreateInboxForm, WebhookForm
-from po6_tui.ui.screens.postern_reader import PosternReaderScreen, PosternThreadScreen
-from po6_tui.ui.screens.postern_wait import PosternWaitScreen
+from po6_tui.ui.kit.confirm import ConfirmScreen
+from po6_tui.ui.postern.compose import ComposeForm
+from po6_tui.ui.postern.forms import AccountPicker, CreateInboxForm, WebhookForm
+from po6_tui.ui.postern.reader import PosternReaderScreen, PosternThreadScreen
+from po6_tui.ui.postern.wait import PosternWaitScreen
 
 
 async def _dialog(pilot, key: str, kind: type) -> None:

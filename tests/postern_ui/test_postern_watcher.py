@@ -12,9 +12,9 @@ from textual.widgets import Checkbox, Input
 from uihelpers import type_command, wait_for
 
 from po6_tui.api.postern import PosternClient
-from po6_tui.ui.screens.mail import MailScreen
-from po6_tui.ui.screens.postern import PosternScreen
-from po6_tui.ui.screens.postern_wait import PosternWaitScreen
+from po6_tui.ui.mail.mail_screen import MailScreen
+from po6_tui.ui.postern.postern_screen import PosternScreen
+from po6_tui.ui.postern.wait import PosternWaitScreen
 
 
 def watchers(app) -> list:

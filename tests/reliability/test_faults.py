@@ -14,8 +14,8 @@ import time
 import pytest
 from uihelpers import wait_for, wait_idle, wait_list
 
-from po6_tui.ui.screens.reader import ReaderScreen
-from po6_tui.ui.widgets.bars import StatusLine, TopBar
+from po6_tui.ui.mail.reader import ReaderScreen
+from po6_tui.ui.shell.bars import StatusLine, TopBar
 
 # "Loading messages: The server at 127.0.0.1:PORT failed (HTTP 503)." — what, then why.
 SENTENCE = re.compile(r"^[A-Z][^:]{2,60}: .*[A-Za-z]{3,}")
@@ -158,7 +158,7 @@ async def test_a_lost_server_shows_offline_and_comes_back_by_itself(fault_box, a
 
 
 async def test_an_exception_in_a_worker_is_a_notice_and_the_app_goes_on(fault_box, app_on, said):
-    from po6_tui.ui.tasks import run_io
+    from po6_tui.ui.core.tasks import run_io
 
     box = fault_box()
     app = app_on(box)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from uihelpers import type_command, wait_for, wait_idle, wait_list
 
 from po6_tui.audit import AuditLog, AuditRecord
-from po6_tui.ui.screens.log import LogScreen
+from po6_tui.ui.log.log_screen import LogScreen
 
 RECORDS = [
     AuditRecord("mark_email", {"mailbox_id": "mbx_signup", "email_id": "em_12", "action": "read"}, "ok",

@@ -22,7 +22,7 @@ from po6_tui.sandbox.tools_schema import ALL_SCOPES
 
 
 async def test_a_planted_key_never_shows_anywhere(fault_box, monkeypatch, caplog, capsys, said):
-    from po6_tui.ui import tasks
+    from po6_tui.ui.core import tasks
     from po6_tui.ui.app import Po6App
 
     caplog.set_level(logging.DEBUG)

@@ -20,12 +20,12 @@ from po6_tui.api.models import ConfirmationRequest
 from po6_tui.api.po6 import WRITE_TOOLS, Po6Client
 from po6_tui.api.postern import WRITE_OPERATIONS, PosternClient
 from po6_tui.audit import AuditLog
-from po6_tui.ui.screens.command_line import PromptScreen
-from po6_tui.ui.screens.compose import ComposeScreen
-from po6_tui.ui.screens.confirm import ConfirmScreen
-from po6_tui.ui.screens.log import LogScreen
-from po6_tui.ui.screens.pickers import FolderPicker
-from po6_tui.ui.widgets.bars import StatusLine, TopBar
+from po6_tui.ui.kit.prompt import PromptScreen
+from po6_tui.ui.outbox.compose import ComposeScreen
+from po6_tui.ui.kit.confirm import ConfirmScreen
+from po6_tui.ui.log.log_screen import LogScreen
+from po6_tui.ui.mail.pickers import FolderPicker
+from po6_tui.ui.shell.bars import StatusLine, TopBar
 
 
 def status(app) -> str:  # noqa: ANN001
@@ -93,7 +93,7 @@ async def test_a_write_whose_reply_is_lost_is_not_repeated(fault_box, app_on, mo
 async def test_sends_under_drop_rate_reach_the_server_once_each(fault_box, app_on, monkeypatch):
     """--drop-rate cuts connections at random; each send is one request whatever happens, so the
     sent log holds exactly the sends the app reported as sent."""
-    from po6_tui.ui.screens.compose import open_compose
+    from po6_tui.ui.outbox.compose import open_compose
 
     box = fault_box("--drop-rate", "0.35", "--fault-seed", "11")
     calls = record_calls(monkeypatch)
@@ -264,7 +264,7 @@ async def test_a_read_only_profile_shows_the_badge_and_refuses(fault_box, app_on
 # -- the audit log ----------------------------------------------------------------------------------
 
 async def test_writes_made_in_the_app_show_in_the_log_view(fault_box, app_on):
-    from po6_tui.ui.screens.compose import open_compose
+    from po6_tui.ui.outbox.compose import open_compose
 
     box = fault_box()
     app = app_on(box)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.widgets import Input, Select
 from uihelpers import type_command, wait_for, wait_idle, wait_list
 
-from po6_tui.ui.routing_form import FormScreen
-from po6_tui.ui.screens.confirm import ConfirmScreen
-from po6_tui.ui.widgets.bars import StatusLine
+from po6_tui.ui.kit.form import FormScreen
+from po6_tui.ui.kit.confirm import ConfirmScreen
+from po6_tui.ui.shell.bars import StatusLine
 
 
 async def open_view(pilot, name: str, table: str, rows: int | None = None):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from routing_helpers import answer, client, fill_form, open_view, select_row, status, wait_for, wait_idle
 from textual.widgets import Static
 
-from po6_tui.ui.routing_form import FormScreen
+from po6_tui.ui.kit.form import FormScreen
 
 
 def detail(app) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from routing_helpers import answer, client, fill_form, open_view, select_row, status, wait_for, wait_idle, wait_screen
 from textual.widgets import Button, Input, Static
 
-from po6_tui.ui.routing_domain import DomainScreen
-from po6_tui.ui.screens.confirm import ConfirmScreen
+from po6_tui.ui.routing.domain_screen import DomainScreen
+from po6_tui.ui.kit.confirm import ConfirmScreen
 
 
 async def open_domain(pilot, domain_id: str) -> DomainScreen:

@@ -21,12 +21,12 @@ from routing_helpers import (
 )
 from textual.widgets import Sparkline, Static, TextArea
 
-from po6_tui.ui.page_config import ConfigEditorScreen
-from po6_tui.ui.page_detail import PageScreen
-from po6_tui.ui.page_leads import LeadsScreen
-from po6_tui.ui.page_templates import TemplatesScreen
-from po6_tui.ui.routing_form import FormScreen
-from po6_tui.ui.screens.confirm import ConfirmScreen
+from po6_tui.ui.pages.config_editor import ConfigEditorScreen
+from po6_tui.ui.pages.page_screen import PageScreen
+from po6_tui.ui.pages.leads import LeadsScreen
+from po6_tui.ui.pages.templates import TemplatesScreen
+from po6_tui.ui.kit.form import FormScreen
+from po6_tui.ui.kit.confirm import ConfirmScreen
 
 
 async def open_page(pilot, page_id: str) -> PageScreen:

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 import pytest
 
 from po6_tui.api.models import Lead
-from po6_tui.ui.page_config import ConfigProblem, parse_config, widget_summary
+from po6_tui.ui.pages.config_editor import ConfigProblem, parse_config, widget_summary
 from po6_tui.files import write_atomic
-from po6_tui.ui.page_files import safe_filename
-from po6_tui.ui.page_leads import csv_cell, leads_csv
-from po6_tui.ui.routing_form import check_address
+from po6_tui.ui.pages.files import safe_filename
+from po6_tui.ui.pages.leads import csv_cell, leads_csv
+from po6_tui.ui.kit.form import check_address
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -9,13 +9,13 @@ from pathlib import Path
 from routing_helpers import fill_form, open_view, select_row, settle, wait_for, wait_screen
 from textual.widgets import TextArea
 
-from po6_tui.ui.page_config import ConfigEditorScreen
-from po6_tui.ui.page_detail import PageScreen
-from po6_tui.ui.page_leads import LeadsScreen
-from po6_tui.ui.page_templates import TemplatesScreen
-from po6_tui.ui.routing_domain import DomainScreen
-from po6_tui.ui.routing_form import FormScreen
-from po6_tui.ui.screens.confirm import ConfirmScreen
+from po6_tui.ui.pages.config_editor import ConfigEditorScreen
+from po6_tui.ui.pages.page_screen import PageScreen
+from po6_tui.ui.pages.leads import LeadsScreen
+from po6_tui.ui.pages.templates import TemplatesScreen
+from po6_tui.ui.routing.domain_screen import DomainScreen
+from po6_tui.ui.kit.form import FormScreen
+from po6_tui.ui.kit.confirm import ConfirmScreen
 
 
 async def _page(pilot, page_id: str) -> PageScreen:
@@ -149,7 +149,7 @@ def test_publish_confirmation_shows_the_servers_message(snap_compare, make_app):
 
 
 def test_save_form_80x24(snap_compare, make_app, monkeypatch):
-    from po6_tui.ui import page_files
+    from po6_tui.ui.pages import files as page_files
 
     monkeypatch.setattr(page_files, "downloads_dir", lambda: Path("/home/operator/Downloads"))
 

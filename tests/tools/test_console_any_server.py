@@ -11,8 +11,8 @@ from toolhelpers import call_and_wait, choose, fill, header_text, open_tools, re
 from uihelpers import wait_for, wait_idle
 
 from po6_tui.audit import AuditLog
-from po6_tui.ui.schema_form import ObjectField
-from po6_tui.ui.screens.confirm import ConfirmScreen
+from po6_tui.ui.kit.schema_form import ObjectField
+from po6_tui.ui.kit.confirm import ConfirmScreen
 
 
 async def test_its_tools_and_schemas_become_forms(make_second_app):

@@ -11,7 +11,7 @@ from uihelpers import account_for, wait_for, wait_idle
 
 from po6_tui.audit import AuditLog
 from po6_tui.ui.app import Po6App
-from po6_tui.ui.screens.confirm import ConfirmScreen
+from po6_tui.ui.kit.confirm import ConfirmScreen
 
 
 async def test_lists_every_tool_and_calls_one_with_typed_arguments(make_app):

@@ -7,7 +7,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Select, Static, TextArea
 
-from po6_tui.ui.schema_form import MISSING, FormError, JsonField, SchemaForm, schema_type
+from po6_tui.ui.kit.schema_form import MISSING, FormError, JsonField, SchemaForm, schema_type
 
 
 class FormApp(App):

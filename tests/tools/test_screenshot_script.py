@@ -25,7 +25,7 @@ def test_a_key_or_key_prefix_in_a_picture_is_found():
 
 
 def test_every_main_view_is_in_the_order():
-    from po6_tui.ui.views import VIEWS
+    from po6_tui.ui.shell.views import VIEWS
 
     order = _script().VIEW_ORDER
     assert {view.name for view in VIEWS} <= set(order)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Input, Select, Static, TextArea
 from uihelpers import wait_for, wait_idle
 
-from po6_tui.ui.schema_form import SchemaForm
-from po6_tui.ui.screens.tools import ToolsScreen
+from po6_tui.ui.kit.schema_form import SchemaForm
+from po6_tui.ui.tools.tools_screen import ToolsScreen
 
 
 async def open_tools(pilot) -> ToolsScreen:
@@ -52,7 +52,7 @@ def header_text(screen: ToolsScreen) -> str:
 
 
 def status_text(screen) -> str:
-    from po6_tui.ui.widgets.bars import StatusLine
+    from po6_tui.ui.shell.bars import StatusLine
 
     return screen.query_one(StatusLine).message
 

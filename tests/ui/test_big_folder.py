@@ -7,7 +7,7 @@ import time
 import pytest
 from uihelpers import start_frozen_sandbox, wait_for, wait_list
 
-from po6_tui.ui.widgets.mailbox_tree import Place
+from po6_tui.ui.mail.mailbox_tree import Place
 
 SIZE = 20_000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uihelpers import wait_for, wait_idle, wait_list
 
 from po6_tui.api.errors import ServerError
-from po6_tui.ui.widgets.mailbox_tree import Place
+from po6_tui.ui.mail.mailbox_tree import Place
 
 SIGNUP = "mbx_signup"
 

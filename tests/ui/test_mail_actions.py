@@ -12,11 +12,11 @@ from textual.widgets import Button
 from uihelpers import type_command, wait_for, wait_idle, wait_list
 
 from po6_tui.api.errors import NotFoundError
-from po6_tui.ui.screens.confirm import ConfirmScreen
-from po6_tui.ui.screens.pickers import FolderPicker, MarkedMenu
-from po6_tui.ui.screens.reader import ReaderScreen
-from po6_tui.ui.widgets.bars import StatusLine
-from po6_tui.ui.widgets.mailbox_tree import Place
+from po6_tui.ui.kit.confirm import ConfirmScreen
+from po6_tui.ui.mail.pickers import FolderPicker, MarkedMenu
+from po6_tui.ui.mail.reader import ReaderScreen
+from po6_tui.ui.shell.bars import StatusLine
+from po6_tui.ui.mail.mailbox_tree import Place
 
 SIGNUP = "mbx_signup"
 

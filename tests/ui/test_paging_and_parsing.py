@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from po6_tui.ui import commands
-from po6_tui.ui.filters import FilterError, Filters
-from po6_tui.ui.paging import PageCache
+from po6_tui.ui.shell import commands
+from po6_tui.ui.mail.filters import FilterError, Filters
+from po6_tui.ui.core.paging import PageCache
 
 
 def test_wanted_pages_cover_the_viewport_once():
@@ -104,7 +104,7 @@ def test_body_chunks_cover_every_line_once_in_order(blank_above):
 
     from rich.text import Text
 
-    from po6_tui.ui.widgets.message_body import CHUNK_LINES, PIECE_CHARS, _part_chunks
+    from po6_tui.ui.kit.message_body import CHUNK_LINES, PIECE_CHARS, _part_chunks
 
     rng = random.Random(7)
     lengths = (0, 1, 80, PIECE_CHARS - 1, PIECE_CHARS, PIECE_CHARS + 1, 3 * PIECE_CHARS + 5)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from textual.widgets import Input
 from uihelpers import wait_for, wait_idle, wait_list
 
-from po6_tui.ui.screens.confirm import ConfirmScreen
-from po6_tui.ui.screens.reader import ReaderScreen
-from po6_tui.ui.widgets.message_body import MessageBodyView
+from po6_tui.ui.kit.confirm import ConfirmScreen
+from po6_tui.ui.mail.reader import ReaderScreen
+from po6_tui.ui.kit.message_body import MessageBodyView
 
 
 async def _main_ready(pilot) -> None:

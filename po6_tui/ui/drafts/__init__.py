@@ -1,0 +1,1 @@
+"""The review queue of agents' drafts: approve, edit, reject, diff."""

@@ -1,0 +1,1 @@
+"""The building blocks every feature uses, each exactly once."""

@@ -1,0 +1,1 @@
+"""The local audit log of writes."""

@@ -1,0 +1,1 @@
+"""Mail: mailboxes, folders, the message list and the reader."""

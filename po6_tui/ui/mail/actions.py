@@ -1,0 +1,263 @@
+"""What can be done to messages, the same way from the list and from the reader:
+N read/unread, F star, s move, d delete (asked first), and `;` to apply one of them to every
+marked message with a single confirmation.
+
+A screen that shows messages subclasses `MessageActionsScreen` and says which messages an
+action is about (`action_targets`, `marked_targets`), where they live (`session_for`) and what
+to do once the server has acted (`messages_changed`, `messages_moved`, `messages_deleted`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+from po6_tui.api.errors import ApiError
+from po6_tui.api.models import ConfirmationRequest, EmailSummary, FolderInfo
+from po6_tui.ui import safe
+from po6_tui.ui.shell.app_screen import AppScreen
+from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui.ui.mail.pickers import FolderPicker, MarkedMenu
+from po6_tui.ui.core.session import AccountSession
+from po6_tui.ui.core.tasks import describe_error, run_io
+
+
+@dataclass
+class Outcome:
+    """How a batch went: the messages the server acted on, and the first failure if any."""
+
+    done: list[EmailSummary]
+    error: BaseException | None = None
+    attempted: int = 0
+
+    def summary(self, verb: str) -> tuple[str, str]:
+        count = len(self.done)
+        noun = "message" if count == 1 else "messages"
+        if self.error is None:
+            return f"{verb} {count} {noun}.", "information"
+        return (f"{verb} {count} of {self.attempted}; then: {describe_error(self.error)}", "error")
+
+
+async def each(targets: list[EmailSummary], act: Callable[[EmailSummary], Awaitable[EmailSummary]]) -> Outcome:
+    """Apply `act` to each target in turn; stop at the first failure, keeping what succeeded."""
+    outcome = Outcome(done=[], attempted=len(targets))
+    for target in targets:
+        try:
+            outcome.done.append(await act(target))
+        except ApiError as error:
+            outcome.error = error
+            break
+    return outcome
+
+
+def _subjects(targets: list[EmailSummary], limit: int = 5) -> str:
+    lines = [f"• {safe.one_line(t.subject or '(no subject)', 70)}  ({safe.one_line(t.from_, 40)})"
+             for t in targets[:limit]]
+    if len(targets) > limit:
+        lines.append(f"… and {len(targets) - limit} more")
+    return "\n".join(lines)
+
+
+class MessageActionsScreen(AppScreen):
+    BINDINGS = [
+        Binding("N", "toggle_read", "Read/unread", id="mail.toggle_read"),
+        Binding("F", "toggle_star", "Star", id="mail.toggle_star"),
+        Binding("s", "move", "Move", id="mail.move"),
+        Binding("d", "delete", "Delete", id="mail.delete"),
+        Binding("semicolon", "marked", "Marked", id="mail.marked"),
+        Binding("m", "compose('compose')", "Compose", show=False, id="mail.compose"),
+        Binding("r", "compose('reply')", "Reply", show=False, id="mail.reply"),
+        Binding("f", "compose('forward')", "Forward", show=False, id="mail.forward"),
+    ]
+
+    # -- what subclasses provide ---------------------------------------------------------
+    def action_targets(self) -> list[EmailSummary]:
+        raise NotImplementedError
+
+    def marked_targets(self) -> list[EmailSummary]:
+        return []
+
+    def clear_marks(self) -> None:
+        pass
+
+    def session_for(self, summary: EmailSummary) -> AccountSession:
+        raise NotImplementedError
+
+    def mailbox_id_for(self, summary: EmailSummary) -> str:
+        return summary.mailbox_id or ""
+
+    def messages_changed(self, updated: list[EmailSummary]) -> None:
+        pass
+
+    def messages_moved(self, moved: list[EmailSummary]) -> None:
+        pass
+
+    def messages_deleted(self, ids: list[str]) -> None:
+        pass
+
+    # -- the actions -----------------------------------------------------------------------
+    def action_toggle_read(self) -> None:
+        self.toggle_read(self.action_targets())
+
+    def action_toggle_star(self) -> None:
+        self.toggle_star(self.action_targets())
+
+    def action_move(self) -> None:
+        self.move(self.action_targets())
+
+    def action_delete(self) -> None:
+        self.delete(self.action_targets())
+
+    def action_compose(self, mode: str) -> None:
+        """m / r / f: write a new message, or reply to / forward the one under the cursor."""
+        from po6_tui.ui.outbox.compose import open_compose
+
+        targets = self.action_targets()
+        if mode == "compose":
+            mailbox_id = self.mailbox_id_for(targets[0]) if targets else None
+            open_compose(self.app, "compose", mailbox_id or None, session=self.session_for(targets[0]) if targets else None)
+        elif targets:
+            open_compose(self.app, mode, self.mailbox_id_for(targets[0]), targets[0], session=self.session_for(targets[0]))
+        else:
+            self.report("No message selected to reply to or forward.", "warning")
+
+    def action_marked(self) -> None:
+        targets = self.marked_targets()
+        if not targets:
+            self.report("Nothing is marked: Space marks a message, then ; acts on all marked.", "warning")
+            return
+
+        def chosen(action: str | None) -> None:
+            if action == "clear_marks":
+                self.clear_marks()
+            elif action:
+                getattr(self, action)(targets)
+
+        self.app.push_screen(MarkedMenu(len(targets)), chosen)
+
+    def _nothing(self, targets: list[EmailSummary]) -> bool:
+        if not targets:
+            self.report("No message selected.", "warning")
+            return True
+        return False
+
+    def toggle_read(self, targets: list[EmailSummary]) -> None:
+        if self._nothing(targets):
+            return
+        read = any(not t.is_read for t in targets)
+        self._set_flag(targets, "read" if read else "unread", {"is_read": read},
+                       "Marked read" if read else "Marked unread")
+
+    def toggle_star(self, targets: list[EmailSummary]) -> None:
+        if self._nothing(targets):
+            return
+        star = any(not t.is_starred for t in targets)
+        self._set_flag(targets, "starred" if star else "unstarred", {"is_starred": star},
+                       "Starred" if star else "Unstarred")
+
+    def _set_flag(self, targets: list[EmailSummary], action: str, change: dict, verb: str) -> None:
+        async def act(target: EmailSummary) -> EmailSummary:
+            client = await self.session_for(target).po6_client()
+            await client.mark_email(mailbox_id=self.mailbox_id_for(target), email_id=target.id, action=action)
+            return target.model_copy(update=change)
+
+        def done(outcome: Outcome) -> None:
+            self.messages_changed(outcome.done)
+            self.report(*outcome.summary(verb))
+
+        run_io(self, lambda: each(targets, act), what=verb, done=done)
+
+    def move(self, targets: list[EmailSummary]) -> None:
+        if self._nothing(targets):
+            return
+        first = targets[0]
+        session = self.session_for(first)
+        mailbox_id = self.mailbox_id_for(first)
+        if any(self.mailbox_id_for(t) != mailbox_id for t in targets):
+            self.report("Marked messages are in several mailboxes; move them one mailbox at a time.", "warning")
+            return
+        current_folder = first.folder if all(t.folder == first.folder for t in targets) else None
+
+        def pick(folders: list[FolderInfo]) -> None:
+            title = f"Move {len(targets)} message{'s' if len(targets) != 1 else ''} to:"
+            self.app.push_screen(FolderPicker(title, folders, exclude=current_folder), chosen)
+
+        def chosen(folder: str | None) -> None:
+            if folder:
+                self._move_to(targets, folder)
+
+        known = session.folders.get(mailbox_id)
+        if known:
+            pick(known)
+            return
+
+        async def load() -> list[FolderInfo]:
+            client = await session.po6_client()
+            return list(await client.list_folders(mailbox_id=mailbox_id))
+
+        run_io(self, load, what="Loading folders", done=pick)
+
+    def _move_to(self, targets: list[EmailSummary], folder: str) -> None:
+        async def act(target: EmailSummary) -> EmailSummary:
+            client = await self.session_for(target).po6_client()
+            await client.move_email(mailbox_id=self.mailbox_id_for(target), email_id=target.id, folder=folder)
+            return target.model_copy(update={"folder": folder})
+
+        def done(outcome: Outcome) -> None:
+            self.messages_moved(outcome.done)
+            self.report(*outcome.summary(f"Moved to {safe.one_line(folder, 40)}:"))
+
+        run_io(self, lambda: each(targets, act), what="Moving", done=done)
+
+    def delete(self, targets: list[EmailSummary]) -> None:
+        """Delete through the server's two-step confirmation: ask the server for a token per
+        message, show its message once (with the count), and only on "Delete" confirm them."""
+        if self._nothing(targets):
+            return
+        requests: list[tuple[EmailSummary, ConfirmationRequest]] = []
+
+        async def ask(target: EmailSummary) -> EmailSummary:
+            client = await self.session_for(target).po6_client()
+            result = await client.delete_email(mailbox_id=self.mailbox_id_for(target), email_id=target.id)
+            if isinstance(result, ConfirmationRequest):
+                requests.append((target, result))
+            return target
+
+        def asked(outcome: Outcome) -> None:
+            if outcome.error is not None:
+                self.report(f"Delete not started: {describe_error(outcome.error)}", "error")
+                return
+            if not requests:  # a server that deleted without asking
+                self.messages_deleted([t.id for t in outcome.done])
+                self.report(*outcome.summary("Deleted"))
+                return
+            count = len(requests)
+            message = requests[0][1].message
+            if count > 1:
+                message += f"  (and the same for {count - 1} more)"
+            question = Question(
+                title=f"Delete {count} message{'s' if count != 1 else ''} permanently?",
+                server_message=message,
+                details=_subjects([t for t, _ in requests]),
+                confirm_label=f"Delete {count}" if count > 1 else "Delete",
+            )
+            confirm_then(self, question, on_yes=lambda: self._confirm_deletes(requests),
+                         on_no=lambda: self.report("Delete cancelled: nothing was deleted."))
+
+        run_io(self, lambda: each(targets, ask), what="Delete", done=asked)
+
+    def _confirm_deletes(self, requests: list[tuple[EmailSummary, ConfirmationRequest]]) -> None:
+        by_id = {target.id: request for target, request in requests}
+
+        async def act(target: EmailSummary) -> EmailSummary:
+            client = await self.session_for(target).po6_client()
+            await client.confirm(by_id[target.id])
+            return target
+
+        def done(outcome: Outcome) -> None:
+            self.messages_deleted([t.id for t in outcome.done])
+            self.report(*outcome.summary("Deleted"))
+
+        run_io(self, lambda: each([t for t, _ in requests], act), what="Deleting", done=done)

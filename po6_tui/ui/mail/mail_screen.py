@@ -1,0 +1,472 @@
+"""The main screen: mailboxes and folders on the left, the message list on the right.
+
+What the list shows is a `Source`: a folder (with server-side filters) or a search result.
+Opening a message pushes the reader. Counts and the list refresh on a timer and on `R`
+without moving the cursor or dropping marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static, Tree
+
+from po6_tui.api.models import EmailSummary, FolderInfo
+from po6_tui.ui import safe
+from po6_tui.ui.mail.filters import FilterError, Filters
+from po6_tui.ui.mail.actions import MessageActionsScreen
+from po6_tui.ui.kit.prompt import PromptScreen
+from po6_tui.ui.core.session import AccountSession
+from po6_tui.ui.core.tasks import run_io
+from po6_tui.ui.mail.mailbox_tree import MailboxTree, Place
+from po6_tui.ui.mail.message_list import MessageList
+
+SEARCH_LIMIT = 100  # search_emails has no offset: one page of the best matches
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the message list shows: a folder of a mailbox, or a search (`query` set)."""
+
+    place: Place
+    filters: Filters = Filters()
+    query: str = ""
+    everywhere: bool = False
+
+    @property
+    def is_search(self) -> bool:
+        return bool(self.query)
+
+
+class MailScreen(MessageActionsScreen):
+    VIEW = "mail"
+    HELP_GROUP = "Mail"
+    AUTO_FOCUS = "#messages"  # the list, not the sidebar that comes first in the layout
+
+    BINDINGS = [
+        Binding("q", "back", "Quit", show=False, id="mail.back"),
+        Binding("escape", "clear", "Clear", show=False, id="mail.clear"),
+        Binding("tab", "switch_pane", "Pane", show=False, id="mail.pane"),
+        Binding("backslash", "toggle_sidebar", "Sidebar", show=False, id="mail.sidebar"),
+        Binding("slash", "find", "Find", id="mail.find"),
+        Binding("U", "filter_toggle('unread')", "Unread only", show=False, id="mail.filter_unread"),
+        Binding("asterisk", "filter_toggle('starred')", "Starred only", show=False, id="mail.filter_starred"),
+        Binding("R", "refresh", "Refresh", show=False, id="mail.refresh"),
+    ]
+
+    DEFAULT_CSS = """
+    MailScreen #body { height: 1fr; }
+    MailScreen #sidebar { width: 30; border-right: solid $panel-lighten-1; }
+    MailScreen.-narrow #sidebar { width: 24; }
+    MailScreen.-wide #sidebar { width: 36; }
+    MailScreen #sidebar.-hidden { display: none; }
+    MailScreen #list-header { height: 1; background: $boost; padding: 0 1; }
+    MailScreen MessageList { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.source: Source | None = None
+        self._folder_source: Source | None = None  # where `q`/Esc returns from a search
+        self._search_total = 0  # the server's count of matches (we show at most SEARCH_LIMIT)
+        self._refresh_timer = None
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield MailboxTree(id="sidebar")
+            with Vertical(id="main"):
+                yield Static("", id="list-header")
+                yield MessageList(id="messages")
+
+    @property
+    def message_list(self) -> MessageList:
+        return self.query_one(MessageList)
+
+    @property
+    def sidebar(self) -> MailboxTree:
+        return self.query_one(MailboxTree)
+
+    def on_mount(self) -> None:
+        self.message_list.load(self._never_loader, empty_text="Connecting…")
+        if not self.app.mail_accounts:
+            self.message_list.load(self._never_loader, empty_text="No PO6 account is set up (po6-tui login).")
+        for session in self.app.mail_accounts:
+            self._load_account(session, first=session is self.app.active)
+        interval = self.app.refresh_interval
+        if interval and interval > 0:
+            self._refresh_timer = self.set_interval(interval, self.refresh_all)
+
+    async def _never_loader(self, _offset: int, _limit: int) -> tuple[list[EmailSummary], int]:
+        return [], 0
+
+    # -- accounts, mailboxes and folders ------------------------------------------------------
+    def _load_account(self, session: AccountSession, *, first: bool = False) -> None:
+        async def load() -> AccountSession:
+            client = await session.po6_client()
+            session.mailboxes = list(await client.list_mailboxes())
+            return session
+
+        def done(session: AccountSession) -> None:
+            self.sidebar.sync(self.app.mail_accounts)
+            if first and self.source is None and session.mailboxes:
+                mailbox = session.mailboxes[0]
+                self.open_place(Place(session.name, mailbox.id, "INBOX"), focus_list=False)
+            if not session.mailboxes:
+                self.report(f"{session.name}: this key reaches no mailbox.", "warning")
+
+        def failed(_error: BaseException) -> None:
+            if first and self.source is None:
+                self.message_list.load(self._never_loader, empty_text="Not connected: R retries.")
+
+        run_io(self, load, what=f"Connecting to {session.name}", done=done, failed=failed,
+               group=f"account-{session.name}", exclusive=True)
+
+    def _load_folders(self, session: AccountSession, mailbox_id: str) -> None:
+        async def load() -> list[FolderInfo]:
+            client = await session.po6_client()
+            return list(await client.list_folders(mailbox_id=mailbox_id))
+
+        def done(folders: list[FolderInfo]) -> None:
+            session.folders[mailbox_id] = folders
+            self.sidebar.sync(self.app.mail_accounts)
+            if self.source and self.source.place.mailbox_id == mailbox_id and not self.source.is_search:
+                self.sidebar.select_place(self.source.place)
+                self._update_header()
+
+        run_io(self, load, what="Loading folders", done=done, group=f"folders-{mailbox_id}", exclusive=True)
+
+    def session_named(self, name: str) -> AccountSession:
+        return next(s for s in self.app.accounts if s.name == name)
+
+    def refresh_all(self) -> None:
+        """Counts of every account, folders of the open mailboxes, and the list (R, timer)."""
+        for session in self.app.mail_accounts:
+            if session.client is None and not session.mailboxes:
+                self._load_account(session, first=session is self.app.active)
+                continue
+            self._load_account(session)
+            for mailbox_id in list(session.folders):
+                self._load_folders(session, mailbox_id)
+        if self.source is not None:
+            self.message_list.reload()
+
+    def action_refresh(self) -> None:
+        self.refresh_all()
+        self.report("Refreshing…")
+
+    # -- opening things -------------------------------------------------------------------
+    def open_place(self, place: Place, *, focus_list: bool = True, filters: Filters | None = None) -> None:
+        session = self.session_named(place.account)
+        self.app.active = session
+        if place.mailbox_id is None:
+            if not session.mailboxes:
+                return
+            place = Place(session.name, session.mailboxes[0].id, "INBOX")
+        if place.folder is None:
+            place = Place(place.account, place.mailbox_id, "INBOX")
+        keep = filters if filters is not None else (self.source.filters if self.source else Filters())
+        self._show(Source(place, keep))
+        if place.mailbox_id not in session.folders:
+            self._load_folders(session, place.mailbox_id)
+        self.sidebar.select_place(place)
+        if focus_list:
+            self.set_focus(self.message_list)
+
+    def _show(self, source: Source) -> None:
+        self.source = source
+        if not source.is_search:
+            self._folder_source = source
+        self.message_list.load(self._loader(source), empty_text=self._empty_text(source))
+        self._update_header()
+
+    def _empty_text(self, source: Source) -> str:
+        if source.is_search:
+            return "No message matches."
+        if source.filters.active:
+            return f"No message matches the filter ({source.filters.describe()}); Esc clears it."
+        return "(no messages)"
+
+    def _loader(self, source: Source):
+        session = self.session_named(source.place.account)
+        place = source.place
+        if source.is_search:
+            async def search(offset: int, limit: int) -> tuple[list[EmailSummary], int]:
+                if offset:
+                    return [], 0
+                client = await session.po6_client()
+                results = await client.search_emails(
+                    query=source.query, mailbox_id=None if source.everywhere else place.mailbox_id,
+                    limit=SEARCH_LIMIT)
+                self._search_total = results.total
+                return list(results.results), len(results.results)
+
+            return search
+
+        async def folder(offset: int, limit: int) -> tuple[list[EmailSummary], int]:
+            client = await session.po6_client()
+            page = await client.list_emails(mailbox_id=place.mailbox_id, folder=place.folder, limit=limit,
+                                            offset=offset, **source.filters.arguments())
+            return list(page.emails), page.total
+
+        return folder
+
+    def _update_header(self) -> None:
+        source = self.source
+        header = Text(end="")
+        if source is None:
+            self.query_one("#list-header", Static).update(header)
+            return
+        session = self.session_named(source.place.account)
+        mailbox = session.mailbox(source.place.mailbox_id)
+        address = mailbox.address if mailbox else (source.place.mailbox_id or "")
+        total = self.message_list.total
+        if source.is_search:
+            header.append("Search ", style="bold")
+            header.append_text(safe.text(f"“{source.query}”", max_len=80, style="bold"))
+            header.append(" in every mailbox" if source.everywhere else " in ")
+            if not source.everywhere:
+                header.append_text(safe.text(address, max_len=60))
+            if total is not None:
+                more = f" (best {total} of {self._search_total})" if self._search_total > total else ""
+                header.append(f"  {total} found{more}", style="dim")
+            header.append("  q/Esc back", style="dim")
+        else:
+            header.append_text(safe.text(address, max_len=60, style="dim"))
+            header.append(" ▸ ", style="dim")
+            header.append_text(safe.text(source.place.folder, max_len=60, style="bold"))
+            folder = next((f for f in session.folders.get(source.place.mailbox_id or "", [])
+                           if f.name == source.place.folder), None)
+            if total is not None:
+                header.append(f"  {total:,} message{'s' if total != 1 else ''}", style="dim")
+            if folder is not None and folder.unread and not source.filters.active:
+                header.append(f", {folder.unread:,} unread", style="dim")
+            if source.filters.active:
+                header.append("  filter: ", style="bold")
+                header.append_text(safe.text(source.filters.describe(), max_len=80, style="bold"))
+        # One row high whatever it says: no layout pass (this runs on every page that arrives).
+        self.query_one("#list-header", Static).update(header, layout=False)
+
+    # -- events ----------------------------------------------------------------------------
+    @on(Tree.NodeSelected, "#sidebar")
+    def _node_selected(self, event: Tree.NodeSelected) -> None:
+        place = event.node.data
+        if place is None:
+            return
+        if place.mailbox_id is None:  # an account node: toggled by the tree itself
+            return
+        self.open_place(place, focus_list=place.folder is not None)
+
+    @on(Tree.NodeExpanded, "#sidebar")
+    def _node_expanded(self, event: Tree.NodeExpanded) -> None:
+        place = event.node.data
+        if place is not None and place.mailbox_id and place.folder is None:
+            session = self.session_named(place.account)
+            if place.mailbox_id not in session.folders:
+                self._load_folders(session, place.mailbox_id)
+
+    @on(MessageList.Loaded)
+    def _list_loaded(self) -> None:
+        self._update_header()
+        self._update_context()
+
+    @on(MessageList.Highlighted)
+    def _highlighted(self) -> None:
+        self._update_context()
+
+    def _update_context(self) -> None:
+        ml = self.message_list
+        context = Text(end="")
+        if ml.marked:
+            context.append(f"{len(ml.marked)} marked  ", style="bold")
+        if ml.total:
+            context.append(f"{ml.cursor + 1:,}/{ml.total:,} ")
+        self.set_context(context)
+
+    @on(MessageList.Opened)
+    def _opened(self, event: MessageList.Opened) -> None:
+        from po6_tui.ui.mail.reader import ReaderScreen
+
+        self.app.push_screen(ReaderScreen(event.summary, self))
+
+    def step(self, delta: int) -> EmailSummary | None:
+        """Move the list cursor (the reader's next/previous); the message there, if loaded."""
+        ml = self.message_list
+        before = ml.cursor
+        ml.cursor = before + delta
+        if ml.cursor == before:
+            return None
+        return ml.current
+
+    # -- message actions (see actions.py) ---------------------------------------------------
+    def action_targets(self) -> list[EmailSummary]:
+        current = self.message_list.current
+        return [current] if current is not None else []
+
+    def marked_targets(self) -> list[EmailSummary]:
+        return list(self.message_list.marked.values())
+
+    def clear_marks(self) -> None:
+        self.message_list.clear_marks()
+        self._update_context()
+
+    def session_for(self, summary: EmailSummary) -> AccountSession:
+        return self.session_named(self.source.place.account) if self.source else self.app.active
+
+    def mailbox_id_for(self, summary: EmailSummary) -> str:
+        return summary.mailbox_id or (self.source.place.mailbox_id if self.source else "") or ""
+
+    def messages_changed(self, updated: list[EmailSummary]) -> None:
+        self.message_list.update_messages(updated)
+        self._refresh_counts_soon()
+
+    def messages_moved(self, moved: list[EmailSummary]) -> None:
+        if self.source and self.source.is_search:
+            self.message_list.update_messages(moved)
+        else:
+            self.message_list.remove_messages(m.id for m in moved)
+        self._refresh_counts_soon()
+
+    def messages_deleted(self, ids: list[str]) -> None:
+        self.message_list.remove_messages(ids)
+        self._refresh_counts_soon()
+
+    def _refresh_counts_soon(self) -> None:
+        if self.source is None:
+            return
+        session = self.session_named(self.source.place.account)
+        self._load_account(session)
+        if self.source.place.mailbox_id:
+            self._load_folders(session, self.source.place.mailbox_id)
+        self._update_context()
+
+    # -- keys ------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        if self.source is not None and self.source.is_search:
+            self.leave_search()
+            return
+        self.app.exit()
+
+    def action_clear(self) -> None:
+        """Esc: undo the most recent narrowing: find, then search, then filter, then marks."""
+        ml = self.message_list
+        if ml.find_pattern:
+            ml.clear_find()
+            self.report("")
+        elif self.source is not None and self.source.is_search:
+            self.leave_search()
+        elif self.source is not None and self.source.filters.active:
+            self.set_filter("none")
+        elif ml.marked:
+            self.clear_marks()
+
+    def leave_search(self) -> None:
+        if self._folder_source is not None:
+            self._show(self._folder_source)
+            self.sidebar.select_place(self._folder_source.place)
+
+    def action_switch_pane(self) -> None:
+        # set_focus, not focus(): it takes effect before the next key of a fast burst.
+        sidebar = self.sidebar
+        if sidebar.has_focus or sidebar.has_class("-hidden"):
+            self.set_focus(self.message_list)
+        else:
+            self.set_focus(sidebar)
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.sidebar
+        sidebar.toggle_class("-hidden")
+        if sidebar.has_class("-hidden"):
+            self.set_focus(self.message_list)
+
+    def action_find(self) -> None:
+        def found(pattern: str | None) -> None:
+            if pattern:
+                self.message_list.find(pattern)
+
+        self.app.push_screen(PromptScreen("/", history="find"), found)
+
+    @on(MessageList.FindResult)
+    def _find_result(self, event: MessageList.FindResult) -> None:
+        shown = safe.one_line(event.pattern, 60)
+        if event.found is False:
+            self.report(f"/{shown}: no more matches in the loaded messages (:search asks the server).", "warning")
+        elif event.found is None:
+            self.report(f"/{shown}: looking further…")
+        else:
+            self.report(f"/{shown}: n next, N previous, Esc clears")
+
+    def action_filter_toggle(self, name: str) -> None:
+        if self.source is None:
+            return
+        self.set_filter_object(self.source.filters.toggled(name))
+
+    # -- commands (see ui/shell/commands.py) ------------------------------------------------------
+    def set_filter(self, expression: str) -> None:
+        try:
+            filters = Filters.parse(expression)
+        except FilterError as error:
+            self.report(str(error), "warning")
+            return
+        self.set_filter_object(filters)
+
+    def set_filter_object(self, filters: Filters) -> None:
+        base = self._folder_source or self.source
+        if base is None:
+            return
+        self._show(Source(base.place, filters))
+        self.report(f"Filter: {filters.describe()}" if filters.active else "Filter cleared.")
+
+    def search(self, query: str, *, everywhere: bool) -> None:
+        base = self._folder_source or self.source
+        if base is None:
+            self.report("Not connected yet.", "warning")
+            return
+        self._show(Source(base.place, Filters(), query=query, everywhere=everywhere))
+        self.set_focus(self.message_list)
+        self.report("Searching on the server…  q or Esc goes back to the folder.")
+
+    def folder_names(self) -> list[str]:
+        if self.source is None:
+            return []
+        session = self.session_named(self.source.place.account)
+        return [f.name for f in session.folders.get(self.source.place.mailbox_id or "", [])]
+
+    def mailbox_addresses(self) -> list[str]:
+        return [m.address for s in self.app.mail_accounts for m in s.mailboxes]
+
+    def open_folder_named(self, name: str) -> None:
+        if self.source is None:
+            return
+        names = {n.casefold(): n for n in self.folder_names()}
+        folder = names.get(name.casefold(), name)
+        place = self.source.place
+        self.open_place(Place(place.account, place.mailbox_id, folder))
+
+    def open_mailbox_named(self, address: str) -> None:
+        """`:mailbox ADDRESS`: an exact address or id, else a unique beginning (`:mailbox research`)."""
+        wanted = address.strip()
+        known = [(s, m) for s in self.app.mail_accounts for m in s.mailboxes]
+        found = [(s, m) for s, m in known if m.address.casefold() == wanted.casefold() or m.id == wanted]
+        found = found or [(s, m) for s, m in known if m.address.casefold().startswith(wanted.casefold())]
+        if len(found) == 1:
+            session, mailbox = found[0]
+            self.open_place(Place(session.name, mailbox.id, "INBOX"))
+        elif found:
+            names = ", ".join(safe.one_line(m.address, 60) for _s, m in found[:5])
+            self.report(f"{safe.one_line(wanted, 60)} matches {len(found)} mailboxes ({names}): type more, "
+                        "or Tab to complete", "warning")
+        else:
+            self.report(f"No mailbox {safe.one_line(wanted, 60)}", "warning")
+
+    def open_account(self, session: AccountSession) -> None:
+        if session.mailboxes:
+            self.open_place(Place(session.name, session.mailboxes[0].id, "INBOX"))
+        else:
+            self.app.active = session
+            self._load_account(session, first=True)

@@ -1,0 +1,261 @@
+"""The reader: one message's headers, body (plain text, or HTML converted with its links listed
+with their real targets), and attachments. Long bodies scroll. J/K read the next/previous.
+
+Opening marks the message read when the settings say so (PO6's get_email does not), except in
+read-only mode; the message shows first and is marked right after. While a message is read, the
+next one in the list is fetched (and converted) ahead, so J shows it without a round trip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from po6_tui.api.errors import ApiError
+from po6_tui.api.models import Email, EmailSummary
+from po6_tui.ui import safe
+from po6_tui.ui.core import timefmt
+from po6_tui.ui.mail.actions import MessageActionsScreen
+from po6_tui.ui.core.session import AccountSession
+from po6_tui.ui.core.tasks import run_io
+from po6_tui.ui.kit.message_body import READING_BINDINGS, BodyReading, MessageBodyView
+
+if TYPE_CHECKING:
+    from po6_tui.ui.mail.mail_screen import MailScreen
+
+Ready = tuple[Email, safe.Body]  # a fetched message and its body, ready to show
+PREFETCH_KEEP = 3  # prefetched messages kept (J, then K back, then J again stays instant)
+
+SHORT_HEADERS = ("From", "To", "Cc", "Reply-To", "Date", "Folder", "Subject")
+
+
+def _headers_table(email: Email, full: bool) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    # The sender as the mail names it (display name and address): what a phisher forges, so
+    # safe.sender_text adds a warning when it looks forged (bidi, invisible, mixed alphabets).
+    sender = f"{email.from_name} <{email.from_}>" if email.from_name else email.from_
+    if sender:
+        table.add_row("From", safe.sender_text(sender))
+    rows = [
+        ("To", ", ".join(email.to)),
+        ("Cc", ", ".join(email.cc)),
+        ("Reply-To", email.reply_to or ""),
+        ("Date", timefmt.full(email.date)),
+        ("Folder", email.folder or ""),
+    ]
+    for name, value in rows:
+        if value:
+            table.add_row(name, safe.text(value, max_len=1000))
+    if full:
+        for name, value in email.headers.items():
+            table.add_row(safe.text(name, max_len=60, style="dim"), safe.text(value, max_len=1000, style="dim"))
+    subject = safe.text(email.subject or "(no subject)", max_len=1000, style="bold")
+    subject.no_wrap = False
+    table.add_row("Subject", subject)
+    if email.attachments:
+        listing = Text(end="")
+        for number, attachment in enumerate(email.attachments):
+            if number:
+                listing.append("\n")
+            listing.append_text(safe.text(attachment.filename or "(unnamed)", max_len=200, style="bold"))
+            listing.append("  ")
+            listing.append_text(safe.text(attachment.content_type, max_len=80, style="dim"))
+            listing.append(f"  {timefmt.size(attachment.size)}", style="dim")
+        table.add_row("Attached", listing)
+    return table
+
+
+class ReaderScreen(BodyReading, MessageActionsScreen):
+    VIEW = "mail"
+    HELP_GROUP = "Reader"
+    AUTO_FOCUS = "#scroll"
+
+    BINDINGS = [
+        Binding("q,escape", "close", "Back", id="reader.back"),
+        *READING_BINDINGS,
+        Binding("J", "step(1)", "Next", id="reader.next"),
+        Binding("K", "step(-1)", "Prev", id="reader.previous"),
+        Binding("h", "toggle_headers", "All headers", show=False, id="reader.headers"),
+        Binding("v", "toggle_html", "HTML/text", id="reader.html"),
+    ]
+
+    DEFAULT_CSS = """
+    ReaderScreen #headers { height: auto; max-height: 45%; padding: 0 1; background: $boost;
+                            border-bottom: solid $panel-lighten-1; }
+    """
+
+    def __init__(self, summary: EmailSummary, mail: MailScreen) -> None:
+        super().__init__()
+        self.summary = summary
+        self.mail = mail
+        self.email: Email | None = None
+        self.full_headers = False
+        self.prefer_html = False
+        # Messages fetched ahead (by id and HTML preference), ready to show; oldest first.
+        self._prefetched: dict[tuple[str, bool], Ready] = {}
+        self._prefetching: set[str] = set()
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(safe.text(self.summary.subject or "(no subject)", style="bold"), id="headers")
+        yield MessageBodyView(id="scroll")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    # -- loading ---------------------------------------------------------------------------
+    def _fetcher(self, summary: EmailSummary, prefer_html: bool) -> Callable[[], Awaitable[Ready]]:
+        session = self.session_for(summary)
+        mailbox_id = self.mailbox_id_for(summary)
+
+        async def fetch() -> Ready:
+            client = await session.po6_client()
+            email = await client.get_email(mailbox_id=mailbox_id, email_id=summary.id)
+            # html2text can take a while on a big newsletter: keep it off the UI thread.
+            body = await asyncio.to_thread(safe.message_body, email.body_text, email.body_html,
+                                           prefer_html=prefer_html)
+            return email, body
+
+        return fetch
+
+    def _load(self) -> None:
+        summary, prefer_html = self.summary, self.prefer_html
+        ready = self._prefetched.pop((summary.id, prefer_html), None)
+        if ready is not None:
+            self._display(summary, ready)
+            return
+        run_io(self, self._fetcher(summary, prefer_html), what="Opening the message",
+               done=lambda ready: self._display(summary, ready), group="reader", exclusive=True)
+
+    def _display(self, summary: EmailSummary, ready: Ready) -> None:
+        if summary.id != self.summary.id:
+            return  # the operator stepped on meanwhile
+        email, body = ready
+        self.email = email
+        self._show(email, body)
+        # Shown first, marked after: the operator does not wait for the second round trip.
+        self._mark_read(summary)
+        # The next message is fetched once this one is on screen: its reply and conversion
+        # would otherwise compete with the first paint.
+        self.call_after_refresh(self._prefetch_next)
+
+    def _mark_read(self, summary: EmailSummary) -> None:
+        if not self.app.mark_read_on_open or summary.is_read or self.app.read_only:
+            return
+        session = self.session_for(summary)
+        mailbox_id = self.mailbox_id_for(summary)
+
+        async def mark() -> None:
+            client = await session.po6_client()
+            await client.mark_email(mailbox_id=mailbox_id, email_id=summary.id, action="read")
+
+        def done(_result: None) -> None:
+            updated = summary.model_copy(update={"is_read": True})
+            if self.summary.id == summary.id:
+                self.summary = updated
+                if self.email is not None and self.email.id == summary.id:
+                    self.email = self.email.model_copy(update={"is_read": True})
+            self.mail.messages_changed([updated])
+
+        run_io(self, mark, what="Marking the message read", done=done, group="reader-mark")
+
+    def _prefetch_next(self) -> None:
+        """Fetch the message J would open while this one is read, so J shows it at once."""
+        ml = self.mail.message_list
+        upcoming = ml.row(ml.cursor + 1)
+        prefer_html = self.prefer_html
+        if upcoming is None or (upcoming.id, prefer_html) in self._prefetched or upcoming.id in self._prefetching:
+            return
+        self._prefetching.add(upcoming.id)
+        fetch = self._fetcher(upcoming, prefer_html)
+
+        async def quietly() -> Ready | None:
+            try:
+                return await fetch()
+            except ApiError:
+                return None  # only a guess: if the operator does open it, that load reports the error
+
+        def done(ready: Ready | None) -> None:
+            self._prefetching.discard(upcoming.id)
+            if ready is not None:
+                self._prefetched[(upcoming.id, prefer_html)] = ready
+                while len(self._prefetched) > PREFETCH_KEEP:
+                    self._prefetched.pop(next(iter(self._prefetched)))
+
+        run_io(self, quietly, what="Prefetching the next message", done=done, group="reader-prefetch")
+
+    def _show(self, email: Email, body: safe.Body) -> None:
+        self.query_one("#headers", Static).update(_headers_table(email, self.full_headers))
+        self.query_one(MessageBodyView).show(body, has_both=bool(email.body_text and email.body_html))
+
+    # -- keys ------------------------------------------------------------------------------
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_step(self, delta: int) -> None:
+        summary = self.mail.step(delta)
+        if summary is None:
+            self.report("No " + ("next" if delta > 0 else "previous") + " message here.", "warning")
+            return
+        self.summary = summary
+        self.email = None
+        self.query_one(MessageBodyView).show_loading()
+        self._load()
+
+    def action_toggle_headers(self) -> None:
+        self.full_headers = not self.full_headers
+        if self.email is not None:
+            self.query_one("#headers", Static).update(_headers_table(self.email, self.full_headers))
+
+    def action_toggle_html(self) -> None:
+        if self.email is None or not (self.email.body_html and self.email.body_text):
+            self.report("This message has only one version.", "warning")
+            return
+        self.prefer_html = not self.prefer_html
+        email = self.email
+
+        async def convert() -> safe.Body:
+            return await asyncio.to_thread(safe.message_body, email.body_text, email.body_html,
+                                           prefer_html=self.prefer_html)
+
+        run_io(self, convert, what="Converting", done=lambda body: self._show(email, body), group="reader")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "marked"  # marks live in the list; the reader acts on its message
+
+    # -- message actions on the open message --------------------------------------------------
+    def action_targets(self) -> list[EmailSummary]:
+        return [self.summary]
+
+    def session_for(self, summary: EmailSummary) -> AccountSession:
+        return self.mail.session_for(summary)
+
+    def mailbox_id_for(self, summary: EmailSummary) -> str:
+        return self.mail.mailbox_id_for(summary)
+
+    def messages_changed(self, updated: list[EmailSummary]) -> None:
+        for summary in updated:
+            if summary.id == self.summary.id:
+                self.summary = summary
+        self.mail.messages_changed(updated)
+
+    def messages_moved(self, moved: list[EmailSummary]) -> None:
+        self.mail.messages_moved(moved)
+        self.mail.report(f"Moved to {safe.one_line(moved[0].folder, 40)}." if moved else "")
+        self.dismiss()
+
+    def messages_deleted(self, ids: list[str]) -> None:
+        self.mail.messages_deleted(ids)
+        self.mail.report("Deleted.")
+        self.dismiss()

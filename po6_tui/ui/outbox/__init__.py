@@ -1,0 +1,1 @@
+"""Mail leaving: compose, reply, forward, the send quota and the sent log."""

@@ -1,0 +1,348 @@
+"""Compose (m), reply (r) and forward (f), from any mailbox the plan lets send.
+
+Addresses are checked before anything is sent; a forward respects the plan's recipient cap
+before the server is asked; the confirmation shows exactly what goes and the quota left; the
+send goes through `outbound.send_once` (never twice). What is typed is saved to the journal as
+it is typed: Esc closes and keeps it, reopening the same reply (or compose) offers it back, a
+failed send leaves it in place. ctrl+t starts from a template, ctrl+l adds recipients from a
+contact list.
+
+`open_compose(app, mode, mailbox_id, email=None, session=None)` is the entry point the mail
+screen's m/r/f call.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Label, Select, Static
+
+from po6_tui.api.models import Email, EmailSummary, SendResult
+from po6_tui.journal import Journal, SavedEdit
+from po6_tui.ui.outbox import outbound
+from po6_tui.ui import safe
+from po6_tui.ui.core import timefmt
+from po6_tui.ui.core.message_text import fill_template, template_variables
+from po6_tui.ui.shell.app_screen import AppScreen
+from po6_tui.ui.outbox.compose_pickers import ContactListPicker, TemplatePicker, VariablesScreen
+from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui.ui.kit.message_form import MessageForm, cleaned, edit_externally
+from po6_tui.ui.core.session import AccountSession
+from po6_tui.ui.core.tasks import run_io
+
+Mode = Literal["compose", "reply", "forward"]
+QUOTE_MAX = 20_000  # characters of the original quoted in a reply
+
+
+def journal_key(mode: Mode, mailbox_id: str, email: Email | None) -> str:
+    return "compose" if mode == "compose" or email is None else f"{mode}:{mailbox_id}:{email.id}"
+
+
+def _quote(email: Email) -> str:
+    original = safe.clean(email.body_text or "", single_line=False, max_len=QUOTE_MAX)
+    quoted = "\n".join("> " + line for line in original.split("\n"))
+    who = safe.one_line(email.from_, 100)
+    return f"\n\nOn {timefmt.full(email.date)}, {who} wrote:\n{quoted}\n"
+
+
+def _prefixed(prefix: str, subject: str) -> str:
+    subject = safe.one_line(subject, 300)
+    return subject if subject.lower().startswith(prefix.lower()) else f"{prefix} {subject}"
+
+
+def open_compose(app: App, mode: Mode, mailbox_id: str | None, email: EmailSummary | None = None, *,
+                 session: AccountSession | None = None) -> None:
+    """Open the compose screen for `mode`. Refuses, in words, when the plan cannot send."""
+    session = session or app.active
+    if mode != "compose" and email is None:
+        app.report("No message selected to reply to or forward.", "warning")
+        return
+
+    async def prepare() -> tuple[outbound.PlanInfo, Email | None]:
+        client = await session.po6_client()
+        if not session.mailboxes:
+            session.mailboxes = list(await client.list_mailboxes())
+        first = mailbox_id or (session.mailboxes[0].id if session.mailboxes else None)
+        info = await outbound.detect_plan(session, client, first)
+        full = None
+        if email is not None and mode != "compose":
+            full = email if isinstance(email, Email) else await client.get_email(
+                mailbox_id=mailbox_id or email.mailbox_id or "", email_id=email.id)
+        return info, full
+
+    def ready(result: tuple[outbound.PlanInfo, Email | None]) -> None:
+        info, full = result
+        if info.can_send is False:
+            app.report(outbound.cannot_send_message(info), "warning")
+            return
+        if not session.mailboxes:
+            app.report("This key reaches no mailbox to send from.", "warning")
+            return
+        chosen = mailbox_id if session.mailbox(mailbox_id) else session.mailboxes[0].id
+        app.push_screen(ComposeScreen(session, mode, chosen, full))
+
+    run_io(app.screen, prepare, what="Getting ready to write", done=ready)
+
+
+class ComposeScreen(AppScreen):
+    VIEW = "mail"
+    HELP_GROUP = "Compose"
+    AUTO_FOCUS = "#body"
+
+    BINDINGS = [
+        Binding("escape", "close", "Back (text kept)", id="compose.close"),
+        Binding("ctrl+s", "send", "Send", id="compose.send"),
+        Binding("ctrl+t", "template", "Template", id="compose.template"),
+        Binding("ctrl+l", "contacts", "Contact list", id="compose.contacts"),
+        Binding("ctrl+o", "external", "$EDITOR", id="compose.external"),
+        Binding("ctrl+r", "discard", "Discard", id="compose.discard"),
+    ]
+
+    DEFAULT_CSS = """
+    ComposeScreen #compose-header { height: auto; padding: 0 1; background: $boost; margin-bottom: 1; }
+    ComposeScreen #restored { height: auto; padding: 0 1; color: $warning; text-style: bold; }
+    ComposeScreen #from-row { height: 3; }
+    ComposeScreen #from-row Label { width: 10; text-style: bold; padding: 1 1; }
+    ComposeScreen #from-row Select { width: 1fr; }
+    ComposeScreen #forward-note { height: auto; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, session: AccountSession, mode: Mode, mailbox_id: str, email: Email | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.mode = mode
+        self.mailbox_id = mailbox_id
+        self.email = email
+        self.journal = Journal.default()
+        self.key = journal_key(mode, mailbox_id, email)
+        self.restored = self.journal.load_edit(session.name, self.key)
+        self.start = self.restored or self._fresh()
+        # A reply starts in the body; a new message or a forward starts with its recipients.
+        self.AUTO_FOCUS = "#body" if mode == "reply" or self.start.to_text else "#to"
+
+    def _fresh(self) -> SavedEdit:
+        email = self.email
+        if self.mode == "reply" and email is not None:
+            return SavedEdit(self._reply_to(), "", _prefixed("Re:", email.subject), _quote(email))
+        if self.mode == "forward" and email is not None:
+            return SavedEdit("", "", _prefixed("Fwd:", email.subject), "")
+        return SavedEdit("", "", "", "")
+
+    def _reply_to(self) -> str:
+        email = self.email
+        return safe.one_line((email.reply_to or email.from_) if email else "", 300)
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose_body(self) -> ComposeResult:
+        titles = {"compose": "New message", "reply": "Reply", "forward": "Forward"}
+        header = Text(titles[self.mode], style="bold")
+        header.append("  ·  saved as you type", style="dim")
+        yield Static(header, id="compose-header")
+        if self.restored is not None:
+            yield Static(f"Restored your unsent text (saved {self.restored.saved_at[11:16]} UTC). ctrl+r discards it.",
+                         id="restored")
+        sender: Text | str = ""
+        if self.mode == "compose":
+            with Horizontal(id="from-row"):
+                yield Label("From")
+                yield Select([(safe.text(m.address or m.id, max_len=80), m.id) for m in self.session.mailboxes],
+                             value=self.mailbox_id, allow_blank=False, id="from")
+        else:
+            sender = safe.text(self._sender_address(), max_len=80)
+        fixed = frozenset({"to", "subject"}) if self.mode == "reply" else (
+            frozenset({"subject"}) if self.mode == "forward" else frozenset())
+        hidden = frozenset({"cc"}) if self.mode != "compose" else frozenset()
+        yield MessageForm(self.start if self.restored else cleaned(self.start), sender=sender, fixed=fixed,
+                          hidden=hidden, save=self._save, id="form")
+        if self.mode == "forward":
+            yield Static("The body is your note; the server appends the original message below it.",
+                         id="forward-note")
+
+    def _sender_address(self) -> str:
+        mailbox = self.session.mailbox(self.current_mailbox_id())
+        return mailbox.address if mailbox else self.current_mailbox_id()
+
+    def current_mailbox_id(self) -> str:
+        found = self.query("#from")
+        if found:
+            value = found.first(Select).value
+            if isinstance(value, str):
+                return value
+        return self.mailbox_id
+
+    @property
+    def form(self) -> MessageForm:
+        return self.query_one(MessageForm)
+
+    def _save(self, message: SavedEdit) -> None:
+        self.journal.save_edit(self.session.name, self.key, message)
+
+    # -- keys --------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.action_close()
+
+    def action_close(self) -> None:
+        self.form.flush()
+        kept = self.journal.load_edit(self.session.name, self.key) is not None
+        self.dismiss(None)
+        if kept:
+            again = {"compose": "m brings it back", "reply": "replying to the same message brings it back",
+                     "forward": "forwarding the same message brings it back"}[self.mode]
+            self.app.report(f"Not sent; your text is kept: {again}.")
+
+    def action_discard(self) -> None:
+        def discard() -> None:
+            self.form.discard()
+            self.journal.drop_edit(self.session.name, self.key)
+            self.dismiss(None)
+            self.app.report("Discarded.")
+
+        confirm_then(self, Question(title="Discard this message?", details="What you typed is thrown away.",
+                                    confirm_label="Discard"), on_yes=discard)
+
+    def action_external(self) -> None:
+        self.form.flush()
+        edited = edit_externally(self.app, self.form.value())
+        if edited is not None:
+            self.form.load(edited)
+            self.form.flush()
+
+    def action_template(self) -> None:
+        if self.mode != "compose":
+            self.report("Templates start a new message (m).", "warning")
+            return
+
+        async def load():  # noqa: ANN202
+            client = await self.session.po6_client()
+            return list(await client.list_templates())
+
+        def chosen(template_id: str | None) -> None:
+            if template_id:
+                self._apply_template(template_id)
+
+        run_io(self, load, what="Loading templates",
+               done=lambda templates: self.app.push_screen(TemplatePicker(templates), chosen))
+
+    def _apply_template(self, template_id: str) -> None:
+        async def load():  # noqa: ANN202
+            client = await self.session.po6_client()
+            return await client.get_template(template_id=template_id)
+
+        def loaded(template) -> None:  # noqa: ANN001
+            variables = list(dict.fromkeys([*template.variables,
+                                            *template_variables(template.subject, template.body_text)]))
+
+            def filled(values: dict[str, str] | None) -> None:
+                if values is None:
+                    self.report("Template not applied.")
+                    return
+                current = self.form.value()
+                subject = safe.one_line(fill_template(template.subject, values), 1000)
+                body = safe.clean(fill_template(template.body_text, values), single_line=False,
+                                  max_len=safe.BODY_MAX)
+                self.form.load(SavedEdit(current.to_text, current.cc_text, subject, body))
+                self.report("Template applied (ctrl+z in the body brings the old text back).")
+
+            if variables:
+                self.app.push_screen(VariablesScreen(template.name, variables), filled)
+            else:
+                filled({})
+
+        run_io(self, load, what="Loading the template", done=loaded)
+
+    def action_contacts(self) -> None:
+        if self.mode == "reply":
+            self.report("A reply goes to the original sender.", "warning")
+            return
+
+        def chosen(addresses: list[str] | None) -> None:
+            if not addresses:
+                return
+            current = self.form.value()
+            joined = ", ".join(a for a in [current.to_text.strip().rstrip(","), *addresses] if a)
+            self.form.load(SavedEdit(joined, current.cc_text, current.subject, current.body))
+            self.report(f"Added {len(addresses)} recipient{'s' if len(addresses) != 1 else ''}.")
+
+        self.app.push_screen(ContactListPicker(self.session), chosen)
+
+    # -- sending -----------------------------------------------------------------------------
+    def action_send(self) -> None:
+        self.form.flush()
+        message = self.form.value()
+        try:
+            if self.mode == "reply":
+                to, cc = [self._reply_to()], []
+            else:
+                to = outbound.parse_addresses(message.to_text, field_name="To", required=True)
+                cc = outbound.parse_addresses(message.cc_text, field_name="Cc") if self.mode == "compose" else []
+        except outbound.AddressError as error:
+            self.report(f"Not sent: {error}", "warning")
+            return
+        info = outbound.known_plan(self.session)
+        if self.mode == "forward" and info.plan is not None and len(to) > info.plan.forward_max:
+            self.report(f"Not sent: on {info.plan.name} a forward reaches at most {info.plan.forward_max} "
+                        f"recipients, and this one has {len(to)}. Remove some and try again.", "warning")
+            return
+        if self.mode == "compose" and not message.subject.strip():
+            self.report("Not sent: give it a subject.", "warning")
+            return
+        mailbox_id = self.current_mailbox_id()
+
+        async def quota() -> outbound.Quota:
+            client = await self.session.po6_client()
+            return await outbound.estimate_quota(self.session, client, [m.id for m in self.session.mailboxes])
+
+        def ask(quota: outbound.Quota) -> None:
+            if quota.info.can_send is False:
+                self.report(f"Not sent: {outbound.cannot_send_message(quota.info)}", "error")
+                return
+            details = outbound.send_details(sender=self._sender_address(), to=to, cc=cc, subject=message.subject,
+                                            body=message.body)
+            if self.mode == "forward":
+                details += "\n(The original message follows your note.)"
+            details += "\n" + quota.describe()
+            verb = {"compose": "Send this message?", "reply": "Send this reply?", "forward": "Forward this message?"}
+            confirm_then(self, Question(title=verb[self.mode], details=details, confirm_label="Send", danger=False),
+                         on_yes=lambda: self._send(mailbox_id, to, cc, message),
+                         on_no=lambda: self.report("Not sent; your text is still here."))
+
+        run_io(self, quota, what="Checking the send quota", done=ask)
+
+    def _send(self, mailbox_id: str, to: list[str], cc: list[str], message: SavedEdit) -> None:
+        session = self.session
+        email = self.email
+
+        async def send() -> outbound.Sent[SendResult]:
+            client = await session.po6_client()
+            if self.mode == "reply" and email is not None:
+                expected = outbound.Expected(mailbox_id, email.subject, frozenset(a.lower() for a in to), True)
+                call = lambda: client.reply_email(mailbox_id=mailbox_id, email_id=email.id,  # noqa: E731
+                                                  body_text=message.body)
+            elif self.mode == "forward" and email is not None:
+                expected = outbound.Expected(mailbox_id, email.subject, frozenset(a.lower() for a in to), True)
+                call = lambda: client.forward_email(mailbox_id=mailbox_id, email_id=email.id,  # noqa: E731
+                                                    to_addresses=to, body_text=message.body or None)
+            else:
+                expected = outbound.Expected(mailbox_id, message.subject, frozenset(a.lower() for a in to + cc))
+                call = lambda: client.compose_email(mailbox_id=mailbox_id, to_addresses=to,  # noqa: E731
+                                                    subject=message.subject, body_text=message.body,
+                                                    cc_addresses=cc or None)
+            try:
+                return await outbound.send_once(client, call, expected)
+            except Exception as error:
+                outbound.learn_from_error(session, error)
+                raise
+
+        def done(sent: outbound.Sent[SendResult]) -> None:
+            self.form.discard()
+            self.journal.drop_edit(session.name, self.key)
+            self.dismiss(None)
+            note = " (The reply from the server was lost, but the sent log shows it went out; nothing was " \
+                   "retried.)" if sent.reply_lost else ""
+            self.app.report(f"Sent to {safe.one_line(', '.join(to), 80)}.{note}")
+
+        run_io(self, send, what="Not sent", done=done)

@@ -1,0 +1,325 @@
+"""Everything about mail leaving: plans and their limits, the send quota, address checks, and
+sending exactly once.
+
+Plans (API.md 1.2) are a property of the account's key, and PO6 has no tool that names them.
+So the plan is found out, in this order: a `plan` field the server volunteers in
+`get_mailbox_stats`; the Free plan's refusal of `list_email_lists` (contact lists are paid
+only); and the plan named in a send-limit error ("… (30/hour on Standard)"). The quota is then
+an estimate from `list_sent_emails` (sends of the last hour and day across the account's
+mailboxes), and the UI says it is one.
+
+No double sends: a send whose reply never came (a `TransportError` from a write: "may or may
+not have taken effect") is never repeated. `send_once` looks in the sent log for a message
+that was not there before the send and matches it, and says which it is.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from po6_tui.api.errors import ApiError, PlanError, TransportError
+from po6_tui.api.models import SentEmail
+from po6_tui.api.po6 import Po6Client
+from po6_tui.plans import FREE, Plan, plan_named
+from po6_tui.ui.core import timefmt
+
+T = TypeVar("T")
+
+
+# -- plans ------------------------------------------------------------------------------------
+NEEDS_PAID = "needs the Standard or Plus plan"
+
+
+@dataclass
+class PlanInfo:
+    """What we know of an account's plan: the tier, or only whether it is paid, or nothing."""
+
+    plan: Plan | None = None
+    paid: bool | None = None
+    quota_figures: dict[str, int] = field(default_factory=dict)  # from the server, when it sends them
+    asked: bool = False  # the server has been asked once; later refusals still refine what we know
+
+    @property
+    def can_send(self) -> bool | None:
+        if self.plan is not None:
+            return self.plan.can_send
+        return self.paid
+
+    @property
+    def label(self) -> str:
+        if self.plan is not None:
+            return self.plan.name
+        if self.paid:
+            return "a paid plan"
+        return "plan unknown"
+
+
+_known: weakref.WeakKeyDictionary[Any, PlanInfo] = weakref.WeakKeyDictionary()
+
+
+def known_plan(session: Any) -> PlanInfo:
+    """What this session (an `AccountSession`) has learnt so far (never None)."""
+    info = _known.get(session)
+    if info is None:
+        info = _known[session] = PlanInfo()
+    return info
+
+
+_LIMIT_ERROR = re.compile(r"\((\d+)/(hour|day|month) on (\w+)\)", re.I)
+_FORWARD_ERROR = re.compile(r"(\w+) forwards to at most (\d+)", re.I)
+
+
+def learn_from_error(session: Any, error: BaseException) -> None:
+    """Refusals name the plan ("… (30/hour on Standard)", "Requires a paid plan"): remember it."""
+    if not isinstance(error, ApiError):
+        return
+    text = str(error)
+    info = known_plan(session)
+    for pattern in (_LIMIT_ERROR, _FORWARD_ERROR):
+        match = pattern.search(text)
+        if match:
+            plan = plan_named(match.group(3) if pattern is _LIMIT_ERROR else match.group(1))
+            if plan is not None:
+                info.plan, info.paid = plan, plan.can_send
+            return
+    if isinstance(error, PlanError) and "paid plan" in text.lower():
+        info.plan, info.paid = FREE, False
+
+
+async def detect_plan(session: Any, client: Po6Client, mailbox_id: str | None) -> PlanInfo:
+    """Find out the plan as far as the server lets us (see the module docstring)."""
+    info = known_plan(session)
+    if info.asked and not info.quota_figures:
+        return info
+    if mailbox_id:
+        try:
+            stats = await client.get_mailbox_stats(mailbox_id=mailbox_id)
+        except ApiError:
+            stats = None
+        extra = (stats.model_extra or {}) if stats is not None else {}
+        plan = plan_named(extra.get("plan"))
+        if plan is not None:
+            info.plan, info.paid = plan, plan.can_send
+        figures = extra.get("send_quota")
+        if isinstance(figures, dict):
+            info.quota_figures = {k: v for k, v in figures.items() if isinstance(v, int)}
+    if info.paid is None:
+        try:
+            await client.list_email_lists()
+        except PlanError:
+            info.plan, info.paid = FREE, False
+        except ApiError:
+            pass  # no scope, or the server is unwell: the plan stays unknown
+        else:
+            info.paid = True
+    info.asked = True
+    return info
+
+
+def cannot_send_message(info: PlanInfo) -> str:
+    return f"This account is on the {info.plan.name if info.plan else 'Free'} plan, which cannot send " \
+           f"through the API: sending {NEEDS_PAID}."
+
+
+# -- the send quota ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Quota:
+    info: PlanInfo
+    sent_hour: int
+    sent_day: int
+    estimated: bool = True
+
+    @property
+    def plan(self) -> Plan | None:
+        return self.info.plan
+
+    def left(self) -> tuple[int, int] | None:
+        if self.plan is None:
+            return None
+        return max(0, self.plan.per_hour - self.sent_hour), max(0, self.plan.per_day - self.sent_day)
+
+    def exhausted(self) -> str:
+        """Why the next send would be refused, or "" (as far as we know)."""
+        left = self.left()
+        if left is None or self.plan is None:
+            return ""
+        if left[0] == 0:
+            return f"the hourly limit ({self.plan.per_hour}/hour on {self.plan.name}) is reached"
+        if left[1] == 0:
+            return f"the daily limit ({self.plan.per_day}/day on {self.plan.name}) is reached"
+        return ""
+
+    def describe(self, sending: int = 1) -> str:
+        """One line for the confirmation: how much of the quota is left."""
+        plan = self.plan
+        how = " (estimate)" if self.estimated else ""
+        if plan is None:
+            return (f"Quota{how}: {self.sent_hour} sent in the last hour, {self.sent_day} in 24 h; plan unknown "
+                    f"(Standard: 30/h, 200/day; Plus: 60/h, 500/day).")
+        hour, day = self.left() or (0, 0)
+        line = f"Quota on {plan.name}{how}: {hour} of {plan.per_hour} left this hour, {day} of {plan.per_day} in 24 h."
+        if self.exhausted():
+            line += f" The server will refuse: {self.exhausted()}."
+        elif sending > min(hour, day):
+            line += f" Only {min(hour, day)} of these {sending} can go now."
+        return line
+
+
+async def estimate_quota(session: Any, client: Po6Client, mailbox_ids: list[str]) -> Quota:
+    """The plan and how many sends the last hour and day saw across the account's mailboxes."""
+    info = await detect_plan(session, client, mailbox_ids[0] if mailbox_ids else None)
+    figures = info.quota_figures
+    if "used_hour" in figures and "used_day" in figures:
+        return Quota(info, figures["used_hour"], figures["used_day"], estimated=False)
+    now = timefmt.now()
+    hour_ago, day_ago = now - timedelta(hours=1), now - timedelta(days=1)
+    sent_hour = sent_day = 0
+    for mailbox_id in mailbox_ids:
+        for sent in await _sent_since(client, mailbox_id, day_ago):
+            sent_day += 1
+            sent_hour += sent.sent_at is not None and sent.sent_at > hour_ago
+    return Quota(info, sent_hour, sent_day)
+
+
+async def _sent_since(client: Po6Client, mailbox_id: str, since: datetime, page: int = 100) -> list[SentEmail]:
+    found: list[SentEmail] = []
+    offset = 0
+    while True:
+        result = await client.list_sent_emails(mailbox_id=mailbox_id, limit=page, offset=offset)
+        for sent in result.emails:
+            if sent.sent_at is None or sent.sent_at <= since:
+                return found  # newest first: the rest is older
+            found.append(sent)
+        if not result.has_more or not result.emails or offset > 2000:
+            return found
+        offset += len(result.emails)
+
+
+# -- addresses ----------------------------------------------------------------------------------
+ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_NAMED = re.compile(r"^.*<([^<>]+)>$")
+
+
+class AddressError(ValueError):
+    pass
+
+
+def parse_addresses(text: str, *, field_name: str = "To", required: bool = False) -> list[str]:
+    """Addresses separated by commas, semicolons or new lines ("Name <a@b.c>" is fine).
+
+    Raises `AddressError` naming every bad one, so the operator fixes them all at once."""
+    found: list[str] = []
+    bad: list[str] = []
+    for part in re.split(r"[,;\n]", text):
+        part = part.strip()
+        if not part:
+            continue
+        named = _NAMED.match(part)
+        address = (named.group(1) if named else part).strip()
+        if ADDRESS.match(address) and len(address) <= 254:
+            if address.lower() not in (a.lower() for a in found):
+                found.append(address)
+        else:
+            bad.append(part)
+    if bad:
+        shown = ", ".join(repr(b[:60]) for b in bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
+        raise AddressError(f"{field_name}: {shown} {'is not an email address' if len(bad) == 1 else 'are not email addresses'}.")
+    if required and not found:
+        raise AddressError(f"{field_name}: give at least one recipient.")
+    return found
+
+
+# -- sending exactly once -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Expected:
+    """How to recognise our message in the sent log."""
+
+    mailbox_id: str
+    subject: str
+    recipients: frozenset[str] = frozenset()  # lower-case; empty when the server picks them (reply)
+    subject_is_suffix: bool = False  # reply/forward: the server prefixes "Re:"/"Fwd:"
+
+    def matches(self, sent: SentEmail) -> bool:
+        subject = sent.subject.strip().casefold()
+        wanted = self.subject.strip().casefold()
+        if not (subject.endswith(wanted) if self.subject_is_suffix else subject == wanted):
+            return False
+        to = {a.lower() for a in [*sent.to_addresses, *sent.cc_addresses]}
+        return not self.recipients or bool(to & self.recipients)
+
+
+@dataclass
+class Sent(Generic[T]):
+    """How a send went. `result` is the server's answer, or None when the answer was lost but
+    the sent log shows the message (`found`)."""
+
+    result: T | None
+    found: SentEmail | None = None
+
+    @property
+    def sent_id(self) -> str | None:
+        if self.found is not None:
+            return self.found.id
+        sent = getattr(self.result, "sent", None)  # approve_draft nests the send
+        return getattr(sent, "id", None) or getattr(self.result, "sent_id", None) or getattr(self.result, "id", None)
+
+    @property
+    def reply_lost(self) -> bool:
+        return self.found is not None
+
+
+class NotSentError(ApiError):
+    """The reply to a send was lost and the sent log shows it did not go out. Nothing was retried."""
+
+
+class UnknownOutcomeError(ApiError):
+    """The reply to a send was lost and the sent log could not be read: it may or may not have gone out."""
+
+
+async def _sent_ids(client: Po6Client, mailbox_id: str) -> set[str]:
+    page = await client.list_sent_emails(mailbox_id=mailbox_id, limit=20)
+    return {sent.id for sent in page.emails}
+
+
+async def send_once(client: Po6Client, send: Callable[[], Awaitable[T]], expected: Expected) -> Sent[T]:
+    """Call `send()` once. If its reply is lost, never call it again: look in the sent log for a
+    new message that matches `expected` and report what really happened."""
+    before = await _sent_ids(client, expected.mailbox_id)
+    try:
+        return Sent(await send())
+    except TransportError as error:
+        lost = error
+    try:
+        page = await client.list_sent_emails(mailbox_id=expected.mailbox_id, limit=20)
+    except ApiError as error:
+        raise UnknownOutcomeError(
+            f"The server's reply was lost and the sent log could not be checked ({error}). It may or may not "
+            "have been sent: look at :sent before trying again. Nothing was retried.", tool=lost.tool) from None
+    for sent in page.emails:
+        if sent.id not in before and expected.matches(sent):
+            return Sent(None, found=sent)
+    raise NotSentError("The server's reply was lost, and the sent log shows it was not sent. Nothing was "
+                       "retried; you can try again.", tool=lost.tool)
+
+
+# -- what the confirmation shows ----------------------------------------------------------------
+def _short(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def send_details(*, sender: str, to: list[str], cc: list[str], subject: str, body: str, body_chars: int = 56) -> str:
+    """Exactly what will be sent, for a confirmation (plain text; the dialog makes it safe)."""
+    # Short lines: the confirmation dialog is 72 columns wide and shows about 8 lines of details.
+    lines = [f"From:    {sender}", f"To:      {_short(', '.join(to), 200)}"]
+    if cc:
+        lines.append(f"Cc:      {_short(', '.join(cc), 200)}")
+    lines.append(f"Subject: {_short(subject, 200) or '(no subject)'}")
+    lines.append(f"Body:    {_short(body, body_chars) or '(empty)'}")
+    return "\n".join(lines)

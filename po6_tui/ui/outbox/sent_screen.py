@@ -1,0 +1,186 @@
+"""`:sent`: what a mailbox sent, newest first, with delivery status and who sent it (the web
+dashboard, an agent through MCP, or the API). Failures and bounces stand out; `v` filters by
+who sent, `b` shows only the problems, `<`/`>` (or the From selector) change mailbox."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Label, Select, Static
+
+from po6_tui.api.models import SentEmail
+from po6_tui.ui import safe
+from po6_tui.ui.core import timefmt
+from po6_tui.ui.shell.app_screen import AppScreen
+from po6_tui.ui.core.session import AccountSession
+from po6_tui.ui.core.tasks import run_io
+
+PAGE = 100
+SENDER_KINDS = ("", "mcp", "web", "api")  # "" = everyone; cycled by `v`
+KIND_NAMES = {"mcp": "agent (MCP)", "web": "web", "api": "API"}
+PROBLEMS = ("bounced", "failed")
+STATUS_STYLES = {"bounced": "bold red", "failed": "bold red", "queued": "yellow", "delivered": "green", "sent": ""}
+
+
+class SentScreen(AppScreen):
+    VIEW = "sent"
+    HELP_GROUP = "Sent"
+    AUTO_FOCUS = "#sent"
+
+    BINDINGS = [
+        Binding("j", "move(1)", "Down", show=False, id="sent.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="sent.up"),
+        Binding("v", "cycle_kind", "Sent by", id="sent.kind"),
+        Binding("b", "toggle_problems", "Problems only", id="sent.problems"),
+        Binding("greater_than_sign", "mailbox(1)", "Next mailbox", id="sent.next_mailbox"),
+        Binding("less_than_sign", "mailbox(-1)", "Prev mailbox", show=False, id="sent.previous_mailbox"),
+        Binding("plus", "more", "More", show=False, id="sent.more"),
+        Binding("R", "refresh", "Refresh", show=False, id="sent.refresh"),
+    ]
+
+    DEFAULT_CSS = """
+    SentScreen #sent-top { height: 3; }
+    SentScreen #sent-top Label { padding: 1 1; text-style: bold; width: auto; }
+    SentScreen #mailbox { width: 50; }
+    SentScreen #sent-header { height: 1; background: $boost; padding: 0 1; }
+    SentScreen #sent { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: AccountSession | None = None
+        self.mailbox_id: str | None = None
+        self.emails: list[SentEmail] = []
+        self.total = 0
+        self.kind = ""
+        self.problems_only = False
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="sent-top"):
+            yield Label("Mailbox")
+            yield Select([], id="mailbox", allow_blank=True, prompt="Loading mailboxes…")
+        yield Static("", id="sent-header")
+        yield DataTable(id="sent", cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.session = self.app.active if self.app.active.provider == "po6" else (self.app.mail_accounts or [None])[0]
+        if self.session is None:
+            self.report("No PO6 account is set up (po6-tui login).", "warning")
+            return
+        session = self.session
+
+        async def mailboxes() -> AccountSession:
+            client = await session.po6_client()
+            if not session.mailboxes:
+                session.mailboxes = list(await client.list_mailboxes())
+            return session
+
+        run_io(self, mailboxes, what="Loading mailboxes", done=self._mailboxes_loaded)
+
+    def _mailboxes_loaded(self, session: AccountSession) -> None:
+        select = self.query_one("#mailbox", Select)
+        select.set_options([(safe.text(m.address or m.id, max_len=60), m.id) for m in session.mailboxes])
+        if session.mailboxes:
+            select.value = session.mailboxes[0].id
+
+    @on(Select.Changed, "#mailbox")
+    def _mailbox_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.mailbox_id = event.value
+            self.load()
+
+    def load(self, *, more: bool = False) -> None:
+        session, mailbox_id = self.session, self.mailbox_id
+        if session is None or mailbox_id is None:
+            return
+        offset = len(self.emails) if more else 0
+
+        async def fetch():  # noqa: ANN202
+            client = await session.po6_client()
+            return await client.list_sent_emails(mailbox_id=mailbox_id, limit=PAGE, offset=offset)
+
+        def done(page) -> None:  # noqa: ANN001
+            if mailbox_id != self.mailbox_id:
+                return  # the operator has moved on to another mailbox
+            self.emails = (self.emails if more else []) + list(page.emails)
+            self.total = page.total
+            self._fill()
+
+        run_io(self, fetch, what="Loading sent mail", done=done, group="sent-load", exclusive=True)
+
+    def _visible(self) -> list[SentEmail]:
+        return [e for e in self.emails
+                if (not self.kind or (e.sent_via or "") == self.kind)
+                and (not self.problems_only or (e.delivery_status or "") in PROBLEMS)]
+
+    def _fill(self) -> None:
+        table = self.query_one("#sent", DataTable)
+        table.clear(columns=True)
+        width = self.size.width or 80
+        to_w = 30 if width >= 110 else 20
+        subject_w = max(10, width - (12 + 10 + 12 + to_w) - 5 * 2 - 2)
+        table.add_column("Sent", width=12)
+        table.add_column("Status", width=10)
+        table.add_column("Sent by", width=12)
+        table.add_column("To", width=to_w)
+        table.add_column("Subject", width=subject_w)
+        visible = self._visible()
+        for email in visible:
+            status = email.delivery_status or "?"
+            problem = status in PROBLEMS
+            subject = safe.text(email.subject or "(no subject)", max_len=300, style="bold red" if problem else "")
+            subject.truncate(subject_w, overflow="ellipsis")
+            to = safe.text(", ".join(email.to_addresses), max_len=300)
+            to.truncate(to_w, overflow="ellipsis")
+            table.add_row(Text(timefmt.short(email.sent_at)),
+                          Text(("⚠ " if problem else "") + safe.one_line(status, 12), style=STATUS_STYLES.get(status, "")),
+                          Text(KIND_NAMES.get(email.sent_via or "", safe.one_line(email.sent_via or "?", 12))),
+                          to, subject, key=email.id)
+        header = Text(f"{len(visible)} shown", style="bold")
+        header.append(f" of {self.total} sent" if self.total else "", style="bold")
+        if len(self.emails) < self.total:
+            header.append(f" (newest {len(self.emails)} loaded; + loads more)", style="dim")
+        header.append("  sent by: ", style="dim")
+        header.append(KIND_NAMES.get(self.kind, "everyone"), style="bold")
+        header.append(" (v)", style="dim")
+        problems = sum((e.delivery_status or "") in PROBLEMS for e in self.emails)
+        if problems:
+            header.append(f"  ⚠ {problems} bounced or failed", style="bold red")
+        if self.problems_only:
+            header.append("  showing problems only (b)", style="bold")
+        self.query_one("#sent-header", Static).update(header)
+
+    def on_resize(self) -> None:
+        if self.emails:
+            self._fill()
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one("#sent", DataTable)
+        (table.action_cursor_down if step > 0 else table.action_cursor_up)()
+
+    def action_cycle_kind(self) -> None:
+        self.kind = SENDER_KINDS[(SENDER_KINDS.index(self.kind) + 1) % len(SENDER_KINDS)]
+        self._fill()
+        self.report(f"Sent by: {KIND_NAMES.get(self.kind, 'everyone')}")
+
+    def action_toggle_problems(self) -> None:
+        self.problems_only = not self.problems_only
+        self._fill()
+
+    def action_mailbox(self, step: int) -> None:
+        if self.session is None or not self.session.mailboxes:
+            return
+        ids = [m.id for m in self.session.mailboxes]
+        index = ids.index(self.mailbox_id) if self.mailbox_id in ids else -1
+        self.query_one("#mailbox", Select).value = ids[(index + step) % len(ids)]
+
+    def action_more(self) -> None:
+        if len(self.emails) < self.total:
+            self.load(more=True)
+
+    def action_refresh(self) -> None:
+        self.load()
+        self.report("Refreshing…")

@@ -1,0 +1,1 @@
+"""Landing pages, their stats, templates and leads."""

@@ -1,0 +1,1 @@
+"""Postern inboxes, threads, messages and the wait watcher."""

@@ -1,0 +1,111 @@
+"""`m` send a new message from an inbox, `r` reply to a message: one form for both.
+
+Sending is outward-facing, so it asks first. The idempotency key belongs to what was typed
+(`IdempotencyIds`): if a send times out and the operator presses Ctrl+S again without changing
+anything, Postern sees the same key and does not send twice. A failed send keeps the form open
+with everything typed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static, TextArea
+
+from po6_tui.api import postern_models as pm
+from po6_tui.api.postern import PosternClient
+from po6_tui.ui import safe
+from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui.ui.postern.forms import IdempotencyIds, PosternForm
+
+_ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+
+
+def parse_addresses(value: str) -> tuple[list[str], list[str]]:
+    """(the addresses in a comma/space separated field, the parts that are not addresses)."""
+    parts = [part for part in re.split(r"[,;\s]+", value.strip()) if part]
+    return [p for p in parts if _ADDRESS.match(p)], [p for p in parts if not _ADDRESS.match(p)]
+
+
+def reply_subject(subject: str) -> str:
+    subject = safe.one_line(subject or "", 200)
+    return subject if subject.lower().startswith("re:") else f"Re: {subject}".strip()
+
+
+class ComposeForm(PosternForm):
+    """Send from `address` (`original` None) or reply to `original`. Dismisses with the SendResult."""
+
+    SUBMIT_LABEL = "Send"
+
+    # A composer: as tall as the terminal allows, the text taking what the fields leave.
+    DEFAULT_CSS = """
+    ComposeForm > #dialog { width: 90; height: 100%; }
+    ComposeForm #context { margin-bottom: 1; }
+    ComposeForm TextArea { height: 1fr; }
+    """
+
+    def __init__(self, client: PosternClient, address: str, original: pm.MessageSummary | None = None) -> None:
+        super().__init__()
+        self.client = client
+        self.address = address
+        self.original = original
+        self.ids = IdempotencyIds()
+        self.TITLE_TEXT = "Reply" if original else "New message"
+
+    def compose_fields(self) -> ComposeResult:
+        context = Text("From ", style="dim")
+        context.append_text(safe.text(self.address, max_len=254, style="bold"))
+        if self.original is not None:
+            original = self.original
+            recipient = ", ".join(original.to) if original.direction == "outbound" else original.from_
+            context.append("  to ", style="dim")
+            context.append_text(safe.text(recipient, max_len=254, style="bold"))
+            context.append("\nSubject ", style="dim")
+            context.append_text(safe.text(reply_subject(original.subject), max_len=300))
+        yield Static(context, id="context")
+        if self.original is None:
+            yield self.row("To", "to", placeholder="address (several: separate with commas)", max_length=2000)
+            yield self.row("Cc", "cc", placeholder="optional", max_length=2000)
+            yield self.row("Subject", "subject", max_length=998)
+        yield self.label("Message (Tab leaves the text; Ctrl+S sends)")
+        yield TextArea(id="body", soft_wrap=True, tab_behavior="focus")
+
+    @property
+    def body(self) -> str:
+        return self.query_one("#body", TextArea).text
+
+    def problem(self) -> str:
+        if self.original is None:
+            to, bad = parse_addresses(self.value("to"))
+            cc, bad_cc = parse_addresses(self.value("cc"))
+            if not to and not bad:
+                return "Who is it for? The To field is empty."
+            if bad or bad_cc:
+                return f"Not an email address: {safe.one_line((bad + bad_cc)[0], 80)}"
+            if not self.value("subject"):
+                return "The subject is empty."
+        if not self.body.strip():
+            return "The message is empty."
+        return ""
+
+    def submit(self) -> None:
+        body = self.body
+        if self.original is not None:
+            original = self.original
+            key = self.ids.for_values(("reply", original.id, body))
+            question = Question("Send this reply?", confirm_label="Send", danger=False,
+                                details=f"From {self.address}, in reply to “{original.subject}”.")
+            call = lambda: self.client.reply(original.id, text=body, idempotency_key=key)  # noqa: E731
+        else:
+            to, _ = parse_addresses(self.value("to"))
+            cc, _ = parse_addresses(self.value("cc"))
+            subject = self.value("subject")
+            key = self.ids.for_values(("send", tuple(to), tuple(cc), subject, body))
+            question = Question("Send this message?",
+                                details=f"From {self.address} to {', '.join(to + cc)}: “{subject}”.",
+                                confirm_label="Send", danger=False)
+            call = lambda: self.client.send(self.address, to, subject, text=body, cc=cc or None,  # noqa: E731
+                                            idempotency_key=key)
+        confirm_then(self, question, lambda: self.run("Sending", call, self.dismiss))

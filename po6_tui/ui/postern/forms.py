@@ -1,0 +1,314 @@
+"""The Postern view's small dialogs: the form frame they share, the new-inbox and webhook forms,
+the secret shown once, and the account picker.
+
+A form never loses what was typed: a failed request keeps the dialog open with the error shown
+in it, and Esc on a form with typed text asks before discarding. Requests that create something
+carry an idempotency id made for the typed values, so pressing Ctrl+S again after a timeout
+repeats the same request instead of creating a second inbox or sending twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from po6_tui.api import postern_models as pm
+from po6_tui.api.postern import PosternClient
+from po6_tui.ui import safe
+from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui.ui.core.session import AccountSession
+from po6_tui.ui.core.tasks import describe_error, run_io
+
+
+class IdempotencyIds:
+    """One id per distinct request: the same values keep their id (a retry), new values get a new one."""
+
+    def __init__(self) -> None:
+        self._values: object = None
+        self._id = ""
+
+    def for_values(self, values: object) -> str:
+        if values != self._values or not self._id:
+            self._values, self._id = values, str(uuid.uuid4())
+        return self._id
+
+
+class PosternForm(ModalScreen[Any]):
+    """A dialog with fields, an error line and Cancel / submit buttons (Ctrl+S submits)."""
+
+    TITLE_TEXT = ""
+    SUBMIT_LABEL = "OK"
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="postern.form.cancel"),
+        Binding("ctrl+s", "submit", "Submit", id="postern.form.submit"),
+    ]
+
+    DEFAULT_CSS = """
+    PosternForm { align: center middle; }
+    PosternForm > #dialog { width: 76; max-width: 100%; height: auto; max-height: 100%;
+                            border: thick $primary; background: $surface; padding: 0 1; }
+    PosternForm #form-title { text-style: bold; margin-bottom: 1; }
+    PosternForm .label { color: $text-muted; height: 1; }
+    PosternForm .hint { color: $text-muted; height: auto; margin-top: 1; }
+    PosternForm .row { height: 1; margin-bottom: 1; }
+    PosternForm .row > Static { width: 10; color: $text-muted; }
+    PosternForm .row > Input { width: 1fr; background: $boost; }
+    PosternForm TextArea { height: 10; min-height: 3; }
+    PosternForm #form-error { color: $error; text-style: bold; height: auto; margin-top: 1; display: none; }
+    PosternForm #form-buttons { height: 1; margin-top: 1; align-horizontal: right; }
+    PosternForm #form-buttons Button { margin-left: 2; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text(self.TITLE_TEXT), id="form-title")
+            yield from self.compose_fields()
+            yield Static("", id="form-error")
+            with Horizontal(id="form-buttons"):
+                yield Button("Cancel", id="form-cancel", compact=True)
+                yield Button(f"{self.SUBMIT_LABEL} (Ctrl+S)", id="form-submit", variant="primary", compact=True)
+
+    # -- what subclasses provide ---------------------------------------------------------
+    def compose_fields(self) -> ComposeResult:
+        yield from ()
+
+    def problem(self) -> str:
+        """Why the typed values cannot be sent, or ""."""
+        return ""
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def dirty(self) -> bool:
+        """Whether anything was typed that Esc would throw away."""
+        return any(field.value.strip() for field in self.query(Input)) or any(
+            area.text.strip() for area in self.query(TextArea))
+
+    # -- the shared flow --------------------------------------------------------------------
+    def label(self, text: str) -> Static:
+        return Static(text, classes="label")
+
+    def row(self, label: str, field_id: str, value: str = "", *, placeholder: str = "",
+            max_length: int = 0) -> Horizontal:
+        """One line: the field's name, then the field."""
+        return Horizontal(Static(label), Input(value, placeholder=placeholder, id=field_id, compact=True,
+                                               max_length=max_length), classes="row")
+
+    def value(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value.strip()
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(safe.text(message, single_line=False, max_len=600))
+        error.display = bool(message)
+
+    def run(self, what: str, call: Callable[[], Awaitable[Any]], done: Callable[[Any], Any]) -> None:
+        """Do the form's request; on failure the dialog stays, with everything typed, and says why."""
+        self.busy = True
+        self.show_error("")
+        self.query_one("#form-submit", Button).disabled = True
+
+        def finished(result: Any) -> None:
+            self.busy = False
+            done(result)
+
+        def failed(error: BaseException) -> None:
+            self.busy = False
+            self.query_one("#form-submit", Button).disabled = False
+            self.show_error(f"{what}: {describe_error(error)}  (Everything typed is kept.)")
+
+        run_io(self, call, what=what, done=finished, failed=failed, group="form", exclusive=True)
+
+    @on(Button.Pressed, "#form-submit")
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        problem = self.problem()
+        if problem:
+            self.show_error(problem)
+            return
+        self.submit()
+
+    @on(Button.Pressed, "#form-cancel")
+    def action_cancel(self) -> None:
+        if not self.dirty():
+            self.dismiss(None)
+            return
+        confirm_then(self, Question("Discard what you typed?", confirm_label="Discard"), lambda: self.dismiss(None))
+
+
+class CreateInboxForm(PosternForm):
+    """`c`: a new inbox. Every field is optional: the server picks a name when none is given."""
+
+    TITLE_TEXT = "New Postern inbox"
+    SUBMIT_LABEL = "Create"
+
+    def __init__(self, client: PosternClient) -> None:
+        super().__init__()
+        self.client = client
+        self.ids = IdempotencyIds()
+
+    def compose_fields(self) -> ComposeResult:
+        yield self.row("User", "username", placeholder="the part before @ (empty: the server picks one)",
+                       max_length=64)
+        yield self.row("Domain", "domain", placeholder="empty: the default domain", max_length=253)
+        yield self.row("Name", "display-name", placeholder="display name (optional)", max_length=128)
+        yield Static("A new inbox uses one of the key's mailbox slots; deleting it later does not give "
+                     "the slot back.", classes="hint")
+
+    def problem(self) -> str:
+        username = self.value("username")
+        if "@" in username or " " in username:
+            return "The user name is only the part before @, without spaces."
+        return ""
+
+    def submit(self) -> None:
+        fields = {"username": self.value("username") or None, "domain": self.value("domain") or None,
+                  "display_name": self.value("display-name") or None}
+        client_id = self.ids.for_values(fields)
+        self.run("Creating the inbox", lambda: self.client.create_inbox(client_id=client_id, **fields),
+                 self.dismiss)
+
+
+class WebhookForm(PosternForm):
+    """`W`: register a webhook. Asks first (the service will post to that URL), then shows the
+    secret once."""
+
+    TITLE_TEXT = "New webhook (message.received)"
+    SUBMIT_LABEL = "Register"
+
+    def __init__(self, client: PosternClient, address: str) -> None:
+        super().__init__()
+        self.client = client
+        self.address = address
+
+    def compose_fields(self) -> ComposeResult:
+        yield self.row("URL", "url", placeholder="https://… (receives the deliveries)", max_length=2000)
+        yield self.row("Inbox", "address", safe.one_line(self.address, 254),
+                       placeholder="empty: every inbox of the key", max_length=254)
+        yield Static("Deliveries are signed with a secret that is shown once, right after registering.",
+                     classes="hint")
+
+    def dirty(self) -> bool:
+        return bool(self.value("url"))
+
+    def problem(self) -> str:
+        url = self.value("url")
+        if not url:
+            return "The URL is required."
+        if not url.startswith(("https://", "http://")):
+            return "The URL must start with https:// (or http:// for a local receiver)."
+        return ""
+
+    def submit(self) -> None:
+        url, address = self.value("url"), self.value("address") or None
+        where = f"for {address}" if address else "for every inbox"
+        question = Question("Register this webhook?", details=f"Postern will POST every new message {where} to\n{url}",
+                            confirm_label="Register", danger=False)
+        confirm_then(self, question, lambda: self.run(
+            "Registering the webhook", lambda: self.client.create_webhook(url, address=address), self.dismiss))
+
+
+class SecretOnceScreen(ModalScreen[None]):
+    """The webhook secret, shown once: `c` copies it; closing forgets it (never logged or kept)."""
+
+    BINDINGS = [
+        Binding("escape,enter,q", "close", "Close", id="postern.secret.close"),
+        Binding("c", "copy", "Copy secret", id="postern.secret.copy"),
+    ]
+
+    DEFAULT_CSS = """
+    SecretOnceScreen { align: center middle; }
+    SecretOnceScreen > Vertical { width: 76; max-width: 100%; height: auto; border: thick $warning;
+                                  background: $surface; padding: 1 2; }
+    SecretOnceScreen #secret-title { text-style: bold; margin-bottom: 1; }
+    SecretOnceScreen #secret-value { margin: 1 0; }
+    SecretOnceScreen #secret-warning { color: $warning; text-style: bold; }
+    """
+
+    def __init__(self, webhook: pm.Webhook) -> None:
+        super().__init__()
+        self._secret = webhook.secret
+        self._facts = Text(end="")
+        for name, value in (("Id", webhook.id), ("URL", webhook.url), ("Events", ", ".join(webhook.events)),
+                            ("Inbox", webhook.address or "every inbox")):
+            self._facts.append(f"{name}: ", style="bold")
+            self._facts.append_text(safe.text(value, max_len=300))
+            self._facts.append("\n")
+        self._facts.rstrip()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Webhook registered", id="secret-title")
+            yield Static(self._facts)
+            yield Static(safe.text(self._secret or "(the server sent no secret)", max_len=200, style="bold reverse"),
+                         id="secret-value")
+            yield Static("This signing secret is shown once and is not stored by po6-tui: copy it now "
+                         "(c copies it), then close (Enter).", id="secret-warning")
+
+    def action_copy(self) -> None:
+        if self._secret:
+            self.app.copy_to_clipboard(safe.one_line(self._secret, 200))
+            self.notify("Secret copied to the clipboard (by OSC 52; your terminal must allow it).", markup=False)
+
+    def action_close(self) -> None:
+        self._secret = ""
+        self.dismiss(None)
+
+
+class AccountPicker(ModalScreen[str | None]):
+    """`A`: every account of the session, PO6 and Postern; Enter switches to it."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="postern.accounts.cancel")]
+
+    DEFAULT_CSS = """
+    AccountPicker { align: center middle; }
+    AccountPicker > Vertical { width: 56; max-width: 100%; height: auto; max-height: 90%;
+                               border: thick $primary; background: $surface; padding: 0 1; }
+    AccountPicker #picker-title { text-style: bold; margin-bottom: 1; }
+    AccountPicker OptionList { height: auto; max-height: 14; border: none; }
+    """
+
+    def __init__(self, sessions: list[AccountSession], current: str | None) -> None:
+        super().__init__()
+        self.sessions = sessions
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for session in self.sessions:
+            label = safe.text(session.name, max_len=60, style="bold" if session.name == self.current else "")
+            label.append(f"  {'Postern' if session.provider == 'postern' else 'PO6'}", style="dim")
+            if session.sandbox:
+                label.append("  sandbox", style="dim")
+            options.append(Option(label, id=session.name))
+        with Vertical():
+            yield Static("Switch account (Enter)", id="picker-title")
+            yield OptionList(*options)
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        names = [session.name for session in self.sessions]
+        options.highlighted = names.index(self.current) if self.current in names else 0
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

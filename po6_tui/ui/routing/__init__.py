@@ -1,0 +1,1 @@
+"""Aliases, custom domains and catch-all forwarding."""

@@ -1,0 +1,44 @@
+"""`AppScreen`: the frame every top-level view shares (top bar, body, status line, key footer).
+
+A view subclasses it, sets `VIEW` to its name in `ui/shell/views.py`, and yields its widgets from
+`compose_body()`. `report()` puts a message in this screen's status line; the app routes its
+reports (and every `run_io` failure) to the screen in front.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from po6_tui.ui.shell.bars import StatusLine, TopBar
+
+
+class AppScreen(Screen):
+    VIEW = "mail"
+
+    BINDINGS = [
+        Binding("q", "back", "Back", show=False, id="view.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.VIEW)
+        yield from self.compose_body()
+        yield StatusLine()
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def report(self, message: str, severity: str = "information") -> None:
+        for line in self.query(StatusLine):
+            line.show(message, severity)
+
+    def set_context(self, context) -> None:  # noqa: ANN001 (a rich Text)
+        for line in self.query(StatusLine):
+            line.context = context
+
+    def action_back(self) -> None:
+        """Leave this view: back to the mail screen (views are modes)."""
+        self.app.open_view("mail")

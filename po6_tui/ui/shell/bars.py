@@ -1,0 +1,109 @@
+"""The top bar (where am I: account, badges, views) and the status line (what just happened)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from po6_tui.ui import safe
+
+
+BANNER_STYLE = "bold white on dark_red"
+
+
+class TopBar(Static):
+    """`po6-tui · account · SANDBOX · READ-ONLY            Mail  Drafts  Sent …`"""
+
+    DEFAULT_CSS = """
+    TopBar { height: 1; background: $panel; color: $foreground; }
+    """
+
+    def __init__(self, current_view: str, **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self.current_view = current_view
+
+    def on_mount(self) -> None:
+        self.update_bar()
+        self.watch(self.app, "account_label", lambda _value: self.update_bar(), init=False)
+        if hasattr(self.app, "connection_banner"):
+            self.watch(self.app, "connection_banner", lambda _value: self.update_bar(), init=False)
+
+    def on_resize(self) -> None:
+        self.update_bar()
+
+    def update_bar(self) -> None:
+        from po6_tui.ui.shell.views import VIEWS
+
+        app = self.app
+        left = Text(" po6-tui ", style="bold")
+        left.append_text(safe.text(getattr(app, "account_label", ""), max_len=60, style="bold"))
+        for badge, style in getattr(app, "badges", lambda: [])():
+            left.append(" ")
+            left.append(f" {badge} ", style=style)
+        right = Text(end="")
+        width = self.size.width or 80
+        banner = getattr(app, "connection_banner", "")
+        if banner:
+            # Offline / rate limited (ui/core/connection.py): it matters more than the list of views,
+            # and its countdown more than the app's name and the account (narrow terminals).
+            shown = Text(f" {banner} ", style=BANNER_STYLE)
+            if left.cell_len + 1 + shown.cell_len > width:
+                left = Text(" ")
+                for badge, style in getattr(app, "badges", lambda: [])():
+                    left.append(f" {badge} ", style=style)
+                    left.append(" ")
+            shown.truncate(max(10, width - left.cell_len - 1), overflow="ellipsis")
+            self.update(left + Text(" ") + shown)
+            return
+        names = [(v.name, v.title) for v in VIEWS]
+        # Wide terminals list every view; narrow ones show only the current one.
+        full = sum(len(title) + 2 for _, title in names)
+        if left.cell_len + full + 2 <= width:
+            for name, title in names:
+                style = "reverse bold" if name == self.current_view else "dim"
+                right.append(f" {title} ", style=style)
+        else:
+            title = next((t for n, t in names if n == self.current_view), self.current_view)
+            right.append(f" {title} ", style="reverse bold")
+            right.append(" :  ? ", style="dim")
+        padding = max(1, width - left.cell_len - right.cell_len)
+        self.update(left + Text(" " * padding) + right)
+
+
+class StatusLine(Static):
+    """Left: the last thing that happened (errors stay until the next message). Right: context."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; color: $text-muted; }
+    StatusLine.-error { color: $error; text-style: bold; }
+    StatusLine.-warning { color: $warning; }
+    """
+
+    message: reactive[str] = reactive("", layout=False)
+    context: reactive[Text] = reactive(Text(), layout=False, always_update=True)
+
+    def show(self, message: str, severity: str = "information") -> None:
+        self.set_class(severity == "error", "-error")
+        self.set_class(severity == "warning", "-warning")
+        self.message = message
+
+    def watch_message(self) -> None:
+        self._redraw()
+
+    def watch_context(self) -> None:
+        self._redraw()
+
+    def on_resize(self) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        width = self.size.width or 80
+        right = self.context.copy()
+        left = safe.text(self.message, max_len=400)
+        room = max(0, width - right.cell_len - 2)
+        left.truncate(room, overflow="ellipsis")
+        padding = max(1, width - left.cell_len - right.cell_len - 1)
+        # No layout pass: the line is one row of fixed width whatever it says, and this runs
+        # on every cursor move (a layout of the whole screen per j/k).
+        self.update(Text(" ") + left + Text(" " * padding) + right, layout=False)

@@ -1,0 +1,1 @@
+"""The tool console: call any server tool by hand."""
