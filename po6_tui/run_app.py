@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"po6-tui: {problem}", file=sys.stderr)
             print("po6-tui: no usable account; run `po6-tui login`.", file=sys.stderr)
             return 2
-        from po6_tui.ui.app import Po6App  # textual is imported only when the app really runs
+        # deferred: start-up (textual is imported only when the app really runs)
+        from po6_tui.ui.app import Po6App
 
         app = Po6App(
             resolved.accounts,

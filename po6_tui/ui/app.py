@@ -14,15 +14,15 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from po6_tui.accounts import Account
-from po6_tui.ui.shell import commands
 from po6_tui.ui import safe
-from po6_tui.ui.shell import views
 from po6_tui.ui.core.connection import ConnectionWatch
-from po6_tui.ui.shell.app_screen import AppScreen
-from po6_tui.ui.kit.prompt import PromptScreen
-from po6_tui.ui.shell.help import HelpScreen
-from po6_tui.ui.mail.mail_screen import MailScreen
 from po6_tui.ui.core.session import AccountSession
+from po6_tui.ui.kit.prompt import PromptScreen
+from po6_tui.ui.mail.mail_screen import MailScreen
+from po6_tui.ui.shell import commands, views
+from po6_tui.ui.shell.app_screen import AppScreen
+from po6_tui.ui.shell.commands import Command, register
+from po6_tui.ui.shell.help import HelpScreen
 
 
 class Po6App(App):
@@ -92,6 +92,7 @@ class Po6App(App):
             self.notify(problem, severity="warning", markup=False, timeout=10)
         if self.mail_accounts:
             # New drafts are announced whichever view is in front, not only once :drafts opened.
+            # deferred: start-up (the drafts feature loads after the first screen)
             from po6_tui.ui.drafts.watch import watcher
 
             watcher(self).start(self.refresh_interval)
@@ -269,3 +270,34 @@ class Po6App(App):
                                 lambda action=binding.action, node=active.node: self.call_next(
                                     self.run_action, action, node))
         yield from super().get_system_commands(screen)
+
+
+# -- the built-in commands -----------------------------------------------------------------
+# Completers only read (`app.mail`, never `app.mail_screen()`, which brings the mail screen to
+# the front and so would close the command line being typed in).
+
+def _register_builtin_commands() -> None:
+    for view in views.VIEWS:
+        register(Command(view.name, view.help, lambda app, _arg, name=view.name: app.open_view(name)))
+    register(Command("quit", "Quit po6-tui", lambda app, _arg: app.exit(), aliases=("q",)))
+    register(Command("ctx", "Switch to another account", lambda app, arg: app.use_account(arg),
+                     usage="NAME", complete=lambda app: [a.name for a in app.accounts]))
+    register(Command("search", "Search the current mailbox on the server (sender, subject, body)",
+                     lambda app, arg: app.mail_screen().search(arg, everywhere=False), usage="QUERY"))
+    register(Command("search-all", "Search every mailbox on the server",
+                     lambda app, arg: app.mail_screen().search(arg, everywhere=True), usage="QUERY"))
+    register(Command("filter", "Filter the list: unread starred from:ADDR since:DATE until:DATE (none clears)",
+                     lambda app, arg: app.mail_screen().set_filter(arg), usage="[EXPR]",
+                     complete=lambda app: ["unread", "starred", "from:", "since:", "until:", "none"]))
+    register(Command("folder", "Open a folder of the current mailbox",
+                     lambda app, arg: app.mail_screen().open_folder_named(arg),
+                     usage="NAME", complete=lambda app: app.mail.folder_names(), aliases=("cd",)))
+    register(Command("mailbox", "Open a mailbox", lambda app, arg: app.mail_screen().open_mailbox_named(arg),
+                     usage="ADDRESS", complete=lambda app: app.mail.mailbox_addresses()))
+    register(Command("refresh", "Refresh counts and the list now (R)", lambda app, _arg: app.refresh_now()))
+    register(Command("theme", "Change the colour theme (remembered)", lambda app, arg: app.set_theme_named(arg),
+                     usage="NAME", complete=lambda app: sorted(app.available_themes)))
+    register(Command("help", "Keys and commands for this view (?)", lambda app, _arg: app.action_help()))
+
+
+_register_builtin_commands()

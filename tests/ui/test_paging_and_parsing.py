@@ -69,6 +69,8 @@ def test_filters_parse_and_describe():
 
 
 def test_every_view_is_a_command_and_completion_works():
+    import po6_tui.ui.app  # noqa: F401  (the app registers the built-in commands)
+
     names = {command.name for command in commands.commands()}
     assert {"mail", "drafts", "aliases", "domains", "catchall", "pages", "sent", "tools", "log",
             "ctx", "quit", "search", "search-all", "filter", "theme", "help"} <= names

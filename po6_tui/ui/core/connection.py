@@ -17,13 +17,12 @@ know about it:
 - writes are never run again by the watch: a write whose reply was lost may have happened
   (api/po6.py says so in its message), and one refused for rate limiting is for the person to
   repeat. A write is recognised by its tool name in the error, or because the client recorded a
-  write attempt in the audit log during the job (`note_write`, wired in `ui/core/session.py`).
+  write attempt in the audit log during the job (`core/write_notes.py`, wired in `core/session.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import math
 import time
 from collections.abc import Callable
@@ -31,8 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 from po6_tui.api.errors import ApiError, RateLimitedError, ServerError, TransportError
 from po6_tui.api.transport import host_of
+from po6_tui.ui.core.write_notes import job_wrote
 
 if TYPE_CHECKING:
+    from po6_tui.ui.core.host import Host
     from po6_tui.ui.core.session import AccountSession
 
 RETRY_DELAYS: tuple[float, ...] = (5.0, 10.0, 20.0, 30.0)  # between probes while offline; the last repeats
@@ -42,27 +43,8 @@ RATE_LIMIT_MEMORY = 30.0  # a new rate limit within this many seconds of resumin
 # How api/transport.py words a server that cannot be reached (vs. one that answers garbage).
 UNREACHABLE_PHRASES = ("Could not connect", "did not answer within", "was lost before the reply", "Talking to ")
 
-# Set by `run_io` for each job: the write attempts (tool names) the job's clients recorded.
-_writes_in_job: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("po6_writes_in_job", default=None)
-
-
-def start_job() -> contextvars.Token:
-    """Called by run_io at the start of a job (inside its task): a fresh list of writes."""
-    return _writes_in_job.set([])
-
-
-def note_write(tool: str) -> None:
-    """Called for every write attempt the clients record (see AccountSession.po6_client)."""
-    writes = _writes_in_job.get()
-    if writes is not None:
-        writes.append(tool)
-
-
-def job_wrote() -> bool:
-    return bool(_writes_in_job.get())
-
-
 def _write_tools() -> frozenset[str]:
+    # deferred: start-up (the clients are imported with the first account that is used)
     from po6_tui.api.po6 import WRITE_TOOLS
     from po6_tui.api.postern import WRITE_OPERATIONS
 
@@ -87,7 +69,7 @@ class ConnectionWatch:
 
     TICK = 0.25  # how often the countdown is redrawn (seconds)
 
-    def __init__(self, app: Any, on_change: Callable[[str], None] | None = None) -> None:
+    def __init__(self, app: Host, on_change: Callable[[str], None] | None = None) -> None:
         self.app = app
         self.on_change = on_change
         self.retry_delays = RETRY_DELAYS
@@ -176,7 +158,7 @@ class ConnectionWatch:
 
     async def _probe(self) -> list[str]:
         """The hosts that cannot be reached now (a cheap read per account)."""
-        sessions: list[AccountSession] = list(getattr(self.app, "accounts", []))
+        sessions: list[AccountSession] = list(self.app.accounts)
         results = await asyncio.gather(*(self._probe_one(s) for s in sessions), return_exceptions=True)
         hosts = []
         self._trouble = ""
@@ -264,8 +246,6 @@ class ConnectionWatch:
         for rerun in pending:
             rerun()
         if refresh:
-            refresh_now = getattr(self.app, "refresh_now", None)
-            if refresh_now is not None:
-                refresh_now()
+            self.app.refresh_now()
 
 

@@ -13,7 +13,7 @@ from po6_tui.accounts import Account
 from po6_tui.api.models import FolderInfo, Mailbox
 from po6_tui.api.po6 import Po6Client
 from po6_tui.audit import AuditLog, AuditRecord
-from po6_tui.ui.core.connection import note_write
+from po6_tui.ui.core.write_notes import note_write
 
 if TYPE_CHECKING:  # imported when a Postern account is first used, not at every start
     from po6_tui.api.postern import PosternClient
@@ -51,6 +51,7 @@ class AccountSession:
         if self.provider != "postern":
             raise ValueError(f"account {self.name!r} is a {self.provider} account, not Postern")
         if self.postern is None:
+            # deferred: start-up (Postern's client is imported only when a Postern account is used)
             from po6_tui.api.postern import PosternClient
 
             account = self.account

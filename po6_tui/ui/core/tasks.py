@@ -19,7 +19,8 @@ from textual.worker import Worker
 
 from po6_tui.api.errors import ApiError
 from po6_tui.ui import safe
-from po6_tui.ui.core.connection import ConnectionWatch, start_job
+from po6_tui.ui.core.host import host, report
+from po6_tui.ui.core.write_notes import start_job
 
 T = TypeVar("T")
 
@@ -39,11 +40,7 @@ def report_failure(node: DOMNode, what: str, error: BaseException, *, notify: bo
     message = f"{what}: {describe_error(error)}"
     if not isinstance(error, ApiError):
         app.log.error(message)
-    report = getattr(app, "report", None)
-    if report is not None:
-        report(message, severity="error", notify=notify)
-    else:
-        app.notify(message, severity="error", markup=False)
+    report(node, message, "error", notify=notify)
 
 
 def _call_back(node: DOMNode, what: str, callback: Callable[[Any], Any] | None, value: Any) -> bool:
@@ -88,8 +85,8 @@ def run_io(
         except asyncio.CancelledError:
             raise
         except Exception as error:  # every failure becomes a message, never a traceback
-            watch = getattr(node.app, "connection", None)
-            explained = isinstance(watch, ConnectionWatch) and watch.failed(error, (id(node), what, group), again)
+            app = host(node)
+            explained = app is not None and app.connection.failed(error, (id(node), what, group), again)
             # While the banner already says "offline" or "rate limited", the status line is enough.
             report_failure(node, what, error, notify=not explained)
             _call_back(node, what, failed, error)

@@ -22,7 +22,8 @@ from po6_tui.ui.outbox import outbound
 from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
 from po6_tui.ui.drafts.watch import watcher
-from po6_tui.ui.mail.actions import Outcome, each
+from po6_tui.ui.core.host import host
+from po6_tui.ui.core.outcome import Outcome, each
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.kit.prompt import PromptScreen
 from po6_tui.ui.kit.confirm import Question, confirm_then
@@ -133,8 +134,9 @@ class DraftsScreen(AppScreen):
 
     def on_mount(self) -> None:
         self.load()
-        interval = getattr(self.app, "refresh_interval", 0)
-        if interval and interval > 0:
+        app = host(self)
+        interval = app.refresh_interval if app is not None else 0
+        if interval > 0:
             self.set_interval(interval, self.load)
 
     def on_resize(self) -> None:
@@ -452,6 +454,7 @@ class DraftsScreen(AppScreen):
         return item
 
     def action_edit(self) -> None:
+        # deferred: the editor loads when a draft is first edited
         from po6_tui.ui.drafts.draft_edit import DraftEditScreen
 
         item = self._editable()
@@ -459,6 +462,7 @@ class DraftsScreen(AppScreen):
             self.app.push_screen(DraftEditScreen(item, self.journal), lambda _result: self.edit_changed(item))
 
     def action_edit_external(self) -> None:
+        # deferred: the editor loads when a draft is first edited
         from po6_tui.ui.kit.message_form import cleaned, edit_externally
 
         item = self._editable()
@@ -472,6 +476,7 @@ class DraftsScreen(AppScreen):
 
     def edit_changed(self, item: dd.QueueItem) -> None:
         """The journal holds the truth about an edit: read it back after any editor closes."""
+        # deferred: only an edited draft needs it
         from po6_tui.ui.core.message_text import same_content
 
         edit = self.journal.load_edit(item.session.name, item.draft.id)
@@ -482,6 +487,7 @@ class DraftsScreen(AppScreen):
         self._fill_tables()
 
     def action_diff(self) -> None:
+        # deferred: the diff view loads when first used
         from po6_tui.ui.drafts.diff import DiffScreen
 
         item = self.current()
@@ -493,6 +499,7 @@ class DraftsScreen(AppScreen):
         self.app.push_screen(DiffScreen(item.draft.subject, item.original, item.edit))
 
     def action_compose(self) -> None:
+        # deferred: compose loads when first used
         from po6_tui.ui.outbox.compose import open_compose
 
         item = self.current()

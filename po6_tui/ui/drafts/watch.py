@@ -9,14 +9,17 @@ operator is reading mail.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from weakref import WeakKeyDictionary
+
+from textual.app import App
 
 from po6_tui.ui import safe
+from po6_tui.ui.core.host import host
 from po6_tui.ui.core.tasks import run_io
 
 
 class DraftWatcher:
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
         self.seen: set[str] | None = None  # None until the first look: what is there then is not news
         self._timer = None
@@ -32,7 +35,8 @@ class DraftWatcher:
             self.app.notify(f"New draft from {safe.one_line(mailbox, 40)}: "
                             f"{safe.one_line(subject or '(no subject)', 60)}{more}",
                             title="Draft waiting", markup=False, timeout=8)
-            if getattr(self.app, "bell_on_new_draft", False):
+            app = host(self.app)
+            if app is not None and app.bell_on_new_draft:
                 self.app.bell()
         return new
 
@@ -45,10 +49,12 @@ class DraftWatcher:
                 self.app.set_timer(min(interval, 3.0), self.poll)
 
     def poll(self) -> None:
-        sessions = list(getattr(self.app, "mail_accounts", []))
+        app = host(self.app)
+        sessions = list(app.mail_accounts) if app is not None else []
 
         async def look() -> list[tuple[str, str, str]]:
-            from po6_tui.ui.drafts.decisions import QueueItem  # the queue's keys, so both name a draft alike
+            # deferred: start-up (the queue's keys, so both name a draft alike, without its imports)
+            from po6_tui.ui.drafts.decisions import QueueItem
 
             found = []
             for session in sessions:
@@ -62,9 +68,12 @@ class DraftWatcher:
                exclusive=True)
 
 
-def watcher(app: Any) -> DraftWatcher:
-    found = getattr(app, "_draft_watcher", None)
+_WATCHERS: WeakKeyDictionary[App, DraftWatcher] = WeakKeyDictionary()
+
+
+def watcher(app: App) -> DraftWatcher:
+    """The app's one watcher (made on first use)."""
+    found = _WATCHERS.get(app)
     if found is None:
-        found = DraftWatcher(app)
-        app._draft_watcher = found
+        found = _WATCHERS[app] = DraftWatcher(app)
     return found

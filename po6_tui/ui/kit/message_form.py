@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from po6_tui.journal import SavedEdit
 from po6_tui.ui import safe
+from po6_tui.ui.core.host import report
 from po6_tui.ui.core.message_text import EditorFileError, from_editor_file, to_editor_file
 
 SAVE_DELAY = 0.5  # seconds of quiet before an edit is written to the journal
@@ -147,7 +148,6 @@ def edit_externally(app: App, message: SavedEdit) -> SavedEdit | None:
     """Hand `message` to $VISUAL/$EDITOR as a text file with header lines; the edited message,
     or None (and a report) if nothing came back. The app suspends while the editor runs."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    report = getattr(app, "report", lambda message, severity="information": app.notify(message, markup=False))
     fd, name = tempfile.mkstemp(prefix="po6-draft-", suffix=".txt")  # 0600: it holds the body
     path = Path(name)
     with os.fdopen(fd, "w", encoding="utf-8") as file:
@@ -161,21 +161,21 @@ def edit_externally(app: App, message: SavedEdit) -> SavedEdit | None:
                 result = subprocess.run(command, check=False)
     except SuspendNotSupported:
         path.unlink(missing_ok=True)
-        report("This terminal cannot hand over to $EDITOR: e edits inline.", "warning")
+        report(app, "This terminal cannot hand over to $EDITOR: e edits inline.", "warning")
         return None
     except OSError as error:
         path.unlink(missing_ok=True)
-        report(f"Could not start the editor {editor!r} ({error.strerror or error}); set $EDITOR.", "error")
+        report(app, f"Could not start the editor {editor!r} ({error.strerror or error}); set $EDITOR.", "error")
         return None
     text = path.read_text(encoding="utf-8", errors="replace")
     if result.returncode != 0:
-        report(f"The editor exited with status {result.returncode}: the edit was not applied "
+        report(app, f"The editor exited with status {result.returncode}: the edit was not applied "
                f"(your text is kept in {path}).", "warning")
         return None
     try:
         edited = from_editor_file(text)
     except EditorFileError as error:
-        report(f"The edit was not applied: {error}. Your text is kept in {path}.", "warning")
+        report(app, f"The edit was not applied: {error}. Your text is kept in {path}.", "warning")
         return None
     path.unlink(missing_ok=True)
     return edited

@@ -9,47 +9,17 @@ to do once the server has acted (`messages_changed`, `messages_moved`, `messages
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from textual.binding import Binding
 
-from po6_tui.api.errors import ApiError
 from po6_tui.api.models import ConfirmationRequest, EmailSummary, FolderInfo
 from po6_tui.ui import safe
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.mail.pickers import FolderPicker, MarkedMenu
 from po6_tui.ui.core.session import AccountSession
+from po6_tui.ui.core.outcome import Outcome, each
 from po6_tui.ui.core.tasks import describe_error, run_io
-
-
-@dataclass
-class Outcome:
-    """How a batch went: the messages the server acted on, and the first failure if any."""
-
-    done: list[EmailSummary]
-    error: BaseException | None = None
-    attempted: int = 0
-
-    def summary(self, verb: str) -> tuple[str, str]:
-        count = len(self.done)
-        noun = "message" if count == 1 else "messages"
-        if self.error is None:
-            return f"{verb} {count} {noun}.", "information"
-        return (f"{verb} {count} of {self.attempted}; then: {describe_error(self.error)}", "error")
-
-
-async def each(targets: list[EmailSummary], act: Callable[[EmailSummary], Awaitable[EmailSummary]]) -> Outcome:
-    """Apply `act` to each target in turn; stop at the first failure, keeping what succeeded."""
-    outcome = Outcome(done=[], attempted=len(targets))
-    for target in targets:
-        try:
-            outcome.done.append(await act(target))
-        except ApiError as error:
-            outcome.error = error
-            break
-    return outcome
 
 
 def _subjects(targets: list[EmailSummary], limit: int = 5) -> str:
@@ -112,6 +82,7 @@ class MessageActionsScreen(AppScreen):
 
     def action_compose(self, mode: str) -> None:
         """m / r / f: write a new message, or reply to / forward the one under the cursor."""
+        # deferred: start-up (compose loads when first used)
         from po6_tui.ui.outbox.compose import open_compose
 
         targets = self.action_targets()

@@ -290,6 +290,7 @@ class MailScreen(MessageActionsScreen):
 
     @on(MessageList.Opened)
     def _opened(self, event: MessageList.Opened) -> None:
+        # deferred: start-up (the reader and its body widget load when a message is first opened)
         from po6_tui.ui.mail.reader import ReaderScreen
 
         self.app.push_screen(ReaderScreen(event.summary, self))

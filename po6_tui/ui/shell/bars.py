@@ -7,6 +7,8 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from po6_tui.ui import safe
+from po6_tui.ui.core.host import host
+from po6_tui.ui.shell.views import VIEWS
 
 
 BANNER_STYLE = "bold white on dark_red"
@@ -25,32 +27,31 @@ class TopBar(Static):
 
     def on_mount(self) -> None:
         self.update_bar()
-        self.watch(self.app, "account_label", lambda _value: self.update_bar(), init=False)
-        if hasattr(self.app, "connection_banner"):
+        if host(self) is not None:
+            self.watch(self.app, "account_label", lambda _value: self.update_bar(), init=False)
             self.watch(self.app, "connection_banner", lambda _value: self.update_bar(), init=False)
 
     def on_resize(self) -> None:
         self.update_bar()
 
     def update_bar(self) -> None:
-        from po6_tui.ui.shell.views import VIEWS
-
-        app = self.app
+        app = host(self)
+        badges = app.badges() if app is not None else []
         left = Text(" po6-tui ", style="bold")
-        left.append_text(safe.text(getattr(app, "account_label", ""), max_len=60, style="bold"))
-        for badge, style in getattr(app, "badges", lambda: [])():
+        left.append_text(safe.text(app.account_label if app is not None else "", max_len=60, style="bold"))
+        for badge, style in badges:
             left.append(" ")
             left.append(f" {badge} ", style=style)
         right = Text(end="")
         width = self.size.width or 80
-        banner = getattr(app, "connection_banner", "")
+        banner = app.connection_banner if app is not None else ""
         if banner:
             # Offline / rate limited (ui/core/connection.py): it matters more than the list of views,
             # and its countdown more than the app's name and the account (narrow terminals).
             shown = Text(f" {banner} ", style=BANNER_STYLE)
             if left.cell_len + 1 + shown.cell_len > width:
                 left = Text(" ")
-                for badge, style in getattr(app, "badges", lambda: [])():
+                for badge, style in badges:
                     left.append(f" {badge} ", style=style)
                     left.append(" ")
             shown.truncate(max(10, width - left.cell_len - 1), overflow="ellipsis")
