@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from textual.widgets import Button, DataTable
@@ -54,8 +55,9 @@ def select(screen: DraftsScreen, draft_id: str, table: str = "queue") -> None:
     grid.move_cursor(row=grid.get_row_index(f"sandbox/{draft_id}"), animate=False)
 
 
-async def answer(pilot, yes: bool = True) -> ConfirmScreen:
-    """Wait for the confirmation and press its confirm (or Cancel) button."""
+async def answer(pilot, yes: bool = True, *, idle: bool = True) -> ConfirmScreen:
+    """Wait for the confirmation and press its confirm (or Cancel) button; then, with `idle`,
+    wait for the work it started."""
     app = pilot.app
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
     dialog = app.screen
@@ -65,27 +67,43 @@ async def answer(pilot, yes: bool = True) -> ConfirmScreen:
     else:
         await pilot.press("enter")
     await wait_for(pilot, lambda: app.screen is not dialog, what="the confirmation to close")
-    await wait_idle(pilot)
+    if idle:
+        await wait_idle(pilot)
     return dialog
 
 
 class DropReply(httpx.AsyncBaseTransport):
     """Loses the reply to one tool call: after the server has acted (`after=True`), or before the
-    request reaches it. Everything else passes through to the real sandbox."""
+    request reaches it; or, with `status`, answers that HTTP status after the server has acted
+    (a proxy's 502). With `hold`, the call waits for that event before it goes to the server
+    (a slow server). Everything else passes through to the real sandbox."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, tool: str, *, after: bool = True) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, tool: str, *, after: bool = True,
+                 status: int | None = None, hold: asyncio.Event | None = None) -> None:
         self.inner = inner
         self.tool = tool
         self.after = after
+        self.status = status
+        self.hold = hold
         self.dropped = 0
+        self.calls = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
             body = json.loads(request.content or b"{}")
         except ValueError:
             body = {}
-        hit = (isinstance(body, dict) and body.get("method") == "tools/call"
-               and body.get("params", {}).get("name") == self.tool and not self.dropped)
+        call = (isinstance(body, dict) and body.get("method") == "tools/call"
+                and body.get("params", {}).get("name") == self.tool)
+        self.calls += call
+        if call and self.hold is not None:
+            await self.hold.wait()
+            return await self.inner.handle_async_request(request)
+        hit = call and not self.dropped
+        if hit and self.status is not None:
+            await (await self.inner.handle_async_request(request)).aread()
+            self.dropped += 1
+            return httpx.Response(self.status, text="Bad gateway", request=request)
         if hit and not self.after:
             self.dropped += 1
             raise httpx.ConnectError("connection refused", request=request)
@@ -100,10 +118,11 @@ class DropReply(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-async def drop_replies(app, tool: str, *, after: bool = True) -> DropReply:
-    """Make the app's own connection lose the reply to the next `tool` call."""
+async def drop_replies(app, tool: str, *, after: bool = True, status: int | None = None,
+                       hold: asyncio.Event | None = None) -> DropReply:
+    """Make the app's own connection lose the reply to the next `tool` call (see DropReply)."""
     client = await app.active.po6_client()
     http = client.mcp._http
-    transport = DropReply(http._transport, tool, after=after)
+    transport = DropReply(http._transport, tool, after=after, status=status, hold=hold)
     http._transport = transport
     return transport

@@ -116,7 +116,7 @@ async def test_cancelling_sends_nothing(make_app, tools_box, unique):
         select(screen, draft.id)
         await pilot.press("y")
         await answer(pilot, yes=False)
-        assert "Not sent" in status(app)
+        assert "Send cancelled: nothing was sent." in status(app)
     assert (await server_draft(tools_box, draft.id)).status == "pending"
 
 

@@ -114,6 +114,12 @@ class Outgoing:
     body_html: str | None
     edited: bool
 
+    @property
+    def expected(self) -> outbound.Expected:
+        """How this send shows in the sent log (and what makes two sends the same message)."""
+        return outbound.Expected(self.item.draft.mailbox_id or "", self.subject,
+                                 frozenset(a.lower() for a in self.to + self.cc))
+
 
 def outgoing(item: QueueItem) -> Outgoing:
     """What approving `item` sends. Raises `outbound.AddressError` if the edit has bad addresses."""
@@ -132,7 +138,7 @@ async def approve(out: Outgoing, journal: Journal) -> outbound.Sent:
     session = item.session
     client = await session.po6_client()
     mailbox_id = item.draft.mailbox_id or ""
-    expected = outbound.Expected(mailbox_id, out.subject, frozenset(a.lower() for a in out.to + out.cc))
+    expected = out.expected
     try:
         if client.has_decision_tools:
             edits = {}

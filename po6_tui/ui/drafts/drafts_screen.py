@@ -322,6 +322,11 @@ class DraftsScreen(AppScreen):
         except outbound.AddressError as error:
             self.report(f"Not sent: {error} Fix it with e.", "warning")
             return
+        busy = next((o for o in ready if outbound.in_flight(o.expected)), None)
+        if busy is not None:  # one send in flight per message: a second y is refused, not asked
+            self.report(f"“{safe.one_line(busy.subject, 50)}” is being sent: wait for the server's answer. "
+                        "It will not be sent twice.", "warning")
+            return
         self._confirm_send(ready)
 
     def _confirm_send(self, ready: list[dd.Outgoing]) -> None:
@@ -358,7 +363,7 @@ class DraftsScreen(AppScreen):
             question = Question(title=title, details=details, confirm_label="Send" if count == 1 else f"Send {count}",
                                 danger=False)
             confirm_then(self, question, on_yes=lambda: self._send(ready),
-                         on_no=lambda: self.report("Not sent: nothing left."))
+                         on_no=lambda: self.report("Send cancelled: nothing was sent."))
 
         run_io(self, quota, what="Checking the send quota", done=ask)
 
@@ -381,8 +386,19 @@ class DraftsScreen(AppScreen):
                 " It stays pending in the PO6 dashboard until it expires (PO6 has no approve tool)." if total == 1
                 else " They stay pending in the PO6 dashboard until they expire (PO6 has no approve tool).")
             if outcome.error is not None:
-                what = f"Sent {count} of {total}; then: " if total > 1 else "Not sent: "
-                self.report(what + describe_error(outcome.error) + " The draft stays in the queue.", "error")
+                error = outcome.error
+                if total > 1:
+                    what = f"Sent {count} of {total}; then: "
+                elif isinstance(error, outbound.UnknownOutcomeError):
+                    what = f"“{safe.one_line(ready[0].subject, 50)}”: "  # the sentence says "may have been sent"
+                    self._recheck_later(ready[0])
+                elif isinstance(error, outbound.AlreadySendingError):
+                    what = "Not sent again: "
+                else:
+                    what = "Not sent: "
+                if total > 1 and isinstance(error, outbound.UnknownOutcomeError):
+                    self._recheck_later(next(o for o in ready if o.item not in outcome.done))
+                self.report(what + describe_error(error) + " The draft stays in the queue.", "error")
                 if "expired" in str(outcome.error).lower():
                     self.load()
                 return
@@ -392,7 +408,37 @@ class DraftsScreen(AppScreen):
                 message = f"Sent {count} drafts."
             self.report(" ".join([message + tail, *notes]))
 
+        subject = safe.one_line(ready[0].subject, 50) if len(ready) == 1 else f"{len(ready)} drafts"
+        self.report(f"Sending “{subject}”… (a second y is refused until the server answers)")
         run_io(self, lambda: each([o.item for o in ready], act), what="Sending", done=done)
+
+    def _recheck_later(self, out: dd.Outgoing) -> None:
+        """A send whose outcome is unknown: read the sent log again later (it can lag) and say
+        what it shows; the draft is not sent again meanwhile (outbound.settle refuses)."""
+        subject = safe.one_line(out.subject, 50)
+
+        def shown(found: object) -> None:
+            if found is not None:
+                self.report(f"“{subject}” was sent after all: the sent log shows it now. Not sent again.")
+                self.load()
+            else:
+                self.report(f"“{subject}” is still not in the sent log after {round(outbound.SETTLE_SECONDS)} s: "
+                            "it was probably not sent. y sends it (check :sent first).", "warning")
+
+        def look() -> None:
+            if not outbound.unsettled(out.expected):
+                return  # told already, or a retry read the sent log meanwhile
+
+            async def settle() -> object:
+                try:
+                    return await outbound.settle(out.expected)
+                except outbound.AlreadySendingError:
+                    return "waiting"  # not in the log yet, and it may still show: look again later
+            run_io(self, settle, what="Checking the sent log",
+                   done=lambda found: None if found == "waiting" else shown(found))
+
+        self.set_timer(30.0, look)
+        self.set_timer(outbound.SETTLE_SECONDS + 1.0, look)
 
     def _decided(self, items: list[dd.QueueItem]) -> None:
         gone = {i.key for i in items}

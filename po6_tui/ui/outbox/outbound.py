@@ -8,21 +8,24 @@ only); and the plan named in a send-limit error ("… (30/hour on Standard)"). T
 an estimate from `list_sent_emails` (sends of the last hour and day across the account's
 mailboxes), and the UI says it is one.
 
-No double sends: a send whose reply never came (a `TransportError` from a write: "may or may
-not have taken effect") is never repeated. `send_once` looks in the sent log for a message
-that was not there before the send and matches it, and says which it is.
+No double sends: one send of a message in flight at a time, and a send whose reply never came
+(a lost or unreadable reply, a 5xx) is never repeated. `send_once` looks in the sent log for a
+message that was not there before the send and matches it; when it is not there (yet), the
+outcome is unknown and said so ("may have been sent"), and the same message is refused until
+the log has been read again `SETTLE_SECONDS` later.
 """
 
 from __future__ import annotations
 
 import re
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from po6_tui.api.errors import ApiError, PlanError, TransportError
+from po6_tui.api.errors import ApiError, PlanError, ServerError, TransportError
 from po6_tui.api.models import SentEmail
 from po6_tui.api.po6 import Po6Client
 from po6_tui.plans import FREE, Plan, plan_named
@@ -274,12 +277,40 @@ class Sent(Generic[T]):
         return self.found is not None
 
 
-class NotSentError(ApiError):
-    """The reply to a send was lost and the sent log shows it did not go out. Nothing was retried."""
-
-
 class UnknownOutcomeError(ApiError):
-    """The reply to a send was lost and the sent log could not be read: it may or may not have gone out."""
+    """The reply to a send never came (or made no sense), and the sent log does not show the
+    message yet. It may have been sent: the sent log can lag behind a slow server. Nothing was
+    retried; a second send of the same message is refused until the sent log has been read
+    again after `SETTLE_SECONDS`."""
+
+
+class AlreadySendingError(ApiError):
+    """The same message is being sent, or an earlier send of it may have gone out."""
+
+
+# The sent log can lag behind the send (a busy server logs it later): after a send with an
+# unknown outcome, the same message is not sent again until the log was read this much later.
+SETTLE_SECONDS = 120.0
+
+
+@dataclass
+class _Unsettled:
+    client: Po6Client
+    before: set[str]
+    since: float
+
+
+_IN_FLIGHT: set[tuple] = set()  # sends waiting for their reply (one write in flight per message)
+_UNSETTLED: dict[tuple, _Unsettled] = {}  # sends whose outcome is not known yet
+
+
+def _key(expected: Expected) -> tuple:
+    return (expected.mailbox_id, expected.subject.strip().casefold(), expected.recipients)
+
+
+def in_flight(expected: Expected) -> bool:
+    """Whether this message is being sent right now (a second send is refused before asking)."""
+    return _key(expected) in _IN_FLIGHT
 
 
 async def _sent_ids(client: Po6Client, mailbox_id: str) -> set[str]:
@@ -287,25 +318,75 @@ async def _sent_ids(client: Po6Client, mailbox_id: str) -> set[str]:
     return {sent.id for sent in page.emails}
 
 
+def unsettled(expected: Expected) -> bool:
+    """Whether an earlier send of this message has an outcome not known yet."""
+    return _key(expected) in _UNSETTLED
+
+
+async def _find(client: Po6Client, expected: Expected, before: set[str]) -> SentEmail | None:
+    page = await client.list_sent_emails(mailbox_id=expected.mailbox_id, limit=20)
+    return next((sent for sent in page.emails if sent.id not in before and expected.matches(sent)), None)
+
+
+async def settle(expected: Expected, *, now: float | None = None) -> SentEmail | None:
+    """Look again for an earlier send of `expected` whose outcome was unknown. Returns the sent
+    record if it shows now; raises AlreadySendingError while it may still show; None when there
+    is nothing unsettled (or it did not show within SETTLE_SECONDS: a retry is the operator's)."""
+    key = _key(expected)
+    pending = _UNSETTLED.get(key)
+    if pending is None:
+        return None
+    found = await _find(pending.client, expected, pending.before)
+    if found is not None:
+        del _UNSETTLED[key]
+        return found
+    waited = (time.monotonic() if now is None else now) - pending.since
+    if waited < SETTLE_SECONDS:
+        raise AlreadySendingError(
+            f"An earlier send of this message may have been sent: the sent log does not show it yet, and it can "
+            f"lag. Try again in {max(1, round(SETTLE_SECONDS - waited))} s, once po6-tui can tell.")
+    del _UNSETTLED[key]
+    return None
+
+
 async def send_once(client: Po6Client, send: Callable[[], Awaitable[T]], expected: Expected) -> Sent[T]:
     """Call `send()` once. If its reply is lost, never call it again: look in the sent log for a
-    new message that matches `expected` and report what really happened."""
-    before = await _sent_ids(client, expected.mailbox_id)
+    new message that matches `expected` and report what really happened; when the log does not
+    show it (yet), the outcome is unknown ("may have been sent"), never "not sent"."""
+    key = _key(expected)
+    if key in _IN_FLIGHT:
+        raise AlreadySendingError("This message is being sent already: wait for the server's answer. "
+                                  "It was not sent a second time.")
+    _IN_FLIGHT.add(key)
     try:
-        return Sent(await send())
-    except TransportError as error:
-        lost = error
-    try:
-        page = await client.list_sent_emails(mailbox_id=expected.mailbox_id, limit=20)
-    except ApiError as error:
+        earlier = await settle(expected)
+        if earlier is not None:
+            return Sent(None, found=earlier)
+        before = await _sent_ids(client, expected.mailbox_id)
+        try:
+            return Sent(await send())
+        except (TransportError, ServerError) as error:
+            lost: BaseException = error  # no reply, a broken one, or a 5xx: it may have been processed
+        except ApiError:
+            raise  # the server said no: nothing was sent
+        except Exception as error:  # an unreadable reply (deep JSON, a bug): the send may have happened
+            lost = error
+        tool = getattr(lost, "tool", None)
+        reason = lost.message if isinstance(lost, ApiError) else f"the reply could not be read ({type(lost).__name__})"
+        try:
+            found = await _find(client, expected, before)
+        except ApiError as error:
+            found, checked = None, f" The sent log could not be read either ({error})."
+        else:
+            checked = " The sent log does not show it yet; it can lag behind a busy server."
+        if found is not None:
+            return Sent(None, found=found)
+        _UNSETTLED[key] = _Unsettled(client, before, time.monotonic())
         raise UnknownOutcomeError(
-            f"The server's reply was lost and the sent log could not be checked ({error}). It may or may not "
-            "have been sent: look at :sent before trying again. Nothing was retried.", tool=lost.tool) from None
-    for sent in page.emails:
-        if sent.id not in before and expected.matches(sent):
-            return Sent(None, found=sent)
-    raise NotSentError("The server's reply was lost, and the sent log shows it was not sent. Nothing was "
-                       "retried; you can try again.", tool=lost.tool)
+            f"It may have been sent: {reason}{checked} Nothing was retried; look at :sent before sending it "
+            f"again (a second send is refused for {round(SETTLE_SECONDS)} s).", tool=tool)
+    finally:
+        _IN_FLIGHT.discard(key)
 
 
 # -- what the confirmation shows ----------------------------------------------------------------
