@@ -81,6 +81,15 @@ def _visible_mark(char: str) -> str:
     return f"⟦U+{ord(char):04X}⟧"
 
 
+def copyable(value: object, max_len: int = URL_MAX) -> tuple[str, list[str]]:
+    """Server text for the clipboard: the real value (a code or a password must paste as it is,
+    not as its on-screen form with marks), with escape sequences and controls removed, on one
+    line, capped. Also the invisible characters it holds (as U+XXXX), for a warning."""
+    raw = _CONTROLS_SINGLE_LINE.sub("", _ESCAPE_SEQUENCE.sub("", str(value or "")))[:max_len]
+    invisible = sorted({f"U+{ord(c):04X}" for c in _INVISIBLE.findall(raw)})
+    return raw, invisible
+
+
 def clean(value: object, *, single_line: bool = True, max_len: int = SINGLE_LINE_MAX) -> str:
     """Server text made harmless as a plain string (controls gone, invisibles marked, capped).
 

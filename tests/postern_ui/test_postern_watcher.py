@@ -127,3 +127,21 @@ async def test_a_bad_regex_is_refused_before_watching(make_postern_app):
         await pilot.pause()
         assert not watchers(app) and "The regex is not valid" in screen_text(app)
         assert watcher.query_one("#wait-regex", Input).value == "(unclosed"
+
+
+async def test_copy_gives_the_real_value_and_warns_of_invisible_characters(make_postern_app, postern_box):
+    """A password holding a zero-width space is copied as it is (the screen shows a mark for
+    it, the clipboard must not get the mark), with a warning; escape bytes never reach it."""
+    inbox, sender = await new_inbox(postern_box, "invisible"), await new_inbox(postern_box, "sender")
+    async with PosternClient(postern_box.url, postern_box.key("postern-agent")) as client:
+        await client.send(sender, inbox, "Your account", text="Username: bot\nPassword: Tmp\u200b-99\x1b[31m\n")
+    app = make_postern_app(postern_box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        watcher = await open_watcher(pilot, inbox)
+        watcher.query_one("#wait-include", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(watcher.matches) == 1, timeout=20, what="the account mail")
+        await pilot.press("p")
+        assert app.clipboard.startswith("Tmp\u200b-99") and "\x1b" not in app.clipboard
+        assert "⟦" not in app.clipboard
+        assert "invisible characters (U+200B)" in screen_text(app)

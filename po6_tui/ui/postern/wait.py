@@ -279,12 +279,16 @@ class PosternWaitScreen(AppScreen):
         if not value:
             self.report(f"This match has no {name.removeprefix('the ')}.", "warning")
             return
-        # The app writes the clipboard itself (OSC 52) with the cleaned value: server text never
-        # reaches the terminal raw.
-        cleaned = safe.one_line(value, safe.URL_MAX)
-        self.app.copy_to_clipboard(cleaned)
-        shown = cleaned if what in ("code", "user") else ("••••••••" if what == "password" else "")
-        self.report(f"Copied {name}{' ' + shown if shown else ''} to the clipboard.")
+        # The app writes the clipboard itself (OSC 52) with the real value, controls and escape
+        # sequences removed: server text never reaches the terminal raw, and a code pastes as sent.
+        value, invisible = safe.copyable(value)
+        self.app.copy_to_clipboard(value)
+        shown = safe.one_line(value) if what in ("code", "user") else ("••••••••" if what == "password" else "")
+        if invisible:
+            self.report(f"Copied {name}{' ' + shown if shown else ''}; it contains invisible characters "
+                        f"({', '.join(invisible[:4])}): check it where you paste it.", "warning")
+        else:
+            self.report(f"Copied {name}{' ' + shown if shown else ''} to the clipboard.")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # These keys are letters: inside a filter field they must type, not act.
