@@ -35,6 +35,7 @@ from platformdirs import user_config_path
 
 from po6_tui import APP_NAME
 from po6_tui.files import write_atomic
+from po6_tui.risks import Rules, rules_from
 
 PROVIDERS = ("po6", "postern")
 DEFAULT_URLS = {"po6": "https://mcp.po6.com", "postern": "https://api.agents.mszazu.com"}
@@ -87,6 +88,9 @@ class Settings:
     default_profile: str | None = None
     bell_on_new_draft: bool = False
     mark_read_on_open: bool = True
+    risk: dict[str, Any] = field(default_factory=dict)  # `[risk]` as written (kept when saving)
+    risk_rules: Rules = field(default_factory=Rules)  # what of it is usable (risks.rules_from)
+    risk_problems: list[str] = field(default_factory=list)  # bad rules, each with its line: said, ignored
 
     def profile(self, name: str) -> Profile | None:
         return next((p for p in self.profiles if p.name == name), None)
@@ -142,7 +146,27 @@ def load_settings(path: Path | None = None) -> Settings:
     profiles = _expect(path, "[profiles]", raw.get("profiles", {}), dict, "a table of [profiles.NAME] tables")
     for name, table in profiles.items():
         settings.profiles.append(_profile(path, name, table))
+    if "risk" in raw:
+        settings.risk = raw["risk"] if isinstance(raw["risk"], dict) else {}
+        settings.risk_rules, settings.risk_problems = rules_from(raw["risk"], _key_lines(path, "risk"))
     return settings
+
+
+def _key_lines(path: Path, section: str) -> dict[str, int]:
+    """The line of each `key =` in `[section]` of a TOML file (for messages that name the line)."""
+    lines: dict[str, int] = {}
+    inside = False
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return lines
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = stripped == f"[{section}]"
+        elif inside and "=" in stripped and not stripped.startswith("#"):
+            lines.setdefault(stripped.split("=", 1)[0].strip().strip('"'), number)
+    return lines
 
 
 def _profile(path: Path, name: str, table: Any) -> Profile:
@@ -176,6 +200,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         data["default_profile"] = settings.default_profile
     if settings.keymap:
         data["keymap"] = dict(settings.keymap)
+    if settings.risk:
+        data["risk"] = dict(settings.risk)
     data["profiles"] = {}
     for profile in settings.profiles:
         table: dict[str, Any] = {"provider": profile.provider, "url": profile.url, "read_only": profile.read_only}

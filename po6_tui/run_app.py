@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             theme=settings.theme,
             keymap=settings.keymap,
             remember_theme=_remember_theme,
-            problems=resolved.problems,
+            risk_rules=settings.risk_rules,
+            problems=[*resolved.problems, *settings.risk_problems],
         )
         app.run()
         return app.return_code or 0

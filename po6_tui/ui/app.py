@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from po6_tui.accounts import Account
+from po6_tui.risks import Rules
 from po6_tui.ui import safe
 from po6_tui.ui.core.connection import ConnectionWatch
 from po6_tui.ui.core.session import AccountSession
@@ -55,6 +56,7 @@ class Po6App(App):
         theme: str | None = None,
         keymap: dict[str, str] | None = None,
         remember_theme: Callable[[str], None] | None = None,
+        risk_rules: Rules | None = None,
         problems: Sequence[str] = (),
     ) -> None:
         super().__init__()
@@ -71,6 +73,7 @@ class Po6App(App):
         self.refresh_interval = refresh_interval
         self.mark_read_on_open = mark_read_on_open
         self.bell_on_new_draft = bell_on_new_draft  # read by ui/drafts/watch.py
+        self.risk_rules = risk_rules or Rules()  # config.toml [risk], for the approve step's checks
         self._remember_theme = remember_theme
         self._keymap_overrides = dict(keymap or {})
         self._startup_problems = list(problems)  # profiles that could not be used, said once shown

@@ -22,9 +22,10 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from rich.text import Text
+
+from po6_tui.lookalike import WORD, link_warning, mixed_script
 
 # Caps (characters). Chosen so that the worst case still renders in well under a frame.
 SINGLE_LINE_MAX = 500
@@ -195,8 +196,6 @@ _A_OPEN, _A_MID, _A_CLOSE, _A_END = "\ue000", "\ue001", "\ue002", "\ue003"
 _PRIVATE_MARKERS = re.compile("[\ue000-\ue003]")
 _ANCHOR = re.compile(f"{_A_OPEN}(\\d+){_A_MID}(.*?){_A_CLOSE}\\1{_A_END}", re.DOTALL)
 _STRAY_MARKER = re.compile(f"[{_A_OPEN}{_A_CLOSE}]\\d+[{_A_MID}{_A_END}]")
-_HOST_IN_TEXT = re.compile(r"(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b", re.I)
-_SAFE_SCHEMES = {"http", "https", "mailto"}
 
 
 def _converter():
@@ -235,31 +234,6 @@ def _converter():
     return Converter()
 
 
-def _link_warning(words: str, target: str) -> str:
-    parts = urlsplit(target.strip())
-    scheme = parts.scheme.lower()
-    if scheme and scheme not in _SAFE_SCHEMES:
-        return f"unusual link type {scheme}:"
-    if scheme == "mailto":
-        host = parts.path.rpartition("@")[2].lower()
-    else:
-        try:
-            host = (parts.hostname or "").lower()
-        except ValueError:
-            return "malformed address"
-        if parts.username or parts.password:
-            return f"hides its real host {host} behind a user name"
-    if host and (host.startswith("xn--") or ".xn--" in host or not host.isascii()):
-        return f"look-alike (international) host {host}"
-    named = {m.group(1).lower().rstrip(".") for m in _HOST_IN_TEXT.finditer(words)}
-    named = {name.removeprefix("www.") for name in named if "." in name}
-    if named and host:
-        bare = host.removeprefix("www.")
-        if not any(bare == name or bare.endswith("." + name) for name in named):
-            return f"text names {sorted(named)[0]} but it goes to {host}"
-    return ""
-
-
 def html_to_text(html: str) -> HtmlText:
     """HTML mail as readable text plus the list of its links (no network access, ever)."""
     html = _PRIVATE_MARKERS.sub("", html[:HTML_MAX])
@@ -279,7 +253,7 @@ def html_to_text(html: str) -> HtmlText:
         target = hrefs[number - 1] if 0 < number <= len(hrefs) else ""
         links.append(Link(number=number, text=one_line(words, 200),
                           target=one_line(target, URL_MAX),
-                          warning=_link_warning(clean(words), clean(target, max_len=2000))))
+                          warning=link_warning(clean(words), clean(target, max_len=2000))))
         return f"{words}[{number}]"
 
     body = _ANCHOR.sub(replace, body)
@@ -351,20 +325,6 @@ def message_body(body_text: str | None, body_html: str | None, *, prefer_html: b
 # word or domain label ("pаypal" with a Cyrillic а), the classic look-alike.
 
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_WORD = re.compile(r"[^\W\d_]+")
-_SCRIPTS_THAT_LOOK_LATIN = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
-
-
-def _script(char: str) -> str:
-    import unicodedata
-
-    name = unicodedata.name(char, "")
-    return name.split(" ", 1)[0] if name else ""
-
-
-def _mixed_script(word: str) -> bool:
-    scripts = {_script(c) for c in word if c.isalpha()}
-    return len(scripts & set(_SCRIPTS_THAT_LOOK_LATIN)) > 1
 
 
 def sender_warning(sender: object) -> str:
@@ -380,7 +340,7 @@ def sender_warning(sender: object) -> str:
     domain = address.rpartition("@")[2].lower()
     if domain and (domain.startswith("xn--") or ".xn--" in domain):
         return f"look-alike (international) domain {one_line(domain, 80)}"
-    mixed = [word for word in _WORD.findall(raw) if _mixed_script(word)]
+    mixed = [word for word in WORD.findall(raw) if mixed_script(word)]
     if mixed:
         return f"mixes alphabets in “{one_line(mixed[0], 40)}” (a look-alike)"
     if domain and not domain.isascii():

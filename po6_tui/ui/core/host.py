@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from textual.dom import DOMNode
 
+    from po6_tui.risks import Rules
+
     from po6_tui.ui.core.session import AccountSession
 
 
@@ -30,6 +32,7 @@ class Host(Protocol):
     bell_on_new_draft: bool
     account_label: str
     connection_banner: str
+    risk_rules: Rules
     connection: FailureWatch
 
     @property
