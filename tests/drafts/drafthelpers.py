@@ -11,6 +11,7 @@ from uihelpers import UiSandbox, wait_for, wait_idle
 from po6_tui.api.po6 import Po6Client
 from po6_tui.api.transport import httpx
 from po6_tui.ui.kit.confirm import ConfirmScreen
+from po6_tui.ui.outbox.send_review import SendReviewScreen
 from po6_tui.ui.drafts.drafts_screen import DraftsScreen
 from po6_tui.ui.shell.bars import StatusLine
 
@@ -59,7 +60,7 @@ async def answer(pilot, yes: bool = True, *, idle: bool = True) -> ConfirmScreen
     """Wait for the confirmation and press its confirm (or Cancel) button; then, with `idle`,
     wait for the work it started."""
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+    await wait_for(pilot, lambda: isinstance(app.screen, (ConfirmScreen, SendReviewScreen)), what="the confirmation")
     dialog = app.screen
     assert dialog.focused is dialog.query_one("#cancel", Button), "focus must start on Cancel"
     if yes:

@@ -23,9 +23,9 @@ async def test_approve_uses_approve_draft(make_app, tools_box, unique):
         select(screen, draft.id)
         await pilot.press("y")
         dialog = await answer(pilot)
-        details = dialog.question.details
+        details = dialog.plain()
         assert "From:    outreach-agent@po6.com" in details and "To:      alicia@northstar.example" in details
-        assert f"Subject: Approve me {unique}" in details and "Body:    Hello from the agent." in details
+        assert f"Subject: Approve me {unique}" in details and "Hello from the agent." in details
         assert "Quota" in details and "compose_email" not in details
         assert f"sandbox/{draft.id}" not in {i.key for i in screen.queue.pending}
         assert "Sent “Approve me" in status(app)
@@ -42,11 +42,11 @@ async def test_approve_on_strict_sends_with_compose_email_and_journals(make_app,
         select(screen, draft.id)
         await pilot.press("y")
         dialog = await answer(pilot)
-        assert "compose_email" in dialog.question.details and "dashboard" in dialog.question.details
+        assert "compose_email" in dialog.plain() and "dashboard" in dialog.plain()
         # A strict server names no plan: the quota is counted from the sent log, and says so.
         counted = re.search(r"Quota \(estimate\): (\d+) sent in the last hour, (\d+) in 24 h; plan unknown",
-                            dialog.question.details)
-        assert counted and int(counted[1]) <= int(counted[2]), dialog.question.details
+                            dialog.plain())
+        assert counted and int(counted[1]) <= int(counted[2]), dialog.plain()
         assert "It stays pending in the PO6 dashboard until it expires" in status(app)
     sent = [s for s in await sent_log(strict_box) if s.subject == f"Strict {unique}"]
     assert len(sent) == 1 and sent[0].to_addresses == ["ben@carter-logistics.example"]
@@ -131,9 +131,9 @@ async def test_batch_approve_with_one_confirmation(make_app, tools_box, unique):
         assert len(screen.marked) == 2
         await pilot.press("y")
         dialog = await answer(pilot)
-        assert dialog.question.title == "Approve and send these 2 drafts?"
-        assert f"Batch 0 {unique}" in dialog.question.details and f"Batch 1 {unique}" in dialog.question.details
-        assert dialog.question.confirm_label == "Send 2"
+        assert dialog.review.title == "Approve and send these 2 drafts?"
+        assert f"Batch 0 {unique}" in dialog.plain() and f"Batch 1 {unique}" in dialog.plain()
+        assert dialog.review.confirm_label == "Send 2"
         assert "Sent 2 drafts." in status(app)
         assert not screen.marked
     statuses = [(await server_draft(tools_box, d.id)).status for d in drafts]

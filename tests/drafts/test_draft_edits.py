@@ -38,8 +38,8 @@ async def test_edit_then_approve_sends_the_edit(make_app, tools_box, strict_box,
             assert item.edit is not None and item.edit.to_text == "ops-agent@po6.com"
             await pilot.press("y")
             dialog = await answer(pilot)
-            assert "To:      ops-agent@po6.com" in dialog.question.details
-            assert dialog.question.title == "Send your edit of this draft now?"
+            assert "To:      ops-agent@po6.com" in dialog.plain()
+            assert dialog.review.title == "Send your edit of this draft now?"
             assert "Sent “Edit me" in status(app)
         assert Journal.default().load_edit("sandbox", draft.id) is None  # sent: the edit is done with
         async with await client_for(box) as client:

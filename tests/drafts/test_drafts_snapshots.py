@@ -14,6 +14,7 @@ from po6_tui import journal
 from po6_tui.journal import Journal, SavedEdit
 from po6_tui.ui.outbox.compose import ComposeScreen, open_compose
 from po6_tui.ui.kit.confirm import ConfirmScreen
+from po6_tui.ui.outbox.send_review import SendReviewScreen
 from po6_tui.ui.drafts.diff import DiffScreen
 from po6_tui.ui.drafts.draft_edit import DraftEditScreen
 from po6_tui.ui.outbox.sent_screen import SentScreen
@@ -51,7 +52,7 @@ def test_approve_confirmation(snap_compare, make_app):
         screen = await open_drafts(pilot)
         select(screen, "drf_demo01")
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, SendReviewScreen))
         await wait_idle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(100, 30), run_before=ask)

@@ -12,6 +12,7 @@ from po6_tui.ui.drafts.watch import watcher
 from po6_tui.ui.outbox.compose import ComposeScreen, open_compose
 from po6_tui.ui.outbox.compose_pickers import ContactListPicker
 from po6_tui.ui.kit.confirm import ConfirmScreen
+from po6_tui.ui.outbox.send_review import SendReviewScreen
 
 
 async def test_a_lost_reply_is_checked_in_the_sent_log_not_retried(make_app, tools_box, strict_box, unique):
@@ -69,8 +70,8 @@ async def test_over_quota_is_refused_clearly_and_the_draft_stays(make_app, tools
         assert f"sandbox/{draft.id}" in {i.key for i in screen.queue.pending}
         # The server reports the plan and its quota: the next confirmation knows it is used up.
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        details = app.screen.question.details
+        await wait_for(pilot, lambda: isinstance(app.screen, SendReviewScreen))
+        details = app.screen.plain()
         assert "Quota on Standard: 0 of 30 left this hour" in details and "The server will refuse" in details
         await pilot.press("escape")
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from datetime import datetime
 
+from po6_tui import risks
 from po6_tui.api.models import Draft
 from po6_tui.journal import APPROVED, REJECTED, Journal, SavedEdit
 from po6_tui.ui.outbox import outbound
@@ -113,6 +114,11 @@ class Outgoing:
     body_text: str
     body_html: str | None
     edited: bool
+
+    def risk_message(self) -> risks.Message:
+        """What the risk checks look at: exactly what will be sent."""
+        return risks.Message(self.item.mailbox_address, self.to, self.subject, self.body_text, self.body_html,
+                             cc=self.cc)
 
     @property
     def expected(self) -> outbound.Expected:

@@ -17,11 +17,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from po6_tui.journal import Journal
+from po6_tui.risks import Assessment, Known, Rules, assess
 from po6_tui.ui.drafts import decisions as dd
 from po6_tui.ui.outbox import outbound
 from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
+from po6_tui.ui.drafts import context
 from po6_tui.ui.drafts.watch import watcher
+from po6_tui.ui.outbox.send_review import SendPage, SendReview, review_then
 from po6_tui.ui.core.host import host
 from po6_tui.ui.core.outcome import Outcome, each
 from po6_tui.ui.shell.app_screen import AppScreen
@@ -120,7 +123,12 @@ class DraftsScreen(AppScreen):
         self.queue = dd.Queue([], [])
         self.marked: set[str] = set()
         self.loaded = False  # True once the queue has come back from the server
+        self.assessments: dict[str, Assessment] = {}  # the risk checks' findings, by queue key
         self._last_table = "queue"
+
+    def _rules(self) -> Rules:
+        app = host(self)
+        return app.risk_rules if app is not None else Rules()
 
     # -- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -334,38 +342,51 @@ class DraftsScreen(AppScreen):
         for out in ready:
             by_session.setdefault(out.item.session.name, (out.item.session, []))[1].append(out)
 
-        async def quota() -> tuple[list[outbound.Quota], list[bool]]:
-            quotas, decision_tools = [], []
-            for session, _outs in by_session.values():
-                client = await session.po6_client()
-                quotas.append(await outbound.estimate_quota(session, client, [m.id for m in session.mailboxes]))
-                decision_tools.append(client.has_decision_tools)
-            return quotas, decision_tools
+        rules = self._rules()
 
-        def ask(result: tuple[list[outbound.Quota], list[bool]]) -> None:
-            quotas, decision_tools = result
+        async def check() -> tuple[list[outbound.Quota], list[bool], list[Assessment]]:
+            quotas, decision_tools, assessments = [], [], []
+            for session, outs in by_session.values():
+                client = await session.po6_client()
+                mailboxes = [m.id for m in session.mailboxes]
+                quotas.append(await outbound.estimate_quota(session, client, mailboxes))
+                decision_tools.append(client.has_decision_tools)
+                known_by_mailbox: dict[str | None, Known] = {}
+                for out in outs:
+                    mailbox_id = out.item.draft.mailbox_id
+                    if mailbox_id not in known_by_mailbox:
+                        known_by_mailbox[mailbox_id] = await context.known(session, client, mailbox_id, mailboxes)
+                    assessments.append(assess(out.risk_message(), known_by_mailbox[mailbox_id], rules,
+                                              batch=len(ready)))
+            return quotas, decision_tools, assessments
+
+        def ask(result: tuple[list[outbound.Quota], list[bool], list[Assessment]]) -> None:
+            quotas, decision_tools, assessments = result
             refused = next((q for q in quotas if q.info.can_send is False), None)
             if refused is not None:
                 self.report(f"Not sent: {outbound.cannot_send_message(refused.info)}", "error")
                 return
+            by_key = {out.item.key: a for out, a in zip(
+                [o for _s, outs in by_session.values() for o in outs], assessments, strict=True)}
+            for key, assessment in by_key.items():
+                self.assessments[key] = assessment
             count = len(ready)
+            pages = [SendPage(out.item.mailbox_address, out.to, out.subject, out.body_text, out.body_html,
+                              cc=out.cc, assessment=by_key[out.item.key],
+                              note="Your edit of the agent's draft" if out.edited else "The agent's draft")
+                     for out in ready]
             if count == 1:
-                out = ready[0]
-                details = outbound.send_details(sender=out.item.mailbox_address, to=out.to, cc=out.cc,
-                                                subject=out.subject, body=out.body_text)
-                title = "Send your edit of this draft now?" if out.edited else "Send this draft now?"
+                title = "Send your edit of this draft now?" if ready[0].edited else "Send this draft now?"
             else:
-                details = _subjects([o.item for o in ready])
                 title = f"Approve and send these {count} drafts?"
-            details += "\n" + "\n".join(q.describe(count) for q in quotas)
+            footer = [q.describe(count) for q in quotas]
             if not all(decision_tools):
-                details += "\n" + dd.DASHBOARD_NOTE
-            question = Question(title=title, details=details, confirm_label="Send" if count == 1 else f"Send {count}",
-                                danger=False)
-            confirm_then(self, question, on_yes=lambda: self._send(ready),
-                         on_no=lambda: self.report("Send cancelled: nothing was sent."))
+                footer.append(dd.DASHBOARD_NOTE)
+            review = SendReview(title, pages, footer, confirm_label="Send" if count == 1 else f"Send {count}")
+            review_then(self, review, on_yes=lambda: self._send(ready),
+                        on_no=lambda: self.report("Send cancelled: nothing was sent."))
 
-        run_io(self, quota, what="Checking the send quota", done=ask)
+        run_io(self, check, what="Checking the send quota and the risks", done=ask)
 
     def _send(self, ready: list[dd.Outgoing]) -> None:
         by_item = {out.item.key: out for out in ready}

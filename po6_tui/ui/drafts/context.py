@@ -1,0 +1,132 @@
+"""What the operator needs beside a draft to judge it (DESIGN.md, "Supervision"): the
+conversation it belongs to, and what the risk checks need to know about its mailbox.
+
+- `conversation()`: the inbound message the draft answers (same subject once "Re:"/"Fwd:" are
+  taken off, from one of its recipients, found with `search_emails` across the mailbox's
+  folders) and earlier mail with the same people, received and sent, newest first;
+- `known()`: who the mailbox wrote to before (its sent log), who is unsubscribed or bounced on
+  a contact list, and how much of the send quota is left; a part that cannot be read is None,
+  so the risk check that needs it says it did not run.
+
+No widgets here: the drafts view calls these in its workers and caches them per mailbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from po6_tui.api.errors import ApiError, PlanError
+from po6_tui.api.models import Draft, EmailSummary, SentEmail
+from po6_tui.api.po6 import Po6Client
+from po6_tui.risks import Known
+from po6_tui.ui.outbox import outbound
+
+_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.I)
+EARLIER_SHOWN = 20
+SENT_LOOKED_AT = 100  # (the most a page holds) recent sends read for "who did this mailbox write to before"
+
+
+def base_subject(subject: str) -> str:
+    """The subject without its reply/forward prefixes, for matching a conversation."""
+    return _PREFIX.sub("", subject or "").strip()
+
+
+def _address(value: str) -> str:
+    value = value or ""
+    return (value.rpartition("<")[2].rstrip(">") if "<" in value else value).strip().lower()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message of the conversation, as the context pane lists it."""
+
+    direction: str  # "received" or "sent"
+    when: datetime | None
+    who: str  # the sender (received) or the recipients (sent)
+    subject: str
+    snippet: str = ""
+    email: EmailSummary | None = None  # a received message, to open in full
+
+
+@dataclass
+class Conversation:
+    answers: EmailSummary | None = None  # the inbound message the draft replies to
+    earlier: list[Entry] = field(default_factory=list)  # newest first
+    problems: list[str] = field(default_factory=list)  # what could not be read, in words
+
+    @property
+    def empty(self) -> bool:
+        return self.answers is None and not self.earlier
+
+
+async def conversation(client: Po6Client, draft: Draft, recipients: list[str]) -> Conversation:
+    result = Conversation()
+    people = {_address(a) for a in recipients if a}
+    mailbox_id = draft.mailbox_id
+    subject = base_subject(draft.subject)
+    received: dict[str, EmailSummary] = {}
+
+    async def search(query: str) -> list[EmailSummary]:
+        try:
+            return list((await client.search_emails(query, mailbox_id=mailbox_id, limit=50)).results)
+        except ApiError as error:
+            result.problems.append(f"searching for {query!r} failed: {error}")
+            return []
+
+    queries = [q for q in dict.fromkeys([subject[:80], *sorted(people)[:5]]) if q]
+    for found in await asyncio.gather(*(search(q) for q in queries)):
+        for email in found:
+            if _address(email.from_) in people or any(_address(t) in people for t in email.to):
+                received.setdefault(email.id, email)
+    if subject:
+        answered = [e for e in received.values() if base_subject(e.subject).casefold() == subject.casefold()
+                    and _address(e.from_) in people]
+        answered.sort(key=lambda e: e.date or datetime.min, reverse=True)
+        result.answers = answered[0] if answered else None
+    sent: list[SentEmail] = []
+    if mailbox_id:
+        try:
+            sent = list((await client.list_sent_emails(mailbox_id=mailbox_id, limit=100)).emails)
+        except ApiError as error:
+            result.problems.append(f"the sent log could not be read: {error}")
+    entries = [Entry("received", e.date, e.from_, e.subject, e.snippet, e) for e in received.values()
+               if result.answers is None or e.id != result.answers.id]
+    entries += [Entry("sent", s.sent_at, ", ".join(s.to_addresses), s.subject) for s in sent
+                if people & {_address(a) for a in [*s.to_addresses, *s.cc_addresses]}]
+    entries.sort(key=lambda e: e.when.timestamp() if e.when else 0.0, reverse=True)
+    result.earlier = entries[:EARLIER_SHOWN]
+    return result
+
+
+async def known(session: object, client: Po6Client, mailbox_id: str | None, all_mailboxes: list[str]) -> Known:
+    """What the risk checks need about a mailbox; each part None when it could not be read."""
+    correspondents: frozenset[str] | None = None
+    if mailbox_id:
+        try:
+            page = await client.list_sent_emails(mailbox_id=mailbox_id, limit=SENT_LOOKED_AT)
+            correspondents = frozenset(_address(a) for s in page.emails for a in [*s.to_addresses, *s.cc_addresses])
+        except ApiError:
+            correspondents = None
+    suppressed: dict[str, str] | None = {}
+    try:
+        for email_list in await client.list_email_lists():
+            for status in ("unsubscribed", "bounced"):
+                contacts = await client.get_email_list_contacts(email_list.id, status=status, limit=100)
+                for contact in contacts.contacts:
+                    if contact.email:
+                        suppressed[_address(contact.email)] = f"{status} on the contact list {email_list.name!r}"
+    except PlanError:
+        suppressed = {}  # no contact lists on this plan: nobody can be unsubscribed from one
+    except ApiError:
+        suppressed = None
+    sends_left: tuple[int | None, int | None] | None
+    try:
+        quota = await outbound.estimate_quota(session, client, all_mailboxes)
+        left = quota.left()
+        sends_left = (left[0], left[1]) if left is not None else None
+    except ApiError:
+        sends_left = None
+    return Known(correspondents=correspondents, suppressed=suppressed, sends_left=sends_left)
