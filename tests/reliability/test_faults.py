@@ -184,3 +184,38 @@ async def test_an_exception_in_a_worker_is_a_notice_and_the_app_goes_on(fault_bo
         await pilot.press("j", "enter")  # and the app goes on
         await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.email is not None, 10)
         assert app.is_running and app._exception is None
+
+
+async def test_a_reconnect_replays_no_dialog(fault_box, app_on, said):
+    """y while the server is gone: the check before the confirmation fails and is dropped with a
+    sentence; when the server is back, no 'Send this draft now?' appears by itself (issue 14)."""
+    from drafthelpers import open_drafts
+
+    from po6_tui.sandbox.process import SandboxProcess
+    from po6_tui.ui.kit.confirm import ConfirmScreen
+    from po6_tui.ui.outbox.send_review import SendReviewScreen
+
+    box = fault_box()
+    port = int(box.url.rsplit(":", 1)[1])
+    app = app_on(box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        heard = said(app)
+        app.connection.retry_delays = (0.5, 1.0)
+        await open_drafts(pilot)
+        box.process.stop()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.connection_banner.startswith("Offline"), 30, "the offline banner")
+        assert any(m.startswith("Not sent: checking the send quota") for m, _ in heard.reports)
+        restarted = SandboxProcess(db=box.db, seed=None, port=port, extra_args=["--rate-limit", "1000000"])
+        restarted.start()
+        try:
+            await wait_for(pilot, lambda: app.connection_banner == "", 30, "the banner to clear")
+            await wait_idle(pilot, 30)
+            await pilot.pause(1.0)
+            await wait_idle(pilot, 30)
+            assert not isinstance(app.screen, (ConfirmScreen, SendReviewScreen)), "a dialog nobody asked for"
+            await pilot.press("y")  # asked again: now it is a confirmation
+            await wait_for(pilot, lambda: isinstance(app.screen, SendReviewScreen), 30, "the confirmation")
+            await pilot.press("escape")
+        finally:
+            restarted.stop()

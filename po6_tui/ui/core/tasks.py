@@ -64,19 +64,25 @@ def run_io(
     failed: Callable[[BaseException], Any] | None = None,
     group: str = "io",
     exclusive: bool = False,
+    replay: bool = True,
 ) -> Worker[T | None]:
     """Run `call()` in a worker owned by `node`.
 
     `what` names the job for the operator ("Loading INBOX"); `done(result)` runs on the UI
     side after success; `failed(error)` after a reported failure (for clean-up, not reporting).
     `exclusive=True` cancels the group's earlier job (e.g. an older list request).
+    `replay=False` for a job whose result asks the operator something (a confirmation): a
+    dialog only ever answers a key, so when the job fails it is dropped with its sentence, and
+    not run again by the connection watch when the server is back.
     """
 
     def again() -> None:
         # The connection watch runs a failed read again once the server is back; only for a
-        # view that is still there.
+        # view that is still there, and never for a job that would open a dialog unasked.
+        if not replay:
+            return
         if getattr(node, "is_attached", True) and getattr(node, "is_running", True):
-            run_io(node, call, what=what, done=done, failed=failed, group=group, exclusive=exclusive)
+            run_io(node, call, what=what, done=done, failed=failed, group=group, exclusive=exclusive, replay=replay)
 
     async def job() -> T | None:
         start_job()

@@ -309,6 +309,13 @@ class DraftsScreen(AppScreen):
             self.marked.clear()
             self._fill_tables()
 
+    def _refuse_read_only(self, items: list[dd.QueueItem], verb: str) -> bool:
+        """Read-only mode refuses before anything is asked or checked, not at the last moment."""
+        if any(i.session.account.read_only for i in items):
+            self.report(f"Read-only mode: cannot {verb} drafts; nothing was sent or changed.", "warning")
+            return True
+        return False
+
     def _refuse_expired(self, items: list[dd.QueueItem], verb: str) -> bool:
         expired = [i for i in items if i.expired()]
         if expired:
@@ -323,7 +330,7 @@ class DraftsScreen(AppScreen):
         if not items:
             self.report("No draft selected.", "warning")
             return
-        if self._refuse_expired(items, "approve"):
+        if self._refuse_read_only(items, "approve") or self._refuse_expired(items, "approve"):
             return
         try:
             ready = [dd.outgoing(item) for item in items]
@@ -386,7 +393,7 @@ class DraftsScreen(AppScreen):
             review_then(self, review, on_yes=lambda: self._send(ready),
                         on_no=lambda: self.report("Send cancelled: nothing was sent."))
 
-        run_io(self, check, what="Checking the send quota and the risks", done=ask)
+        run_io(self, check, what="Not sent: checking the send quota and the risks failed", done=ask, replay=False)
 
     def _send(self, ready: list[dd.Outgoing]) -> None:
         by_item = {out.item.key: out for out in ready}
@@ -473,7 +480,7 @@ class DraftsScreen(AppScreen):
         if not items:
             self.report("No draft selected.", "warning")
             return
-        if self._refuse_expired(items, "reject"):
+        if self._refuse_read_only(items, "reject") or self._refuse_expired(items, "reject"):
             return
 
         def reason_given(reason: str | None) -> None:

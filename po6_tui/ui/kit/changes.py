@@ -167,4 +167,4 @@ def two_step(
                             type_to_confirm=type_to_confirm)
         confirm_then(screen, question, yes, no)
 
-    run_io(screen, first_call, what=what, done=asked)
+    run_io(screen, first_call, what=what, done=asked, replay=False)

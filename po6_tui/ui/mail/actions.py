@@ -217,7 +217,7 @@ class MessageActionsScreen(AppScreen):
             confirm_then(self, question, on_yes=lambda: self._confirm_deletes(requests),
                          on_no=lambda: self.report("Delete cancelled: nothing was deleted."))
 
-        run_io(self, lambda: each(targets, ask), what="Delete", done=asked)
+        run_io(self, lambda: each(targets, ask), what="Delete", done=asked, replay=False)
 
     def _confirm_deletes(self, requests: list[tuple[EmailSummary, ConfirmationRequest]]) -> None:
         by_id = {target.id: request for target, request in requests}

@@ -310,7 +310,7 @@ class ComposeScreen(AppScreen):
                          on_yes=lambda: self._send(mailbox_id, to, cc, message),
                          on_no=lambda: self.report("Not sent; your text is still here."))
 
-        run_io(self, quota, what="Checking the send quota", done=ask)
+        run_io(self, quota, what="Not sent: checking the send quota failed", done=ask, replay=False)
 
     def _send(self, mailbox_id: str, to: list[str], cc: list[str], message: SavedEdit) -> None:
         session = self.session
