@@ -32,6 +32,7 @@ from po6_tui.sandbox.mailparse import ParsedMessage
 from po6_tui.sandbox.postern_extract import extract
 from po6_tui.sandbox.postern_store import Agent, PosternError
 from po6_tui.sandbox.postern_webhooks import WebhookDispatcher, is_loopback_url
+from po6_tui.sandbox.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -422,7 +423,7 @@ class PosternApi:
         mail = ParsedMessage(from_addr=inbox["address"], from_name=inbox["display_name"] or "", to=to, cc=cc,
                              reply_to=reply_to, subject=subject, date=call.now, in_reply_to=in_reply_to,
                              text=text or "", html=html)
-        with ps.transaction(self.conn):
+        with transaction(self.conn):
             row = ps.record_outbound(self.conn, inbox, mail, bcc=bcc, now=call.now)
             response = {"id": row["id"], "status": "queued", "thread_id": row["thread_id"]}
             if idempotency_key:
@@ -430,7 +431,7 @@ class PosternApi:
         mail.message_id = row["message_id"]
         mail.headers = _headers(mail)
         status = dispatch(self.store, to + cc + bcc, mail)  # this sandbox's own PO6 and Postern addresses
-        with ps.transaction(self.conn):
+        with transaction(self.conn):
             ps.set_status(self.conn, row["id"], status)
         return 202, response
 

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from po6_tui.sandbox import postern_store as ps
 from po6_tui.sandbox.mailparse import ParsedMessage
+from po6_tui.sandbox.transaction import transaction
 
 ACME, GLOBEX = "postern-acme", "postern-globex"
 SIGNUP, SUPPORT, OUTREACH = "signup-bot@postern.test", "support@postern.test", "outreach@postern.test"
@@ -67,7 +68,7 @@ def seed(conn: sqlite3.Connection, now: datetime) -> None:
     if conn.execute("SELECT 1 FROM sandbox_keys WHERE label = 'postern-agent'").fetchall():
         return
     rng = random.Random("postern-demo")
-    with ps.transaction(conn):
+    with transaction(conn):
         agent_token = ps.create_enrollment(conn, tenant=ACME, plan="pro", label=None, now=now - timedelta(days=60),
                                            mailboxes_max=25, rng=rng)
         enrollment = ps.enrollment_row(conn, agent_token)

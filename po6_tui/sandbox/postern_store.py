@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from po6_tui.sandbox.mailparse import ParsedMessage
-from po6_tui.sandbox.store import transaction
+from po6_tui.sandbox.transaction import transaction
 
 SCOPES = ("mailbox:create", "mailbox:read", "mailbox:send")
 DEFAULT_DOMAIN = "postern.test"
