@@ -19,7 +19,7 @@ from pathlib import Path
 
 from po6_tui.sandbox import admin
 from po6_tui.sandbox.admin import default_db
-from po6_tui.sandbox.host_guard import LOOPBACK_NAMES
+from po6_tui.sandbox.host_guard import is_loopback
 
 
 
@@ -75,7 +75,7 @@ def main(argv: list[str]) -> int:
 
 def _serve(argv: list[str]) -> int:
     args = _serve_parser().parse_args(argv)
-    if args.host not in LOOPBACK_NAMES and not args.allow_remote:
+    if not is_loopback(args.host) and not args.allow_remote:
         print(f"po6-tui sandbox: refusing to listen on {args.host}: the sandbox has no real security "
               "(use a loopback address, or --allow-remote if you really mean it)", file=sys.stderr)
         return 2

@@ -264,10 +264,29 @@ def test_a_cross_site_origin_is_refused(box, path, method):
     assert local.status_code == 200, local.text
 
 
+LOOK_ALIKES = ["127.attacker.example", "127.0.0.1.attacker.example", "localhost.attacker.example",
+               "127.0.0.1evil.example", "127.example"]
+
+
+@pytest.mark.parametrize("path,method", [("/mcp", "POST"), ("/v1/inboxes", "GET"), ("/.well-known/mcp.json", "GET")])
+def test_a_domain_that_only_looks_like_loopback_is_refused(box, path, method):
+    """A DNS-rebinding domain named `127.something` is a domain, not a loopback address."""
+    port = box.url.rsplit(":", 1)[1]
+    key = box.key("plus" if path == "/mcp" else "postern-agent")
+    body = INIT if method == "POST" else None
+    for name in LOOK_ALIKES:
+        for host in (name, f"{name}:{port}"):
+            headers = {**ACCEPT, "Host": host, "Authorization": f"Bearer {key}"}
+            answer = httpx.request(method, box.url + path, headers=headers, json=body)
+            assert answer.status_code in (403, 421), (host, answer.status_code, answer.text[:200])
+        origin = {**ACCEPT, "Origin": f"http://{name}:{port}", "Authorization": f"Bearer {key}"}
+        assert httpx.request(method, box.url + path, headers=origin, json=body).status_code == 403, name
+
+
 def test_loopback_hosts_are_accepted(box):
     port = box.url.rsplit(":", 1)[1]
     headers = {"Authorization": f"Bearer {box.key('postern-agent')}"}
-    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost"):
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"127.0.0.2:{port}", f"[::1]:{port}"):
         assert httpx.get(box.url + "/v1/inboxes", headers={**headers, "Host": host}).status_code == 200
 
 
