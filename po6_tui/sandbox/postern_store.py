@@ -119,8 +119,9 @@ def new_id(prefix: str, rng: random.Random | None = None) -> str:
     return prefix + (f"{rng.getrandbits(64):016x}" if rng else secrets.token_hex(8))
 
 
-def new_secret(prefix: str, rng: random.Random | None = None) -> str:
-    return prefix + (f"{rng.getrandbits(192):048x}" if rng else secrets.token_hex(24))
+def new_secret(prefix: str) -> str:
+    """A key or token: always random, also in the demo seed (ids may be seeded, secrets never)."""
+    return prefix + secrets.token_hex(24)
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
@@ -207,10 +208,9 @@ def _insert_key(conn, key, service, label, tenant, plan, scopes, now, expires_at
 
 def create_enrollment(conn, *, tenant: str, plan: str, label: str | None, now: datetime,
                       mailboxes_max: int, scopes=SCOPES, allowed_domains=(DEFAULT_DOMAIN,),
-                      expires_at: datetime | None = None, revoked: bool = False,
-                      rng: random.Random | None = None) -> str:
+                      expires_at: datetime | None = None, revoked: bool = False) -> str:
     """A `pk_enroll_` token; listed in `sandbox_keys` only when it has a label."""
-    token = new_secret("pk_enroll_", rng)
+    token = new_secret("pk_enroll_")
     expires = iso(expires_at) if expires_at else None
     conn.execute("INSERT INTO postern_enrollments (token, tenant, plan, scopes, allowed_domains, mailboxes_max, "
                  "revoked, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -227,7 +227,7 @@ def enrollment_row(conn, token: str) -> dict | None:
 
 def create_agent(conn, enrollment: dict, *, handle: str | None, label: str | None, now: datetime,
                  scopes=None, rng: random.Random | None = None) -> dict:
-    key = new_secret("pk_agent_", rng)
+    key = new_secret("pk_agent_")
     agent_id = new_id("agent_", rng)
     scopes = list(scopes if scopes is not None else json.loads(enrollment["scopes"]))
     conn.execute("INSERT INTO postern_agents (id, key, tenant, handle, enrollment, created_at) "

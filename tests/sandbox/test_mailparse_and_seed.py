@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from po6_tui.sandbox import admin
 from po6_tui.sandbox.mailparse import MailParseError, parse_message, snippet
 from po6_tui.sandbox.seed import SCALE_MAILBOX, seed_scale, seed_store
 from po6_tui.sandbox.store import Store
@@ -61,8 +62,8 @@ def test_malformed_input_raises_a_clear_error(raw):
         parse_message(raw)
 
 
-TIMELESS = {  # every seeded table, minus the columns that hold times (relative to the moment of seeding)
-    "sandbox_keys": "key, label, tenant, plan, scopes, mailboxes",
+TIMELESS = {  # every seeded table, minus the columns that hold times (relative to the moment of seeding) or keys
+    "sandbox_keys": "service, label, tenant, plan, scopes, mailboxes",
     "mailboxes": "id, tenant, address, display_name",
     "emails": "mailbox_id, folder, from_addr, subject, body_text, body_html, attachments, is_read, is_starred",
     "drafts": "id, mailbox_id, to_addrs, subject, body_text, status",
@@ -70,6 +71,8 @@ TIMELESS = {  # every seeded table, minus the columns that hold times (relative 
     "aliases": "*", "domains": "*", "contacts": "*", "templates": "*",
     "pages": "id, title, slug, status, config, seo, domain",
     "leads": "id, page_id, email, name, source",
+    "postern_agents": "id, tenant, handle", "postern_inboxes": "id, address, tenant, agent_id, display_name",
+    "postern_messages": "id, inbox_id, thread_id, direction, from_addr, subject, text, unread",
 }
 
 
@@ -91,6 +94,30 @@ def test_the_demo_seed_is_deterministic(tmp_path: Path):
     finally:
         first.close()
         second.close()
+
+
+def test_the_demo_keys_are_drawn_afresh_for_each_database(tmp_path: Path):
+    """Keys known from the source would open every demo sandbox: each database gets its own."""
+    stores = [Store(tmp_path / "a.db"), Store(tmp_path / "b.db")]
+    try:
+        for store in stores:
+            seed_store(store, "demo")
+    finally:
+        for store in stores:
+            store.close()
+    first, second = ({k["label"]: k for k in admin.read_keys(tmp_path / name)} for name in ("a.db", "b.db"))
+    assert first.keys() == second.keys() and {"plus", "one-mailbox", "postern-agent", "postern-enroll"} <= first.keys()
+    for label in first:
+        assert first[label]["key"] != second[label]["key"], label
+        assert {**first[label], "key": None} == {**second[label], "key": None}, label
+        prefix = {"po6": "mcp_po6_", "postern": "pk_agent_", "postern-enroll": "pk_enroll_"}[first[label]["service"]]
+        assert first[label]["key"].startswith(prefix) and len(first[label]["key"]) >= len(prefix) + 40
+    tokens = []
+    for name in ("a.db", "b.db"):
+        store = Store(tmp_path / name)
+        tokens.append({row[0] for row in store.all("SELECT token FROM postern_enrollments")})
+        store.close()
+    assert tokens[0] and not tokens[0] & tokens[1]  # the unlisted enrollment tokens too
 
 
 def test_seed_n_adds_a_scale_mailbox_once(tmp_path: Path):
