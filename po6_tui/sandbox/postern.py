@@ -128,6 +128,16 @@ class WaitBody(Body):
     since: datetime | None = None
     timeout_seconds: float = Field(120, ge=0, le=WAIT_MAX_SECONDS)
 
+    @field_validator("since")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        except OverflowError:  # 0001-01-01T00:00+23:59 is a valid ISO time that no UTC date can hold
+            raise ValueError("a time between the years 1 and 9999 (UTC) is needed") from None
+
     @field_validator("regex")
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:
@@ -162,8 +172,8 @@ def _problems(error: ValidationError) -> list[dict]:
 
 async def read_body(request: Request, model: type[Body]) -> Body:
     """The JSON body as `model`: 400 if it is too big or not a JSON object, 422 if a field is wrong."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    declared = whole_number(request.headers.get("content-length", ""))
+    if declared is not None and declared > MAX_BODY_BYTES:
         raise _too_big()
     raw = bytearray()
     async for chunk in request.stream():
@@ -190,13 +200,21 @@ def _too_big() -> PosternError:
     return PosternError(400, "bad_request", f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB")
 
 
+def whole_number(text: str, digits: int = 18) -> int | None:
+    """`text` as a non-negative integer if it is one written in ASCII digits (at most `digits` of
+    them), else None. `str.isdigit` alone also passes '²' and other Unicode digits, which `int` refuses."""
+    if text.isascii() and text.isdigit() and len(text) <= digits:
+        return int(text)
+    return None
+
+
 def page_request(request: Request) -> ps.PageRequest:
-    limit_text = request.query_params.get("limit", "20")
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= 100:
+    limit = whole_number(request.query_params.get("limit", "20"), digits=3)
+    if limit is None or not 1 <= limit <= 100:
         raise PosternError(422, "validation_failed", "limit must be a whole number from 1 to 100",
                            [{"field": "limit", "problem": "must be 1-100"}])
     cursor = request.query_params.get("cursor")
-    return ps.PageRequest(limit=int(limit_text), after_seq=ps.decode_cursor(cursor) if cursor else None)
+    return ps.PageRequest(limit=limit, after_seq=ps.decode_cursor(cursor) if cursor else None)
 
 
 def flag(request: Request, name: str) -> bool:
@@ -364,7 +382,7 @@ class PosternApi:
     async def wait(self, call: Call) -> tuple[int, dict]:
         body = await read_body(call.request, WaitBody)
         inbox = ps.tenant_inbox(self.conn, call.me, call.request.path_params["addr"])
-        since = ps.iso(body.since if body.since.tzinfo else body.since.replace(tzinfo=UTC)) if body.since else None
+        since = ps.iso(body.since) if body.since else None
         # Without `since`, only messages that arrive after the call started count.
         baseline = None if since else ps.last_message_seq(self.conn)
         pattern = re.compile(body.regex) if body.regex else None

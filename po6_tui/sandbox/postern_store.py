@@ -158,9 +158,9 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = cursor.removeprefix("cur_")
         seq = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))["s"]
-        if isinstance(seq, int):
+        if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < 2**63:  # SQLite's integers
             return seq
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: a deeply nested "cursor"
         pass
     raise PosternError(400, "bad_request", "invalid cursor: pass back the next_cursor of the previous page",
                        {"cursor": cursor[:100]})

@@ -11,6 +11,8 @@ from typing import Any
 
 MAX_STRING = 1_000_000  # bodies may be long; anything beyond this is a mistake or an attack
 MAX_LIST = 100
+# SQLite's integers are 64-bit: a larger offset must be refused before it reaches a query.
+MAX_OFFSET = 2**63 - 1
 
 
 class ToolError(Exception):
@@ -47,7 +49,7 @@ MAILBOX = _id("mailbox")
 EMAIL = _id("email")
 PAGE = _id("landing page")
 LIMIT = Arg("integer", "Page size (default 50, max 100).", default=50, minimum=1, maximum=100)
-OFFSET = Arg("integer", "Items to skip (default 0).", default=0, minimum=0)
+OFFSET = Arg("integer", "Items to skip (default 0).", default=0, minimum=0, maximum=MAX_OFFSET)
 TOKEN = Arg("string", "The token from the first call, to confirm the action.", max_length=200)
 ADDRESSES = Arg("string[]", "Recipient email addresses.", required=True)
 OPT_ADDRESSES = Arg("string[]", "Email addresses.")

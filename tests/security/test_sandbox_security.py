@@ -9,6 +9,7 @@ tests/sandbox/test_limits.py).
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import subprocess
@@ -236,6 +237,33 @@ def test_oversized_and_malformed_postern_requests_get_clear_errors(box):
         assert answer.status_code == status, answer.text[:300]
         error = answer.json()["error"]
         assert error["code"] in ("bad_request", "validation_failed") and error["message"]
+    still_serving(box)
+
+
+def _cursor(payload: bytes) -> str:
+    return "cur_" + base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def test_every_postern_number_and_cursor_in_a_query_is_checked_not_a_500(box):
+    """`?limit=²` passed `str.isdigit` and then broke `int()`: HTTP 500. Every listing, every odd digit."""
+    acme = {"Authorization": f"Bearer {box.key('postern-agent')}"}
+    inbox = "signup-bot@postern.test"
+    listings = [("/v1/inboxes", {}), (f"/v1/inboxes/{inbox}/messages", {}), (f"/v1/inboxes/{inbox}/threads", {}),
+                ("/v1/search", {"q": "code"})]
+    for path, base in listings:
+        for limit in ("²", "٣", "１", "𝟗", "-1", "0", "101", "1.5", "9" * 40, "", " 5"):
+            answer = httpx.get(box.url + path, headers=acme, params={**base, "limit": limit})
+            assert answer.status_code == 422, (path, limit, answer.status_code, answer.text[:200])
+            assert answer.json()["error"]["message"] == "limit must be a whole number from 1 to 100"
+        for cursor in (_cursor(b'{"s": 100000000000000000000000000000}'), _cursor(b"[" * 5000),
+                       _cursor(b'{"s": true}'), _cursor(b'{"s": -1}'), "cur_\u00e9t\u00e9", "cur_!!"):
+            answer = httpx.get(box.url + path, headers=acme, params={**base, "cursor": cursor})
+            assert answer.status_code == 400, (path, cursor[:40], answer.status_code, answer.text[:200])
+            assert answer.json()["error"]["message"].startswith("invalid cursor")
+    for since in ("0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"):
+        answer = httpx.post(box.url + f"/v1/inboxes/{inbox}/wait", headers=acme,
+                            json={"since": since, "timeout_seconds": 0})
+        assert answer.status_code == 422 and "since" in answer.json()["error"]["message"], answer.text[:200]
     still_serving(box)
 
 
