@@ -54,8 +54,8 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--allow-remote", action="store_true", help=argparse.SUPPRESS)
     # Tests that make hundreds of calls with one key raise this; the documented limit is 60.
     parser.add_argument("--rate-limit", type=int, default=60, help=argparse.SUPPRESS)
-    # 15 failed authentications from one address lock it out for 15 minutes; 0 turns that off
-    # for test suites whose shared sandbox sees bad keys on purpose.
+    # 15 failed authentications with one key prefix lock that prefix out for 15 minutes; 0 turns
+    # that off for test suites whose shared sandbox sees bad keys on purpose.
     parser.add_argument("--auth-lockout", type=int, default=15, help=argparse.SUPPRESS)
     from po6_tui.sandbox.faults import add_fault_arguments  # only `serve` needs the fault flags
 
