@@ -223,8 +223,7 @@ def jdump(value: Any) -> str:
 
 class Store:
     def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = admin.private_database(path)
         self.conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=10)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode = WAL")
