@@ -198,6 +198,11 @@ TOOLS: list[ToolSpec] = [
     }, extension=True),
 ]
 SPECS = {spec.name: spec for spec in TOOLS}
+# Writes to what the whole account shares (aliases, domains, landing pages): a key restricted to
+# some mailboxes may read these but not change them (API.md 1.1).
+ACCOUNT_WIDE_WRITE_SCOPES = frozenset({"alias:write", "landing_page:write", "landing_page:publish",
+                                       "landing_page:domain"})
+RESTRICTED_KEY_REFUSAL = "Key restricted to mailboxes: account-wide changes need an unrestricted key"
 ALL_SCOPES = (
     "mailbox:list", "mailbox:read", "mailbox:search", "mailbox:write", "mailbox:delete", "mailbox:send",
     "alias:list", "alias:read", "alias:write", "landing_page:list", "landing_page:read", "landing_page:write",
