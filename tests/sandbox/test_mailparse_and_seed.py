@@ -55,11 +55,26 @@ def test_html_only_message_gets_a_text_snippet():
     assert parsed.text == "" and snippet(parsed.text, parsed.html) == "Hello there"
 
 
-@pytest.mark.parametrize("raw", [b"", b"   \n", b"no headers here\n", b"Subject: x\n\nno sender\n",
-                                 b"From: not-an-address\n\nbody\n"])
-def test_malformed_input_raises_a_clear_error(raw):
+@pytest.mark.parametrize("raw", [b"", b"   \n", b"no headers here\n", b"\x00\x01\x02 binary\n"])
+def test_what_is_not_a_message_raises_a_clear_error(raw):
     with pytest.raises(MailParseError):
         parse_message(raw)
+
+
+def test_a_message_without_a_usable_sender_is_still_a_message():
+    assert parse_message(b"Subject: x\n\nno sender\n").from_addr == ""
+    odd = parse_message(b"From: not-an-address\n\nbody\n")
+    assert odd.from_addr == "not-an-address" and odd.text == "body\n"
+
+
+def test_repeated_headers_keep_each_value_and_8bit_headers_are_decoded_as_well_as_they_can_be():
+    raw = ("Received: from a\nReceived: from b\nFrom: J\u00fcrgen <j@example.de>\nSubject: Gr\u00fc\u00dfe\n"
+           "X-Latin: ").encode() + b"caf\xe9\n\nbody\n"
+    parsed = parse_message(raw)
+    assert [value for name, value in parsed.headers if name == "Received"] == ["from a", "from b"]
+    assert parsed.subject == "Grüße" and parsed.from_name == "Jürgen"  # raw UTF-8 in headers
+    latin = dict(parsed.headers)["X-Latin"]
+    assert latin.startswith("caf") and latin.encode("utf-8")  # undecodable: marked, and storable
 
 
 TIMELESS = {  # every seeded table, minus the columns that hold times (relative to the moment of seeding) or keys
