@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -109,6 +110,9 @@ def _keys(argv: list[str]) -> int:
     except FileNotFoundError as error:
         print(f"po6-tui sandbox keys: {error}; start `po6-tui sandbox` once to create it", file=sys.stderr)
         return 1
+    except sqlite3.Error as error:
+        print(f"po6-tui sandbox keys: cannot read {args.db or default_db()}: {error}", file=sys.stderr)
+        return 1
     try:
         for record in records:
             print(json.dumps(record, ensure_ascii=False), flush=True)
@@ -144,8 +148,15 @@ def _deliver(argv: list[str]) -> int:
     except (MailParseError, StoreVersionError) as error:
         print(f"po6-tui sandbox deliver: not delivered: {error}", file=sys.stderr)
         return 1
+    except sqlite3.Error as error:
+        print(f"po6-tui sandbox deliver: not delivered: cannot open {db}: {error}", file=sys.stderr)
+        return 1
     try:
         delivered = deliver_local(store, args.to, parsed)
+    except sqlite3.Error as error:  # e.g. locked by another writer for longer than the store waits
+        print(f"po6-tui sandbox deliver: not delivered: the sandbox database refused the write: {error}",
+              file=sys.stderr)
+        return 1
     finally:
         store.close()
     if delivered is None:
@@ -161,6 +172,11 @@ def _clock(argv: list[str]) -> int:
     parser.add_argument("--advance", type=float, required=True, metavar="SECONDS",
                         help="seconds to move forward (negative: back)")
     args = parser.parse_args(argv)
-    offset = admin.advance_clock(args.db or default_db(), args.advance)
+    db = args.db or default_db()
+    try:
+        offset = admin.advance_clock(db, args.advance)
+    except (sqlite3.Error, OSError) as error:
+        print(f"po6-tui sandbox clock: cannot change the clock of {db}: {error}", file=sys.stderr)
+        return 1
     print(json.dumps({"clock_offset_seconds": offset}))
     return 0

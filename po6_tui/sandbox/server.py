@@ -12,6 +12,7 @@ import json
 import logging
 import signal
 import socket
+import sqlite3
 import sys
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -294,6 +295,10 @@ def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = Fal
         store = _open_store(db, replace_outdated)
     except StoreVersionError as error:
         print(f"po6-tui sandbox: {error}", file=sys.stderr)
+        sock.close()
+        return 1
+    except (sqlite3.Error, OSError) as error:  # not a database, unreadable, a folder in the way…
+        print(f"po6-tui sandbox: cannot open {db}: {error}", file=sys.stderr)
         sock.close()
         return 1
     try:

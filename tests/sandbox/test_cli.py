@@ -145,6 +145,20 @@ def test_deliver_and_keys_without_a_database(tmp_path: Path):
     assert done.returncode == 1 and not Path(missing).exists()
 
 
+def test_a_file_that_is_not_a_sandbox_database_gets_one_sentence_not_a_traceback(tmp_path: Path):
+    db = tmp_path / "notes.db"
+    db.write_text("these are my notes, not a database\n" * 100)
+    for args, stdin in ((("keys",), None), (("clock", "--advance", "5"), None),
+                        (("deliver", "--to", "ops-agent@po6.com", "-"), rich_message("ops-agent@po6.com")),
+                        (("serve", "--port", "0"), None)):
+        done = sandbox_cli(*args, "--db", str(db), stdin=stdin)
+        assert done.returncode == 1, args
+        error = done.stderr.decode()
+        assert b"Traceback" not in done.stderr and len(error.strip().splitlines()) == 1, (args, error)
+        assert "not a database" in error, (args, error)
+    assert db.read_text().startswith("these are my notes")
+
+
 def test_clock_command_moves_the_sandbox_clock(tmp_path: Path):
     db = tmp_path / "clock.db"
     done = sandbox_cli("clock", "--db", str(db), "--advance", "90")
