@@ -6,6 +6,8 @@ Handlers run on the event loop thread, the only user of `store.conn`.
 
 `wait` is a real long-poll: it re-reads the database every `WAIT_POLL_SECONDS`, so a message
 written by another process (`po6-tui sandbox deliver`) wakes it as quickly as one sent here.
+Its regex (the caller's) is matched in worker processes with a time budget (postern_regex.py),
+never on the event loop.
 Webhook deliveries are queued in the database by whoever stores an inbound message and sent
 by one background task per server (`WebhookDispatcher`), started by the first request.
 """
@@ -30,6 +32,7 @@ from po6_tui.sandbox import postern_store as ps
 from po6_tui.sandbox.delivery import dispatch
 from po6_tui.sandbox.mailparse import ParsedMessage
 from po6_tui.sandbox.postern_extract import extract
+from po6_tui.sandbox.postern_regex import TEXT_CHARS, RegexMatcher, RegexRejected, RegexTooSlow, matched_text
 from po6_tui.sandbox.postern_store import Agent, PosternError
 from po6_tui.sandbox.postern_webhooks import WebhookDispatcher, is_loopback_url
 from po6_tui.sandbox.transaction import transaction
@@ -143,8 +146,8 @@ class WaitBody(Body):
     def _compiles(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                re.compile(value)
-            except re.error as exc:
+                re.compile(value)  # at most 500 characters: compiling is quick; matching is not (postern_regex.py)
+            except (re.error, OverflowError, RecursionError) as exc:  # OverflowError: a{99999999999}
                 raise ValueError(f"not a valid regular expression: {exc}") from None
         return value
 
@@ -276,6 +279,11 @@ class PosternApi:
     def __init__(self, store: Any) -> None:
         self.store = store
         self.webhooks = WebhookDispatcher(store)
+        self.regex = RegexMatcher()
+
+    async def aclose(self) -> None:
+        """Stop the regex workers (the server's shutdown)."""
+        await self.regex.aclose()
 
     @property
     def conn(self):
@@ -385,12 +393,13 @@ class PosternApi:
         since = ps.iso(body.since) if body.since else None
         # Without `since`, only messages that arrive after the call started count.
         baseline = None if since else ps.last_message_seq(self.conn)
-        pattern = re.compile(body.regex) if body.regex else None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + body.timeout_seconds
         while True:
-            row, baseline = ps.find_wait_match(self.conn, inbox, after_seq=baseline, since=since, sender=body.sender,
-                                               subject=body.subject, pattern=pattern)
+            rows = ps.wait_candidates(self.conn, inbox, after_seq=baseline, since=since, sender=body.sender,
+                                      subject=body.subject)
+            row = await self._first_matching(rows, body.regex)
+            baseline = rows[-1]["seq"] if rows else baseline
             if row is not None:
                 summary = ps.message_summary(row)
                 return 200, {"timed_out": False, "message": summary,
@@ -399,6 +408,22 @@ class PosternApi:
             if remaining <= 0 or await call.request.is_disconnected():
                 return 200, {"timed_out": True, "message": None, "extracted": None}
             await asyncio.sleep(min(WAIT_POLL_SECONDS, remaining))
+
+    async def _first_matching(self, rows: list[dict], regex: str | None) -> dict | None:
+        """The first row the caller's regex finds something in (matched in a worker process, with
+        a time budget: postern_regex.py), or the first row when there is no regex."""
+        if not rows or regex is None:
+            return rows[0] if rows else None
+        try:
+            found = await self.regex.first_match(regex, [matched_text(r["subject"], r["text"]) for r in rows])
+        except RegexTooSlow as error:
+            raise PosternError(422, "validation_failed", f"regex: {error} (on messages of at most {TEXT_CHARS:,} "
+                               "characters); simplify the pattern (nested repeats like (a+)+ backtrack without end)",
+                               [{"field": "regex", "problem": "too slow"}]) from None
+        except RegexRejected as error:
+            raise PosternError(422, "validation_failed", f"regex: {error}",
+                               [{"field": "regex", "problem": str(error)}]) from None
+        return rows[found] if found is not None else None
 
     # -- sending
 
@@ -482,8 +507,3 @@ def _headers(mail: ParsedMessage) -> list[tuple[str, str]]:
     if mail.in_reply_to:
         headers += [("In-Reply-To", mail.in_reply_to), ("References", mail.in_reply_to)]
     return headers
-
-
-def postern_routes(store: Any) -> list[BaseRoute]:
-    """The Postern API for `Mount("/v1", routes=postern_routes(store))`."""
-    return PosternApi(store).routes()

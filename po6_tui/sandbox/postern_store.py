@@ -403,10 +403,11 @@ def search_messages(conn, agent: Agent, query: str, address: str | None, page: P
     return paginate(conn, sql, params, page, message_summary)
 
 
-def find_wait_match(conn, inbox: dict, *, after_seq: int | None, since: str | None, sender: str | None,
-                    subject: str | None, pattern: re.Pattern | None) -> tuple[dict | None, int | None]:
-    """(the oldest inbound message of `inbox` after the baseline passing every filter (AND), the
-    last seq examined). Messages never change, so the next poll can start after that seq."""
+def wait_candidates(conn, inbox: dict, *, after_seq: int | None, since: str | None, sender: str | None,
+                    subject: str | None) -> list[dict]:
+    """The inbound messages of `inbox` after the baseline that pass the `from` and `subject`
+    filters, oldest first (the caller applies the regex: postern_regex.py, off the event loop).
+    Messages never change, so the next poll can start after the last seq returned."""
     sql, params = f"{_MESSAGES} WHERE m.inbox_id = ? AND m.direction = 'inbound'", [inbox["id"]]
     if since is not None:
         sql, params = sql + " AND m.received_at > ?", [*params, since]
@@ -417,12 +418,7 @@ def find_wait_match(conn, inbox: dict, *, after_seq: int | None, since: str | No
         sql, params = sql + " AND (lower(m.from_addr) LIKE ? OR lower(coalesce(m.from_name, '')) LIKE ?)", [*params, like, like]
     if subject:
         sql, params = sql + " AND lower(m.subject) LIKE ?", [*params, f"%{subject.lower()}%"]
-    examined = after_seq
-    for row in _rows(conn, sql + " ORDER BY m.seq", params):
-        if pattern is None or pattern.search(f"{row['subject']}\n{row['text']}"):
-            return row, row["seq"]
-        examined = row["seq"]
-    return None, examined
+    return _rows(conn, sql + " ORDER BY m.seq", params)
 
 
 def last_message_seq(conn) -> int:

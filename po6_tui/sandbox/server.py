@@ -31,7 +31,7 @@ from starlette.routing import Mount, Route
 
 from po6_tui.sandbox import po6
 from po6_tui.sandbox.host_guard import HostOriginGuard, is_loopback
-from po6_tui.sandbox.postern import postern_routes
+from po6_tui.sandbox.postern import PosternApi
 from po6_tui.sandbox.store import Store, StoreVersionError, iso
 from po6_tui.sandbox.tools_schema import TOOLS, ToolError, input_schema
 
@@ -222,12 +222,16 @@ def build_app(store: Store, *, strict: bool = False, rate_limit: int = 60, auth_
 
     routes = [Route("/.well-known/mcp.json", well_known, methods=["GET"]),
               Route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"])]
-    routes.append(Mount("/v1", routes=postern_routes(store)))
+    postern = PosternApi(store)
+    routes.append(Mount("/v1", routes=postern.routes()))
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        async with server.session_manager.run():
-            yield
+        try:
+            async with server.session_manager.run():
+                yield
+        finally:
+            await postern.aclose()
 
     # Host/Origin checks on every route, not only /mcp (DNS rebinding, cross-site pages): host_guard.py.
     guard = Middleware(HostOriginGuard, loopback_only=is_loopback(host))

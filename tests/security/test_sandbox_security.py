@@ -49,10 +49,10 @@ def box(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Box]:
 def postern_routes() -> list[tuple[str, str]]:
     """Every (method, path) the Postern side serves, read from the sandbox's own route table
     (building the table touches no store)."""
-    from po6_tui.sandbox.postern import postern_routes as routes
+    from po6_tui.sandbox.postern import PosternApi
 
     found = []
-    for route in routes(store=None):
+    for route in PosternApi(store=None).routes():
         if "{rest:path}" in route.path:
             continue  # the catch-all that answers "no such endpoint" in the envelope: not a route
         path = "/v1" + route.path.replace("{addr}", "agent%40example.test").replace("{id}", "msg_x")
