@@ -40,6 +40,11 @@ class ToolSpec:
     two_step: bool = False
     extension: bool = False  # one of the sandbox's draft-decision tools (off with --strict)
 
+    @property
+    def writes(self) -> bool:
+        """Whether calling it changes anything: every scope but list/read/search/leads."""
+        return self.scope.split(":")[1] not in ("list", "read", "search", "leads")
+
 
 def _id(what: str) -> Arg:
     return Arg("string", f"The {what} id.", required=True, max_length=200)
@@ -198,6 +203,7 @@ TOOLS: list[ToolSpec] = [
     }, extension=True),
 ]
 SPECS = {spec.name: spec for spec in TOOLS}
+WRITE_TOOLS = frozenset(spec.name for spec in TOOLS if spec.writes)
 # Writes to what the whole account shares (aliases, domains, landing pages): a key restricted to
 # some mailboxes may read these but not change them (API.md 1.1).
 ACCOUNT_WIDE_WRITE_SCOPES = frozenset({"alias:write", "landing_page:write", "landing_page:publish",
