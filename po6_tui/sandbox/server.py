@@ -113,7 +113,8 @@ class AuthGate:
         await self.app(scope, receive, send)
 
     def _count_failure(self, credential: str, failures: deque[float], now: float) -> None:
-        self.failures[credential] = failures
+        self.failures.pop(credential, None)
+        self.failures[credential] = failures  # newest last: a prefix under attack is never the oldest
         failures.append(now)
         if len(self.failures) > LOCKOUT_TRACKED:  # a flood of made-up prefixes: forget the oldest
             del self.failures[next(iter(self.failures))]
