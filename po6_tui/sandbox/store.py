@@ -25,8 +25,10 @@ from po6_tui.sandbox.postern_store import create_schema as create_postern_schema
 from po6_tui.sandbox.transaction import transaction
 
 SYSTEM_FOLDERS = ("INBOX", "Sent", "Drafts", "Trash", "Spam", "Archive")
-# Bump when the schema changes in a way `CREATE … IF NOT EXISTS` cannot carry over (triggers, counters).
-SCHEMA_VERSION = "4"
+# Bump when the schema changes in a way `CREATE … IF NOT EXISTS` cannot carry over (triggers, counters),
+# or when old databases must not be served. 5: databases of 4 hold the demo keys every install
+# shared (seeded dice); demo mode sets them aside (`--replace-outdated`) for one with keys of its own.
+SCHEMA_VERSION = "5"
 
 
 class StoreVersionError(RuntimeError):

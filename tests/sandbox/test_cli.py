@@ -197,6 +197,23 @@ async def test_first_line_clean_stop_restart_and_reset(tmp_path: Path):
     assert after_reset["drafts"] == []
 
 
+def test_a_demo_database_with_the_keys_every_install_shared_is_retired(tmp_path: Path):
+    """Version 4 seeded its keys from fixed dice: known to anyone with the source. Demo mode swaps
+    such a database for a fresh one with keys of its own; a plain start refuses it."""
+    import sqlite3
+
+    box = start_box(tmp_path)
+    box.process.stop()
+    old_keys = {k["key"] for k in admin.read_keys(box.db)}
+    with sqlite3.connect(box.db) as conn:
+        conn.execute("UPDATE sandbox_meta SET value = '4' WHERE key = 'schema_version'")
+    refused = sandbox_cli("--port", "0", "--db", str(box.db))
+    assert refused.returncode == 1 and b"another version of the sandbox" in refused.stderr
+    demo = start_box(tmp_path, "--replace-outdated")
+    demo.process.stop()
+    assert old_keys and not old_keys & {k["key"] for k in admin.read_keys(demo.db)}
+
+
 def test_refuses_a_non_loopback_host(tmp_path: Path):
     done = sandbox_cli("--host", "0.0.0.0", "--port", "0", "--db", str(tmp_path / "x.db"))
     assert done.returncode == 2 and b"refusing to listen on 0.0.0.0" in done.stderr
