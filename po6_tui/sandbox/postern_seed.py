@@ -1,7 +1,8 @@
 """Postern's demo data: two tenants, their keys, inboxes, threads and messages.
 
 Deterministic: the same ids and texts every time (times are relative to the sandbox clock at
-seeding); the keys and tokens are random for each database, like the PO6 ones (seed.py). Key labels, as `po6-tui sandbox keys` shows them:
+seeding); the keys and tokens are random for each database, like the PO6 ones (seed.py).
+Key labels, as `po6-tui sandbox keys` shows them:
 - `postern-agent`: agent key of tenant "acme" with every scope; owns the three inboxes below
   (its enrollment has 25 slots, 3 used).
 - `postern-readonly`: `mailbox:read` only, tenant "acme" (sees the same inboxes).

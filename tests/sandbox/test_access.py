@@ -133,17 +133,18 @@ ACCOUNT_WIDE_WRITES = [  # every write to aliases, domains and landing pages (AP
 ]
 
 
+async def _shared_state(po6) -> list:  # noqa: ANN001
+    return [await po6.call("get_alias", alias_id="als_billing"), await po6.call("get_domain", domain_id="dom_acme"),
+            await po6.call("get_domain", domain_id="dom_labs"), (await po6.call("list_landing_pages"))["pages"]]
+
+
 async def test_a_key_restricted_to_one_mailbox_reads_but_never_changes_what_the_account_shares(session):
     """Such a key could re-route another mailbox's alias (billing mail to an attacker)."""
     async with session("one-mailbox") as po6, session("plus") as admin:
-        before = [await admin.call("get_alias", alias_id="als_billing"),
-                  await admin.call("get_domain", domain_id="dom_acme"), await admin.call("get_domain", domain_id="dom_labs"),
-                  (await admin.call("list_landing_pages"))["pages"]]
+        before = await _shared_state(admin)
         for tool, arguments in ACCOUNT_WIDE_WRITES:
             assert await po6.fail(tool, **arguments) == RESTRICTED, tool
-        after = [await admin.call("get_alias", alias_id="als_billing"),
-                 await admin.call("get_domain", domain_id="dom_acme"), await admin.call("get_domain", domain_id="dom_labs"),
-                 (await admin.call("list_landing_pages"))["pages"]]
+        after = await _shared_state(admin)
         assert after == before  # nothing changed, no two-step token was even handed out
         # Reading what the account shares is allowed.
         assert (await po6.call("get_alias", alias_id="als_billing"))["forward_to"] == "billing-agent@po6.com"

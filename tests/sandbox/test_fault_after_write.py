@@ -9,7 +9,6 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -119,6 +118,6 @@ def test_the_sandbox_knows_the_same_write_tools_as_the_client():
 
 
 @pytest.mark.parametrize("value", ["slow:0", "slow:", "slow:nan", "503", "sometimes"])
-def test_a_bad_fault_after_write_value_is_refused_in_a_sentence(value, tmp_path: Path):
+def test_a_bad_fault_after_write_value_is_refused_in_a_sentence(value):
     with pytest.raises(ValueError, match="fault-after-write must be drop, 502 or slow:SECONDS"):
         FaultConfig(after_write=value)
