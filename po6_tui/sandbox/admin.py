@@ -7,6 +7,7 @@ and safe to call from the app and from test fixtures while a server is running o
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -22,6 +23,24 @@ def default_db() -> Path:
     from po6_tui import APP_NAME
 
     return user_data_path(APP_NAME) / "sandbox.db"
+
+
+def private_database(db_path: str | Path) -> Path:
+    """Make `db_path` ready to open, readable by its owner only: the folders it creates are 0700,
+    the file and its -wal and -shm companions 0600 (SQLite gives new companions the file's mode).
+
+    The database holds the API keys, mail and drafts; other users of the machine must not read it.
+    """
+    path = Path(db_path)
+    missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+    for folder in reversed(missing):  # outermost first; folders that already existed are left alone
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode passes through the umask
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if companion.exists():
+            os.chmod(companion, 0o600)  # also a database made before this rule
+    return path
 
 
 def read_keys(db_path: str | Path) -> list[dict]:
@@ -53,7 +72,7 @@ def clock_offset(conn: sqlite3.Connection) -> float:
 
 def advance_clock(db_path: str | Path, seconds: float) -> float:
     """Move the sandbox clock forward (or back, if negative); returns the new total offset."""
-    conn = sqlite3.connect(str(db_path), timeout=10)
+    conn = sqlite3.connect(str(private_database(db_path)), timeout=10)
     try:
         with conn:
             conn.execute(META_TABLE)

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
 from po6_tui.sandbox import admin
 from po6_tui.sandbox.admin import default_db
-from po6_tui.sandbox.host_guard import LOOPBACK_NAMES
+from po6_tui.sandbox.host_guard import is_loopback
 
 
 
@@ -54,8 +55,8 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--allow-remote", action="store_true", help=argparse.SUPPRESS)
     # Tests that make hundreds of calls with one key raise this; the documented limit is 60.
     parser.add_argument("--rate-limit", type=int, default=60, help=argparse.SUPPRESS)
-    # 15 failed authentications from one address lock it out for 15 minutes; 0 turns that off
-    # for test suites whose shared sandbox sees bad keys on purpose.
+    # 15 failed authentications with one key prefix lock that prefix out for 15 minutes; 0 turns
+    # that off for test suites whose shared sandbox sees bad keys on purpose.
     parser.add_argument("--auth-lockout", type=int, default=15, help=argparse.SUPPRESS)
     from po6_tui.sandbox.faults import add_fault_arguments  # only `serve` needs the fault flags
 
@@ -75,7 +76,7 @@ def main(argv: list[str]) -> int:
 
 def _serve(argv: list[str]) -> int:
     args = _serve_parser().parse_args(argv)
-    if args.host not in LOOPBACK_NAMES and not args.allow_remote:
+    if not is_loopback(args.host) and not args.allow_remote:
         print(f"po6-tui sandbox: refusing to listen on {args.host}: the sandbox has no real security "
               "(use a loopback address, or --allow-remote if you really mean it)", file=sys.stderr)
         return 2
@@ -108,6 +109,9 @@ def _keys(argv: list[str]) -> int:
         records = admin.read_keys(args.db or default_db())
     except FileNotFoundError as error:
         print(f"po6-tui sandbox keys: {error}; start `po6-tui sandbox` once to create it", file=sys.stderr)
+        return 1
+    except sqlite3.Error as error:
+        print(f"po6-tui sandbox keys: cannot read {args.db or default_db()}: {error}", file=sys.stderr)
         return 1
     try:
         for record in records:
@@ -144,8 +148,15 @@ def _deliver(argv: list[str]) -> int:
     except (MailParseError, StoreVersionError) as error:
         print(f"po6-tui sandbox deliver: not delivered: {error}", file=sys.stderr)
         return 1
+    except sqlite3.Error as error:
+        print(f"po6-tui sandbox deliver: not delivered: cannot open {db}: {error}", file=sys.stderr)
+        return 1
     try:
         delivered = deliver_local(store, args.to, parsed)
+    except sqlite3.Error as error:  # e.g. locked by another writer for longer than the store waits
+        print(f"po6-tui sandbox deliver: not delivered: the sandbox database refused the write: {error}",
+              file=sys.stderr)
+        return 1
     finally:
         store.close()
     if delivered is None:
@@ -161,6 +172,11 @@ def _clock(argv: list[str]) -> int:
     parser.add_argument("--advance", type=float, required=True, metavar="SECONDS",
                         help="seconds to move forward (negative: back)")
     args = parser.parse_args(argv)
-    offset = admin.advance_clock(args.db or default_db(), args.advance)
+    db = args.db or default_db()
+    try:
+        offset = admin.advance_clock(db, args.advance)
+    except (sqlite3.Error, OSError) as error:
+        print(f"po6-tui sandbox clock: cannot change the clock of {db}: {error}", file=sys.stderr)
+        return 1
     print(json.dumps({"clock_offset_seconds": offset}))
     return 0

@@ -5,6 +5,12 @@ whole ASGI app in `FaultInjector`, so the client and the app can be tested again
 day on a bad SSH link and an overloaded service look like. Faults speak each API's own
 language: MCP gets JSON-RPC errors (-32002 for rate limits, 404 for a forgotten session),
 Postern gets its error envelope and `Retry-After`.
+
+`--fault-after-write drop|slow:SECONDS|502` is the other half of a lost reply: every write
+that took effect (a PO6 write tool whose call succeeded, not the first step of a two-step tool;
+a Postern POST or DELETE other than `wait` answered 2xx) is processed and stored, and then its
+reply is lost (`drop`: the connection is cut mid-reply), held back SECONDS (`slow`) or replaced
+by a gateway's 502. The client cannot know the outcome: "a send that may have been sent".
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import random
 import time
 from dataclasses import dataclass, fields
 from typing import Any
+
+from po6_tui.sandbox.tools_schema import WRITE_TOOLS
 
 Scope = dict[str, Any]
 
@@ -29,6 +37,7 @@ class FaultConfig:
     rate_limit_burst: int = 0  # after every N requests, rate-limit for `rate_limit_seconds`
     rate_limit_seconds: float = 2.0
     session_ttl: float = 0.0  # MCP sessions are forgotten this many seconds after they start
+    after_write: str = ""  # "drop", "502" or "slow:SECONDS": what becomes of a processed write's reply
     seed: int | None = None
 
     @property
@@ -43,6 +52,23 @@ class FaultConfig:
         for name in ("latency_ms", "jitter_ms", "rate_limit_burst", "rate_limit_seconds", "session_ttl"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name.replace('_', '-')} must not be negative")
+        if self.after_write:
+            after_write_delay(self.after_write)  # refuses anything but drop, 502 and slow:SECONDS
+
+
+def after_write_delay(after_write: str) -> float:
+    """Seconds a processed write's reply is held back (`slow:SECONDS`); 0 for drop and 502."""
+    if after_write in ("drop", "502"):
+        return 0.0
+    kind, _, seconds = after_write.partition(":")
+    try:
+        delay = float(seconds) if kind == "slow" else -1.0
+    except ValueError:
+        delay = -1.0
+    if not 0 < delay <= 3600:  # also refuses nan
+        raise ValueError(f"fault-after-write must be drop, 502 or slow:SECONDS (0 < SECONDS <= 3600), "
+                         f"not {after_write!r}")
+    return delay
 
 
 def add_fault_arguments(parser: Any) -> None:
@@ -56,13 +82,17 @@ def add_fault_arguments(parser: Any) -> None:
     group.add_argument("--rate-limit-burst", type=int, default=0, metavar="N", help="rate-limit for 2 s after every N requests")
     group.add_argument("--session-ttl", type=float, default=0.0, metavar="S", help="forget MCP sessions S seconds after they start")
     group.add_argument("--fault-seed", type=int, default=None, metavar="N", help="seed the fault dice (reproducible runs)")
+    group.add_argument("--fault-after-write", default="", metavar="drop|slow:SECONDS|502",
+                       help="process every write that succeeds (PO6 write tools; Postern POST/DELETE but wait), "
+                            "then cut its reply (drop), hold it SECONDS (slow:SECONDS) or answer 502 instead: "
+                            "a write whose outcome the client cannot know")
 
 
 def config_from_args(args: Any) -> FaultConfig:
     return FaultConfig(
         latency_ms=args.latency, jitter_ms=args.jitter, fail_rate=args.fail_rate, drop_rate=args.drop_rate,
         malformed_rate=args.malformed_rate, rate_limit_burst=args.rate_limit_burst,
-        session_ttl=args.session_ttl, seed=args.fault_seed,
+        session_ttl=args.session_ttl, after_write=args.fault_after_write, seed=args.fault_seed,
     )
 
 
@@ -86,12 +116,42 @@ class FaultInjector:
         is_mcp = path.startswith("/mcp")
         await self._delay()
         fault = self._pick_fault(scope, is_mcp)
-        if fault is None:
+        if fault is None and self.config.after_write and _is_write(scope, body, is_mcp):
+            await self._after_write(scope, receive, send, is_mcp)
+        elif fault is None:
             await self.app(scope, receive, send)
         elif fault == "drop":
             await _drop(send)
         else:
             await _reply(send, *_fault_reply(fault, is_mcp, _jsonrpc_id(body), self.config.rate_limit_seconds))
+
+    async def _after_write(self, scope: Scope, receive: Any, send: Any, is_mcp: bool) -> None:
+        """Let the write happen, keep its reply, then lose, delay or replace it (if it took effect)."""
+        start: dict[str, Any] | None = None
+        chunks: list[bytes] = []
+
+        async def keep(message: dict[str, Any]) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, keep)
+        if start is None:
+            return
+        reply = b"".join(chunks)
+        if _took_effect(start["status"], reply, is_mcp):
+            if self.config.after_write == "drop":
+                await _drop(send)
+                return
+            if self.config.after_write == "502":
+                await _reply(send, 502, {"content-type": "text/plain"},
+                             b"502 Bad Gateway (fault injected: the write was processed, its reply lost)")
+                return
+            await asyncio.sleep(after_write_delay(self.config.after_write))
+        await send(start)
+        await send({"type": "http.response.body", "body": reply})
 
     async def _delay(self) -> None:
         cfg = self.config
@@ -144,6 +204,38 @@ async def _buffer_body(receive: Any) -> tuple[bytes, Any]:
         return await receive()
 
     return body, replay
+
+
+def _is_write(scope: Scope, body: bytes, is_mcp: bool) -> bool:
+    """A request that may change something: a PO6 write tool's call, a Postern POST/DELETE/PUT/PATCH but wait."""
+    method = scope.get("method", "")
+    if is_mcp:
+        if method != "POST":
+            return False
+        try:
+            message = json.loads(body)
+        except (ValueError, RecursionError):
+            return False
+        params = message.get("params") if isinstance(message, dict) else None
+        return (message.get("method") == "tools/call" and isinstance(params, dict)
+                and params.get("name") in WRITE_TOOLS)
+    return method in ("POST", "DELETE", "PUT", "PATCH") and not scope.get("path", "").endswith("/wait")
+
+
+def _took_effect(status: int, reply: bytes, is_mcp: bool) -> bool:
+    """Whether the reply says the write was done: a 2xx; for MCP, a tool result that is no error
+    and no confirmation request (the first step of a two-step tool changes nothing)."""
+    if not 200 <= status < 300:
+        return False
+    if not is_mcp:
+        return True
+    try:
+        result = json.loads(reply).get("result") or {}
+    except (ValueError, AttributeError, RecursionError):
+        return False
+    structured = result.get("structuredContent") if isinstance(result, dict) else None
+    return (isinstance(result, dict) and result.get("isError") is False
+            and not (isinstance(structured, dict) and structured.get("requires_confirmation")))
 
 
 def _jsonrpc_id(body: bytes) -> Any:

@@ -4,8 +4,9 @@ A web page the operator happens to open can make the browser send requests to
 `http://127.0.0.1:PORT`, and a page on a domain that re-resolves to 127.0.0.1 (DNS rebinding)
 can even read the replies. Two checks stop both, before any route runs:
 
-- `Host` must name a loopback address (127.0.0.1, localhost, ::1, any port) while the sandbox
-  listens on loopback; a rebinding page sends its own domain there;
+- `Host` must name a loopback address (an IPv4 address in 127.0.0.0/8, ::1 or localhost, any
+  port) while the sandbox listens on loopback; a rebinding page sends its own domain there.
+  Matched exactly: a name such as `127.attacker.example` is a domain like any other;
 - a browser's `Origin`, when present, must be a loopback origin, or the very host the request
   was sent to (same-origin); a cross-site page sends its own.
 
@@ -16,10 +17,12 @@ the Host a remote client uses cannot be known in advance). Refusals speak each A
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from typing import Any
 from urllib.parse import urlsplit
 
+# The usual spellings; `is_loopback` also accepts the rest of 127.0.0.0/8.
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -33,7 +36,16 @@ def _hostname(value: str) -> str | None:
 
 
 def is_loopback(hostname: str | None) -> bool:
-    return hostname is not None and (hostname in LOOPBACK_NAMES or hostname.startswith("127."))
+    """`localhost`, or a literal IPv4 address in 127.0.0.0/8 or ::1 (`[::1]` too); never a domain."""
+    if hostname is None:
+        return False
+    if hostname.lower() == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(hostname.removeprefix("[").removesuffix("]"))
+    except ValueError:  # a domain name, however it starts
+        return False
+    return address.is_loopback  # 127.0.0.0/8 or ::1
 
 
 def refusal(headers: dict[str, str], *, loopback_only: bool) -> tuple[int, str] | None:

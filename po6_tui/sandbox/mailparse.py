@@ -1,8 +1,10 @@
 """RFC 5322 → the parts the sandbox stores, with the standard library's `email` package.
 
-The parser is lenient by design (real mail is messy); we only refuse what cannot be stored
-meaningfully: no headers, no usable sender, or a multipart whose boundaries are missing.
-Odd or unknown charsets are decoded with replacement characters instead of failing.
+The parser takes what a real mail server would take: mail is messy, and hostile mail has to
+reach the app to be tested end to end. Stray NUL and control bytes, 8-bit junk, a missing or
+unusable From, broken MIME: all stored, their text decoded as well as it can be (a broken
+multipart shows its raw body as text). Refused is only what is not a message at all: empty
+input, input without a header section, or more than the size limit.
 """
 
 from __future__ import annotations
@@ -18,16 +20,17 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 
-# Defects that mean the structure itself is broken, not just sloppy.
-FATAL_DEFECTS = (
+# Defects that mean the MIME structure itself is broken: its parts cannot be trusted.
+BROKEN_STRUCTURE = (
     email_errors.NoBoundaryInMultipartDefect,
     email_errors.StartBoundaryNotFoundDefect,
     email_errors.MultipartInvariantViolationDefect,
 )
+_END_OF_HEADERS = re.compile(rb"\r?\n\r?\n|\r\r")
 
 
 class MailParseError(ValueError):
-    """The input is not a message we can store; the text says why."""
+    """The input is not a message at all; the text says why."""
 
 
 @dataclass
@@ -48,8 +51,44 @@ class ParsedMessage:
     size: int = 0
 
 
+def _text(value: str) -> str:
+    """`value` storable as UTF-8. The parser keeps undecodable 8-bit bytes as lone surrogates,
+    which SQLite and JSON refuse: give those bytes back and decode them as UTF-8, else mark them."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        pass
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that never was a byte
+        return value.encode("utf-8", "replace").decode("utf-8")
+
+
+def _header_value(message: EmailMessage, name: str, index: int = 0) -> str:
+    """The `index`-th `name` header, decoded; its raw text when the policy cannot model it."""
+    try:
+        values = message.get_all(name) or []
+        value = str(values[index]) if index < len(values) else ""
+    except Exception:  # noqa: BLE001 - the email package raises many kinds on hostile headers
+        raw = [v for k, v in message.raw_items() if k.lower() == name.lower()]
+        value = raw[index] if index < len(raw) else ""
+    return _text(value)
+
+
+def _headers(message: EmailMessage) -> list[tuple[str, str]]:
+    """Every header in order, each repeated one (Received…) with its own value."""
+    seen: dict[str, int] = {}
+    headers = []
+    for name in message.keys():
+        index = seen.get(name.lower(), 0)
+        seen[name.lower()] = index + 1
+        headers.append((_text(name), _header_value(message, name, index)))
+    return headers
+
+
 def _addresses(message: EmailMessage, name: str) -> list[str]:
-    values = [str(v) for v in message.get_all(name, [])]
+    values = [_header_value(message, name, index) for index in range(len(message.get_all(name, [])))]
     return [addr for _, addr in getaddresses(values) if "@" in addr]
 
 
@@ -62,21 +101,24 @@ def _decoded(part: EmailMessage) -> str:
     declared = None if declared == "us-ascii" else declared  # the default when nothing is declared
     for charset in filter(None, (declared, "utf-8")):
         try:
-            return payload.decode(charset)
+            return _text(payload.decode(charset))
         except (LookupError, UnicodeDecodeError):
             continue
     try:
-        return payload.decode(declared or "latin-1", errors="replace")
+        return _text(payload.decode(declared or "latin-1", errors="replace"))
     except LookupError:
         return payload.decode("latin-1")
 
 
-def _header_value(message: EmailMessage, name: str) -> str:
+def _raw_body(raw: bytes) -> str:
+    """Everything after the header section as text (UTF-8, else Latin-1): what a message whose
+    MIME structure is broken can still show."""
+    end = _END_OF_HEADERS.search(raw)
+    body = raw[end.end():] if end else b""
     try:
-        value = message.get(name)
-    except (ValueError, IndexError, TypeError):  # a header the policy cannot model: raw text instead
-        value = message.get_all(name, failobj=[None])[0]
-    return "" if value is None else str(value)
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("latin-1")
 
 
 def _date(message: EmailMessage) -> datetime | None:
@@ -89,7 +131,10 @@ def _date(message: EmailMessage) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # year 1 at +23:59
+        return None
 
 
 def _leaves(part: EmailMessage):
@@ -101,27 +146,8 @@ def _leaves(part: EmailMessage):
         yield from _leaves(child)
 
 
-def parse_message(raw: bytes) -> ParsedMessage:
-    if not raw or not raw.strip():
-        raise MailParseError("empty input: expected an RFC 5322 message")
-    if len(raw) > MAX_MESSAGE_BYTES:
-        raise MailParseError(f"message too large ({len(raw)} bytes, limit {MAX_MESSAGE_BYTES})")
-    if b"\x00" in raw[:4096]:
-        raise MailParseError("binary data (NUL bytes) where a message was expected")
-    message: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)
-    if not message.keys():
-        raise MailParseError("no header section found: not an RFC 5322 message")
-    defects = list(message.defects)
-    for part in message.walk():
-        defects.extend(part.defects)
-    fatal = [d for d in defects if isinstance(d, FATAL_DEFECTS)]
-    if fatal:
-        raise MailParseError(f"broken MIME structure: {type(fatal[0]).__name__}")
-
-    from_name, from_addr = parseaddr(_header_value(message, "From"))
-    if "@" not in from_addr:
-        raise MailParseError("missing or invalid From header (an address like agent@example.com is required)")
-
+def _parts(message: EmailMessage) -> tuple[str, str | None, list[tuple[str, str, int]]]:
+    """(text, html, attachments) as the MIME structure has them."""
     text_part = message.get_body(preferencelist=("plain",))
     html_part = message.get_body(preferencelist=("html",))
     if not message.is_multipart() and message.get_content_maintype() != "text":
@@ -133,16 +159,48 @@ def parse_message(raw: bytes) -> ParsedMessage:
         if part.get_content_type() == "message/rfc822":  # a forwarded message: one attachment
             inner = part.get_payload(0) if part.is_multipart() else part.get_payload()
             size = len(bytes(inner)) if isinstance(inner, EmailMessage) else len(str(inner))
-            attachments.append((part.get_filename() or "message.eml", "message/rfc822", size))
+            attachments.append((_text(part.get_filename() or "message.eml"), "message/rfc822", size))
             continue
         payload = part.get_payload(decode=True) or b""
-        attachments.append((part.get_filename() or f"part-{len(attachments) + 1}", part.get_content_type(),
-                            len(payload)))
+        attachments.append((_text(part.get_filename() or f"part-{len(attachments) + 1}"),
+                            _text(part.get_content_type()), len(payload)))
+    return (_decoded(text_part) if text_part is not None else "",
+            _decoded(html_part) if html_part is not None else None, attachments)
 
+
+def _body(message: EmailMessage, raw: bytes) -> tuple[str, str | None, list[tuple[str, str, int]]]:
+    """(text, html, attachments): the parts while the structure holds, else the raw body as text."""
+    if message.get_content_maintype() == "multipart" and not message.is_multipart():
+        return _raw_body(raw), None, []  # declared multipart, no parts found (no boundary, too deep)
+    try:
+        text, html, attachments = _parts(message)
+    except Exception:  # noqa: BLE001 - a library failure on hostile MIME must not cost the message
+        return _raw_body(raw), None, []
+    broken = any(isinstance(d, BROKEN_STRUCTURE) for part in message.walk() for d in part.defects)
+    if broken and not text and html is None:
+        text = _raw_body(raw)
+    return text, html, attachments
+
+
+def _parse(raw: bytes) -> EmailMessage:
+    try:
+        return BytesParser(policy=policy.default).parsebytes(raw)
+    except RecursionError:  # parts nested thousands deep: keep the headers, the body stays raw
+        return BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    if not raw or not raw.strip():
+        raise MailParseError("empty input: expected an RFC 5322 message")
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise MailParseError(f"message too large ({len(raw)} bytes, limit {MAX_MESSAGE_BYTES})")
+    message = _parse(raw)
+    if not message.keys():
+        raise MailParseError("no header section found: not an RFC 5322 message")
+    text, html, attachments = _body(message, raw)
+    # A missing or unusable From is stored as it came (empty, or the text it had): clients must cope.
+    from_name, from_addr = parseaddr(_header_value(message, "From"))
     reply_to = _addresses(message, "Reply-To")
-    headers = []
-    for name in message.keys():
-        headers.append((name, _header_value(message, name)))
     return ParsedMessage(
         from_addr=from_addr,
         from_name=from_name,
@@ -153,9 +211,9 @@ def parse_message(raw: bytes) -> ParsedMessage:
         date=_date(message),
         message_id=_header_value(message, "Message-ID").strip() or None,
         in_reply_to=_header_value(message, "In-Reply-To").strip() or None,
-        text=_decoded(text_part) if text_part is not None else "",
-        html=_decoded(html_part) if html_part is not None else None,
-        headers=headers,
+        text=text,
+        html=html,
+        headers=_headers(message),
         attachments=attachments,
         size=len(raw),
     )

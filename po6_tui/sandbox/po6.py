@@ -3,7 +3,9 @@
 Every function gets a `Call` (the store, the caller's key, the time) and returns one JSON
 object. Failures raise `ToolError` with a sentence for the caller. What a key may reach is
 decided here: its tenant, its mailbox restriction (anything outside is "not found", never
-"forbidden", so a key cannot probe for other tenants' ids), its scopes and its plan.
+"forbidden", so a key cannot probe for other tenants' ids), its scopes and its plan. A key
+restricted to some mailboxes may read aliases, domains and landing pages but not change them
+(API.md 1.1): they route and publish for the whole account.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from po6_tui.plans import FREE, Plan, plan_named
 from po6_tui.sandbox import delivery
 from po6_tui.sandbox.mailparse import ParsedMessage
 from po6_tui.sandbox.store import SYSTEM_FOLDERS, Store, email_id, email_num, iso, jdump
-from po6_tui.sandbox.tools_schema import SPECS, ToolError, validate
+from po6_tui.sandbox.tools_schema import ACCOUNT_WIDE_WRITE_SCOPES, RESTRICTED_KEY_REFUSAL, SPECS, ToolError, validate
 
 DRAFT_TTL = 72 * 3600
 CONFIRMATION_TTL = 300
@@ -172,6 +174,8 @@ def run_tool(store: Store, key: dict, name: str, arguments: Any, *, strict: bool
         raise ToolError(f"Unknown tool: {name}")
     if spec.scope not in key["scopes"]:
         raise ToolError(f"Insufficient scopes: {spec.scope} required")
+    if key["mailboxes"] is not None and spec.scope in ACCOUNT_WIDE_WRITE_SCOPES:
+        raise ToolError(RESTRICTED_KEY_REFUSAL)  # before the first step of a two-step tool, too
     args = validate(spec, arguments)
     call = Call(store, key, name, args.pop("confirmation_token", None) if spec.two_step else None, strict)
     with store.transaction():  # a tool that fails half-way leaves nothing behind

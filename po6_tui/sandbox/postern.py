@@ -6,6 +6,8 @@ Handlers run on the event loop thread, the only user of `store.conn`.
 
 `wait` is a real long-poll: it re-reads the database every `WAIT_POLL_SECONDS`, so a message
 written by another process (`po6-tui sandbox deliver`) wakes it as quickly as one sent here.
+Its regex (the caller's) is matched in worker processes with a time budget (postern_regex.py),
+never on the event loop.
 Webhook deliveries are queued in the database by whoever stores an inbound message and sent
 by one background task per server (`WebhookDispatcher`), started by the first request.
 """
@@ -30,8 +32,10 @@ from po6_tui.sandbox import postern_store as ps
 from po6_tui.sandbox.delivery import dispatch
 from po6_tui.sandbox.mailparse import ParsedMessage
 from po6_tui.sandbox.postern_extract import extract
+from po6_tui.sandbox.postern_regex import TEXT_CHARS, RegexMatcher, RegexRejected, RegexTooSlow, matched_text
 from po6_tui.sandbox.postern_store import Agent, PosternError
 from po6_tui.sandbox.postern_webhooks import WebhookDispatcher, is_loopback_url
+from po6_tui.sandbox.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -127,13 +131,23 @@ class WaitBody(Body):
     since: datetime | None = None
     timeout_seconds: float = Field(120, ge=0, le=WAIT_MAX_SECONDS)
 
+    @field_validator("since")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        except OverflowError:  # 0001-01-01T00:00+23:59 is a valid ISO time that no UTC date can hold
+            raise ValueError("a time between the years 1 and 9999 (UTC) is needed") from None
+
     @field_validator("regex")
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                re.compile(value)
-            except re.error as exc:
+                re.compile(value)  # at most 500 characters: compiling is quick; matching is not (postern_regex.py)
+            except (re.error, OverflowError, RecursionError) as exc:  # OverflowError: a{99999999999}
                 raise ValueError(f"not a valid regular expression: {exc}") from None
         return value
 
@@ -161,8 +175,8 @@ def _problems(error: ValidationError) -> list[dict]:
 
 async def read_body(request: Request, model: type[Body]) -> Body:
     """The JSON body as `model`: 400 if it is too big or not a JSON object, 422 if a field is wrong."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    declared = whole_number(request.headers.get("content-length", ""))
+    if declared is not None and declared > MAX_BODY_BYTES:
         raise _too_big()
     raw = bytearray()
     async for chunk in request.stream():
@@ -189,13 +203,21 @@ def _too_big() -> PosternError:
     return PosternError(400, "bad_request", f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB")
 
 
+def whole_number(text: str, digits: int = 18) -> int | None:
+    """`text` as a non-negative integer if it is one written in ASCII digits (at most `digits` of
+    them), else None. `str.isdigit` alone also passes '²' and other Unicode digits, which `int` refuses."""
+    if text.isascii() and text.isdigit() and len(text) <= digits:
+        return int(text)
+    return None
+
+
 def page_request(request: Request) -> ps.PageRequest:
-    limit_text = request.query_params.get("limit", "20")
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= 100:
+    limit = whole_number(request.query_params.get("limit", "20"), digits=3)
+    if limit is None or not 1 <= limit <= 100:
         raise PosternError(422, "validation_failed", "limit must be a whole number from 1 to 100",
                            [{"field": "limit", "problem": "must be 1-100"}])
     cursor = request.query_params.get("cursor")
-    return ps.PageRequest(limit=int(limit_text), after_seq=ps.decode_cursor(cursor) if cursor else None)
+    return ps.PageRequest(limit=limit, after_seq=ps.decode_cursor(cursor) if cursor else None)
 
 
 def flag(request: Request, name: str) -> bool:
@@ -257,6 +279,11 @@ class PosternApi:
     def __init__(self, store: Any) -> None:
         self.store = store
         self.webhooks = WebhookDispatcher(store)
+        self.regex = RegexMatcher()
+
+    async def aclose(self) -> None:
+        """Stop the regex workers (the server's shutdown)."""
+        await self.regex.aclose()
 
     @property
     def conn(self):
@@ -363,15 +390,16 @@ class PosternApi:
     async def wait(self, call: Call) -> tuple[int, dict]:
         body = await read_body(call.request, WaitBody)
         inbox = ps.tenant_inbox(self.conn, call.me, call.request.path_params["addr"])
-        since = ps.iso(body.since if body.since.tzinfo else body.since.replace(tzinfo=UTC)) if body.since else None
+        since = ps.iso(body.since) if body.since else None
         # Without `since`, only messages that arrive after the call started count.
         baseline = None if since else ps.last_message_seq(self.conn)
-        pattern = re.compile(body.regex) if body.regex else None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + body.timeout_seconds
         while True:
-            row, baseline = ps.find_wait_match(self.conn, inbox, after_seq=baseline, since=since, sender=body.sender,
-                                               subject=body.subject, pattern=pattern)
+            rows = ps.wait_candidates(self.conn, inbox, after_seq=baseline, since=since, sender=body.sender,
+                                      subject=body.subject)
+            row = await self._first_matching(rows, body.regex)
+            baseline = rows[-1]["seq"] if rows else baseline
             if row is not None:
                 summary = ps.message_summary(row)
                 return 200, {"timed_out": False, "message": summary,
@@ -380,6 +408,22 @@ class PosternApi:
             if remaining <= 0 or await call.request.is_disconnected():
                 return 200, {"timed_out": True, "message": None, "extracted": None}
             await asyncio.sleep(min(WAIT_POLL_SECONDS, remaining))
+
+    async def _first_matching(self, rows: list[dict], regex: str | None) -> dict | None:
+        """The first row the caller's regex finds something in (matched in a worker process, with
+        a time budget: postern_regex.py), or the first row when there is no regex."""
+        if not rows or regex is None:
+            return rows[0] if rows else None
+        try:
+            found = await self.regex.first_match(regex, [matched_text(r["subject"], r["text"]) for r in rows])
+        except RegexTooSlow as error:
+            raise PosternError(422, "validation_failed", f"regex: {error} (on messages of at most {TEXT_CHARS:,} "
+                               "characters); simplify the pattern (nested repeats like (a+)+ backtrack without end)",
+                               [{"field": "regex", "problem": "too slow"}]) from None
+        except RegexRejected as error:
+            raise PosternError(422, "validation_failed", f"regex: {error}",
+                               [{"field": "regex", "problem": str(error)}]) from None
+        return rows[found] if found is not None else None
 
     # -- sending
 
@@ -422,7 +466,7 @@ class PosternApi:
         mail = ParsedMessage(from_addr=inbox["address"], from_name=inbox["display_name"] or "", to=to, cc=cc,
                              reply_to=reply_to, subject=subject, date=call.now, in_reply_to=in_reply_to,
                              text=text or "", html=html)
-        with ps.transaction(self.conn):
+        with transaction(self.conn):
             row = ps.record_outbound(self.conn, inbox, mail, bcc=bcc, now=call.now)
             response = {"id": row["id"], "status": "queued", "thread_id": row["thread_id"]}
             if idempotency_key:
@@ -430,7 +474,7 @@ class PosternApi:
         mail.message_id = row["message_id"]
         mail.headers = _headers(mail)
         status = dispatch(self.store, to + cc + bcc, mail)  # this sandbox's own PO6 and Postern addresses
-        with ps.transaction(self.conn):
+        with transaction(self.conn):
             ps.set_status(self.conn, row["id"], status)
         return 202, response
 
@@ -463,8 +507,3 @@ def _headers(mail: ParsedMessage) -> list[tuple[str, str]]:
     if mail.in_reply_to:
         headers += [("In-Reply-To", mail.in_reply_to), ("References", mail.in_reply_to)]
     return headers
-
-
-def postern_routes(store: Any) -> list[BaseRoute]:
-    """The Postern API for `Mount("/v1", routes=postern_routes(store))`."""
-    return PosternApi(store).routes()

@@ -1,7 +1,8 @@
 """Postern's demo data: two tenants, their keys, inboxes, threads and messages.
 
-Deterministic: the same keys, ids and texts every time (times are relative to the sandbox
-clock at seeding). Key labels, as `po6-tui sandbox keys` shows them:
+Deterministic: the same ids and texts every time (times are relative to the sandbox clock at
+seeding); the keys and tokens are random for each database, like the PO6 ones (seed.py).
+Key labels, as `po6-tui sandbox keys` shows them:
 - `postern-agent`: agent key of tenant "acme" with every scope; owns the three inboxes below
   (its enrollment has 25 slots, 3 used).
 - `postern-readonly`: `mailbox:read` only, tenant "acme" (sees the same inboxes).
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 
 from po6_tui.sandbox import postern_store as ps
 from po6_tui.sandbox.mailparse import ParsedMessage
+from po6_tui.sandbox.transaction import transaction
 
 ACME, GLOBEX = "postern-acme", "postern-globex"
 SIGNUP, SUPPORT, OUTREACH = "signup-bot@postern.test", "support@postern.test", "outreach@postern.test"
@@ -67,20 +69,20 @@ def seed(conn: sqlite3.Connection, now: datetime) -> None:
     if conn.execute("SELECT 1 FROM sandbox_keys WHERE label = 'postern-agent'").fetchall():
         return
     rng = random.Random("postern-demo")
-    with ps.transaction(conn):
+    with transaction(conn):
         agent_token = ps.create_enrollment(conn, tenant=ACME, plan="pro", label=None, now=now - timedelta(days=60),
-                                           mailboxes_max=25, rng=rng)
+                                           mailboxes_max=25)
         enrollment = ps.enrollment_row(conn, agent_token)
         agent = ps.create_agent(conn, enrollment, handle="acme-agent", label="postern-agent",
                                  now=now - timedelta(days=60), rng=rng)
         ps.create_agent(conn, enrollment, handle="acme-auditor", label="postern-readonly",
                          now=now - timedelta(days=60), scopes=["mailbox:read"], rng=rng)
         ps.create_enrollment(conn, tenant=ACME, plan="pro", label="postern-enroll", now=now, mailboxes_max=5,
-                             expires_at=now + timedelta(days=30), rng=rng)
+                             expires_at=now + timedelta(days=30))
         ps.create_enrollment(conn, tenant=ACME, plan="pro", label="postern-enroll-revoked", now=now,
-                             mailboxes_max=5, revoked=True, rng=rng)
+                             mailboxes_max=5, revoked=True)
         other_token = ps.create_enrollment(conn, tenant=GLOBEX, plan="free", label=None, now=now - timedelta(days=9),
-                                           mailboxes_max=2, rng=rng)
+                                           mailboxes_max=2)
         other = ps.create_agent(conn, ps.enrollment_row(conn, other_token), handle="globex-scout",
                                  label="postern-other", now=now - timedelta(days=9), rng=rng)
 

@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from po6_tui.sandbox.mailparse import ParsedMessage
-from po6_tui.sandbox.store import transaction
+from po6_tui.sandbox.transaction import transaction
 
 SCOPES = ("mailbox:create", "mailbox:read", "mailbox:send")
 DEFAULT_DOMAIN = "postern.test"
@@ -119,8 +119,9 @@ def new_id(prefix: str, rng: random.Random | None = None) -> str:
     return prefix + (f"{rng.getrandbits(64):016x}" if rng else secrets.token_hex(8))
 
 
-def new_secret(prefix: str, rng: random.Random | None = None) -> str:
-    return prefix + (f"{rng.getrandbits(192):048x}" if rng else secrets.token_hex(24))
+def new_secret(prefix: str) -> str:
+    """A key or token: always random, also in the demo seed (ids may be seeded, secrets never)."""
+    return prefix + secrets.token_hex(24)
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
@@ -157,9 +158,9 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = cursor.removeprefix("cur_")
         seq = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))["s"]
-        if isinstance(seq, int):
+        if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < 2**63:  # SQLite's integers
             return seq
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: a deeply nested "cursor"
         pass
     raise PosternError(400, "bad_request", "invalid cursor: pass back the next_cursor of the previous page",
                        {"cursor": cursor[:100]})
@@ -207,10 +208,9 @@ def _insert_key(conn, key, service, label, tenant, plan, scopes, now, expires_at
 
 def create_enrollment(conn, *, tenant: str, plan: str, label: str | None, now: datetime,
                       mailboxes_max: int, scopes=SCOPES, allowed_domains=(DEFAULT_DOMAIN,),
-                      expires_at: datetime | None = None, revoked: bool = False,
-                      rng: random.Random | None = None) -> str:
+                      expires_at: datetime | None = None, revoked: bool = False) -> str:
     """A `pk_enroll_` token; listed in `sandbox_keys` only when it has a label."""
-    token = new_secret("pk_enroll_", rng)
+    token = new_secret("pk_enroll_")
     expires = iso(expires_at) if expires_at else None
     conn.execute("INSERT INTO postern_enrollments (token, tenant, plan, scopes, allowed_domains, mailboxes_max, "
                  "revoked, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -227,7 +227,7 @@ def enrollment_row(conn, token: str) -> dict | None:
 
 def create_agent(conn, enrollment: dict, *, handle: str | None, label: str | None, now: datetime,
                  scopes=None, rng: random.Random | None = None) -> dict:
-    key = new_secret("pk_agent_", rng)
+    key = new_secret("pk_agent_")
     agent_id = new_id("agent_", rng)
     scopes = list(scopes if scopes is not None else json.loads(enrollment["scopes"]))
     conn.execute("INSERT INTO postern_agents (id, key, tenant, handle, enrollment, created_at) "
@@ -403,10 +403,11 @@ def search_messages(conn, agent: Agent, query: str, address: str | None, page: P
     return paginate(conn, sql, params, page, message_summary)
 
 
-def find_wait_match(conn, inbox: dict, *, after_seq: int | None, since: str | None, sender: str | None,
-                    subject: str | None, pattern: re.Pattern | None) -> tuple[dict | None, int | None]:
-    """(the oldest inbound message of `inbox` after the baseline passing every filter (AND), the
-    last seq examined). Messages never change, so the next poll can start after that seq."""
+def wait_candidates(conn, inbox: dict, *, after_seq: int | None, since: str | None, sender: str | None,
+                    subject: str | None) -> list[dict]:
+    """The inbound messages of `inbox` after the baseline that pass the `from` and `subject`
+    filters, oldest first (the caller applies the regex: postern_regex.py, off the event loop).
+    Messages never change, so the next poll can start after the last seq returned."""
     sql, params = f"{_MESSAGES} WHERE m.inbox_id = ? AND m.direction = 'inbound'", [inbox["id"]]
     if since is not None:
         sql, params = sql + " AND m.received_at > ?", [*params, since]
@@ -417,12 +418,7 @@ def find_wait_match(conn, inbox: dict, *, after_seq: int | None, since: str | No
         sql, params = sql + " AND (lower(m.from_addr) LIKE ? OR lower(coalesce(m.from_name, '')) LIKE ?)", [*params, like, like]
     if subject:
         sql, params = sql + " AND lower(m.subject) LIKE ?", [*params, f"%{subject.lower()}%"]
-    examined = after_seq
-    for row in _rows(conn, sql + " ORDER BY m.seq", params):
-        if pattern is None or pattern.search(f"{row['subject']}\n{row['text']}"):
-            return row, row["seq"]
-        examined = row["seq"]
-    return None, examined
+    return _rows(conn, sql + " ORDER BY m.seq", params)
 
 
 def last_message_seq(conn) -> int:

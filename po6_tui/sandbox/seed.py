@@ -1,8 +1,10 @@
 """Deterministic demo data: the mail, drafts, routes and pages of a small fleet of agents.
 
-Everything comes from one fixed random seed and times relative to the sandbox clock at
-seeding, so two fresh sandboxes hold the same data (ids, keys, bodies), and pending drafts
-always expire between minutes and days after start-up.
+Everything but the API keys comes from one fixed random seed and times relative to the sandbox
+clock at seeding, so two fresh sandboxes hold the same data (ids, bodies), and pending drafts
+always expire between minutes and days after start-up. The keys are drawn at random for each
+new database: keys known from the source would open every operator's demo sandbox to anyone
+who can reach its port.
 
 Demo messages are stored as the parser (`mailparse.py`, used by `po6-tui sandbox deliver`)
 would store them: text and HTML parts, attachments, non-ASCII headers, the usual headers.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import random
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,9 +61,13 @@ def seed_store(store: Store, seed: str | None) -> None:
 
 
 # == keys =================================================================================
-def seed_keys(store: Store, rng: random.Random) -> None:
+KEY_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def seed_keys(store: Store) -> None:
+    """The demo's PO6 keys, random for each database (see the module's note)."""
     def key() -> str:
-        return "mcp_po6_" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(40))
+        return "mcp_po6_" + "".join(secrets.choice(KEY_ALPHABET) for _ in range(40))
 
     everything = list(ALL_SCOPES)
     store.add_key(key(), service="po6", label="plus", tenant=TENANT, plan="plus", scopes=everything)
@@ -540,7 +547,7 @@ def seed_demo(store: Store) -> None:
     # (and so never the snapshots that show it).
     now = seeding_time(store)
     with store.transaction():
-        seed_keys(store, random.Random("keys"))
+        seed_keys(store)
         for mailbox_id, tenant, address, name in MAILBOXES:
             store.conn.execute("INSERT INTO mailboxes VALUES (?, ?, ?, ?, ?, ?)",
                                (mailbox_id, tenant, address, name, STORAGE_LIMIT, now - 90 * DAY))

@@ -1,7 +1,7 @@
 """One ASGI app on one loopback port: PO6 over MCP at /mcp, its discovery document, Postern at /v1.
 
 The MCP side is the official SDK's low-level server; we add what PO6 documents around it:
-HTTP 401 for a bad key before any MCP processing (with a brute-force lockout per client IP),
+HTTP 401 for a bad key before any MCP processing (with a brute-force lockout per key prefix),
 and 60 requests per minute per key, reported as JSON-RPC error -32002 "Rate limited".
 """
 
@@ -12,6 +12,7 @@ import json
 import logging
 import signal
 import socket
+import sqlite3
 import sys
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from starlette.routing import Mount, Route
 
 from po6_tui.sandbox import po6
 from po6_tui.sandbox.host_guard import HostOriginGuard, is_loopback
-from po6_tui.sandbox.postern import postern_routes
+from po6_tui.sandbox.postern import PosternApi
 from po6_tui.sandbox.store import Store, StoreVersionError, iso
 from po6_tui.sandbox.tools_schema import TOOLS, ToolError, input_schema
 
@@ -39,6 +40,9 @@ log = logging.getLogger("po6_tui.sandbox")
 RATE_LIMITED = -32002
 LOCKOUT_FAILURES = 15
 LOCKOUT_SECONDS = 15 * 60
+# Failures are counted per credential: "mcp_po6_" and the next 8 characters of what was presented.
+LOCKOUT_PREFIX_CHARS = 16
+LOCKOUT_TRACKED = 10_000  # prefixes remembered at once
 
 
 class RateLimiter:
@@ -67,39 +71,53 @@ class AuthGate:
     """ASGI middleware on /mcp: a known, unexpired PO6 key or HTTP 401, before the SDK sees anything;
     403 "IP not allowed" when the key is limited to networks the client is not in.
 
-    After `lockout` failed attempts from one client address within 15 minutes (of the sandbox
-    clock), that address gets 401 for 15 minutes whatever it sends. `lockout=0` turns this off
-    (test suites that share one sandbox and test bad keys on purpose).
+    After `lockout` failed attempts with one key prefix within 15 minutes (of the sandbox clock),
+    every key with that prefix gets 401 for 15 minutes, the right one included. Counted per
+    prefix, not per client address: on loopback every process shares one address, and one
+    misconfigured agent would lock every good key out. `lockout=0` turns this off (test suites
+    that share one sandbox and test bad keys on purpose).
     """
 
     def __init__(self, app: Any, store: Store, lockout: int = LOCKOUT_FAILURES):
         self.app = app
         self.store = store
         self.lockout = lockout
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
+        self.failures: dict[str, deque[float]] = {}  # key prefix -> times of its recent failures
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("?", 0))[0]
-        failures = self.failures[client]
+        headers = Request(scope).headers
+        credential = bearer_token(headers)[:LOCKOUT_PREFIX_CHARS]
         now = self.store.timestamp()
+        failures = self.failures.get(credential, deque())
         while failures and failures[0] <= now - LOCKOUT_SECONDS:
             failures.popleft()
+        if not failures:
+            self.failures.pop(credential, None)  # nothing to remember: the table stays as small as the attack
         if self.lockout and len(failures) >= self.lockout:
-            await _reply(scope, receive, send, 401, "Authentication failed: too many failed attempts, locked "
-                                                    "for 15 minutes")
+            await _reply(scope, receive, send, 401, "Authentication failed: too many failed attempts with this "
+                                                    "key, locked for 15 minutes")
             return
-        record = key_record(self.store, Request(scope).headers)
+        record = key_record(self.store, headers)
         if record is None:
-            failures.append(now)
+            if self.lockout:
+                self._count_failure(credential, failures, now)
             await _reply(scope, receive, send, 401, "Authentication failed")
             return
         if not address_allowed(client, self.store.key_networks(record["key"])):
             await _reply(scope, receive, send, 403, "IP not allowed")
             return
         await self.app(scope, receive, send)
+
+    def _count_failure(self, credential: str, failures: deque[float], now: float) -> None:
+        self.failures.pop(credential, None)
+        self.failures[credential] = failures  # newest last: a prefix under attack is never the oldest
+        failures.append(now)
+        if len(self.failures) > LOCKOUT_TRACKED:  # a flood of made-up prefixes: forget the oldest
+            del self.failures[next(iter(self.failures))]
 
 
 async def _reply(scope: dict, receive: Any, send: Any, status: int, message: str) -> None:
@@ -118,11 +136,16 @@ def address_allowed(address: str, networks: list[str]) -> bool:
     return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
+def bearer_token(headers: Any) -> str:
+    """What `Authorization: Bearer …` carries ("" without one)."""
+    scheme, _, token = (headers.get("authorization") or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 def key_record(store: Store, headers: Any) -> dict | None:
     """The PO6 key presented in `Authorization: Bearer …`, if it exists and has not expired."""
-    scheme, _, token = (headers.get("authorization") or "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token.startswith("mcp_po6_"):
+    token = bearer_token(headers)
+    if not token.startswith("mcp_po6_"):
         return None
     record = store.key_record(token)
     if record is None or record["service"] != "po6":
@@ -200,12 +223,16 @@ def build_app(store: Store, *, strict: bool = False, rate_limit: int = 60, auth_
 
     routes = [Route("/.well-known/mcp.json", well_known, methods=["GET"]),
               Route("/mcp", mcp_endpoint, methods=["GET", "POST", "DELETE"])]
-    routes.append(Mount("/v1", routes=postern_routes(store)))
+    postern = PosternApi(store)
+    routes.append(Mount("/v1", routes=postern.routes()))
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        async with server.session_manager.run():
-            yield
+        try:
+            async with server.session_manager.run():
+                yield
+        finally:
+            await postern.aclose()
 
     # Host/Origin checks on every route, not only /mcp (DNS rebinding, cross-site pages): host_guard.py.
     guard = Middleware(HostOriginGuard, loopback_only=is_loopback(host))
@@ -273,6 +300,10 @@ def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = Fal
         store = _open_store(db, replace_outdated)
     except StoreVersionError as error:
         print(f"po6-tui sandbox: {error}", file=sys.stderr)
+        sock.close()
+        return 1
+    except (sqlite3.Error, OSError) as error:  # not a database, unreadable, a folder in the way…
+        print(f"po6-tui sandbox: cannot open {db}: {error}", file=sys.stderr)
         sock.close()
         return 1
     try:

@@ -14,17 +14,21 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from po6_tui.sandbox import admin
+from po6_tui.sandbox.postern_store import create_schema as create_postern_schema
+from po6_tui.sandbox.transaction import transaction
 
 SYSTEM_FOLDERS = ("INBOX", "Sent", "Drafts", "Trash", "Spam", "Archive")
-# Bump when the schema changes in a way `CREATE … IF NOT EXISTS` cannot carry over (triggers, counters).
-SCHEMA_VERSION = "4"
+# Bump when the schema changes in a way `CREATE … IF NOT EXISTS` cannot carry over (triggers, counters),
+# or when old databases must not be served. 5: databases of 4 hold the demo keys every install
+# shared (seeded dice); demo mode sets them aside (`--replace-outdated`) for one with keys of its own.
+SCHEMA_VERSION = "5"
 
 
 class StoreVersionError(RuntimeError):
@@ -221,8 +225,7 @@ def jdump(value: Any) -> str:
 
 class Store:
     def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = admin.private_database(path)
         self.conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=10)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode = WAL")
@@ -231,10 +234,7 @@ class Store:
         self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: the 1M-message indexes stay hot
         self.conn.executescript(SCHEMA)
         self._check_version()
-        # The Postern tables share this file. (Imported here: postern_store imports this module.)
-        from po6_tui.sandbox.postern_store import create_schema
-
-        create_schema(self.conn)
+        create_postern_schema(self.conn)  # the Postern tables share this file
 
     def close(self) -> None:
         self.conn.close()
@@ -419,23 +419,3 @@ class Store:
 def mailbox_token(mailbox_id: str) -> str:
     """The FTS token of a mailbox, as the triggers write it: 'mbx' || hex(mailbox_id)."""
     return "mbx" + mailbox_id.encode().hex().upper()
-
-
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception (PO6 and Postern tables alike).
-
-    Nested use joins the outer transaction, so a tool that delivers mail locally while
-    recording a send stores both or neither.
-    """
-    outer = not conn.in_transaction
-    if outer:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        if outer:
-            conn.execute("ROLLBACK")
-        raise
-    if outer:
-        conn.execute("COMMIT")

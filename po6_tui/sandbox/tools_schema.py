@@ -11,6 +11,8 @@ from typing import Any
 
 MAX_STRING = 1_000_000  # bodies may be long; anything beyond this is a mistake or an attack
 MAX_LIST = 100
+# SQLite's integers are 64-bit: a larger offset must be refused before it reaches a query.
+MAX_OFFSET = 2**63 - 1
 
 
 class ToolError(Exception):
@@ -38,6 +40,11 @@ class ToolSpec:
     two_step: bool = False
     extension: bool = False  # one of the sandbox's draft-decision tools (off with --strict)
 
+    @property
+    def writes(self) -> bool:
+        """Whether calling it changes anything: every scope but list/read/search/leads."""
+        return self.scope.split(":")[1] not in ("list", "read", "search", "leads")
+
 
 def _id(what: str) -> Arg:
     return Arg("string", f"The {what} id.", required=True, max_length=200)
@@ -47,7 +54,7 @@ MAILBOX = _id("mailbox")
 EMAIL = _id("email")
 PAGE = _id("landing page")
 LIMIT = Arg("integer", "Page size (default 50, max 100).", default=50, minimum=1, maximum=100)
-OFFSET = Arg("integer", "Items to skip (default 0).", default=0, minimum=0)
+OFFSET = Arg("integer", "Items to skip (default 0).", default=0, minimum=0, maximum=MAX_OFFSET)
 TOKEN = Arg("string", "The token from the first call, to confirm the action.", max_length=200)
 ADDRESSES = Arg("string[]", "Recipient email addresses.", required=True)
 OPT_ADDRESSES = Arg("string[]", "Email addresses.")
@@ -196,6 +203,12 @@ TOOLS: list[ToolSpec] = [
     }, extension=True),
 ]
 SPECS = {spec.name: spec for spec in TOOLS}
+WRITE_TOOLS = frozenset(spec.name for spec in TOOLS if spec.writes)
+# Writes to what the whole account shares (aliases, domains, landing pages): a key restricted to
+# some mailboxes may read these but not change them (API.md 1.1).
+ACCOUNT_WIDE_WRITE_SCOPES = frozenset({"alias:write", "landing_page:write", "landing_page:publish",
+                                       "landing_page:domain"})
+RESTRICTED_KEY_REFUSAL = "Key restricted to mailboxes: account-wide changes need an unrestricted key"
 ALL_SCOPES = (
     "mailbox:list", "mailbox:read", "mailbox:search", "mailbox:write", "mailbox:delete", "mailbox:send",
     "alias:list", "alias:read", "alias:write", "landing_page:list", "landing_page:read", "landing_page:write",

@@ -115,3 +115,51 @@ async def test_a_key_restricted_to_one_mailbox_sees_only_that_one(session):
         drafts = await po6.call("list_drafts")
         assert drafts["drafts"] and {d["mailbox_id"] for d in drafts["drafts"]} == {"mbx_support"}
         assert await po6.fail("reject_draft", draft_id="drf_demo01") == "Draft not found: drf_demo01"
+
+
+RESTRICTED = "Key restricted to mailboxes: account-wide changes need an unrestricted key"
+ACCOUNT_WIDE_WRITES = [  # every write to aliases, domains and landing pages (API.md 1.1)
+    ("update_alias", {"alias_id": "als_billing", "forward_to": "attacker@evil.example"}),
+    ("update_alias", {"alias_id": "als_sales", "is_active": False}),
+    ("update_domain_alias", {"domain_id": "dom_acme", "alias_id": "als_dom_billing",
+                             "forward_to": "attacker@evil.example"}),
+    ("update_catchall", {"domain_id": "dom_labs", "enabled": True, "forward_to": "support-agent@po6.com"}),
+    ("create_landing_page", {"template_id": "lpt_waitlist", "title": "Restricted key page"}),
+    ("update_landing_page", {"page_id": "lp_pricing", "title": "Defaced"}),
+    ("publish_landing_page", {"page_id": "lp_pricing"}),
+    ("unpublish_landing_page", {"page_id": "lp_beta"}),
+    ("archive_landing_page", {"page_id": "lp_pricing"}),
+    ("assign_landing_page_domain", {"page_id": "lp_pricing", "domain": "acme.dev"}),
+]
+
+
+async def _shared_state(po6) -> list:  # noqa: ANN001
+    return [await po6.call("get_alias", alias_id="als_billing"), await po6.call("get_domain", domain_id="dom_acme"),
+            await po6.call("get_domain", domain_id="dom_labs"), (await po6.call("list_landing_pages"))["pages"]]
+
+
+async def test_a_key_restricted_to_one_mailbox_reads_but_never_changes_what_the_account_shares(session):
+    """Such a key could re-route another mailbox's alias (billing mail to an attacker)."""
+    async with session("one-mailbox") as po6, session("plus") as admin:
+        before = await _shared_state(admin)
+        for tool, arguments in ACCOUNT_WIDE_WRITES:
+            assert await po6.fail(tool, **arguments) == RESTRICTED, tool
+        after = await _shared_state(admin)
+        assert after == before  # nothing changed, no two-step token was even handed out
+        # Reading what the account shares is allowed.
+        assert (await po6.call("get_alias", alias_id="als_billing"))["forward_to"] == "billing-agent@po6.com"
+        assert (await po6.call("list_aliases"))["aliases"] and (await po6.call("list_domains"))["domains"]
+        assert (await po6.call("get_domain", domain_id="dom_acme"))["aliases"]
+        assert (await po6.call("get_landing_page", page_id="lp_beta"))["status"] == "published"
+        # Its own mailbox's mail and drafts stay writable.
+        draft = await po6.call("create_draft", mailbox_id="mbx_support", to_addresses=["a@b.example"],
+                               subject="still allowed", body_text="b")
+        assert draft["mailbox_id"] == "mbx_support"
+
+
+async def test_an_unrestricted_key_still_changes_what_the_account_shares(session):
+    async with session("plus") as po6:
+        first = await po6.call("publish_landing_page", page_id="lp_guide")
+        assert first["requires_confirmation"] is True  # the refusal is only for restricted keys
+        alias = await po6.call("update_alias", alias_id="als_old", plus_addressing=True)
+        assert alias["plus_addressing"] is True

@@ -66,3 +66,31 @@ async def test_limits_are_bounded(session):
             "Invalid argument 'limit': expected an integer, got float"
         assert await po6.fail("mark_email", mailbox_id="mbx_ops", email_id="em_1", action="explode") == \
             "Invalid argument 'action': must be one of read, unread, starred, unstarred"
+
+
+HUGE_OFFSET_CALLS = [
+    ("list_emails", {"mailbox_id": "mbx_ops"}),
+    ("list_emails", {"mailbox_id": "mbx_ops", "unread_only": True}),
+    ("list_emails", {"mailbox_id": "mbx_ops", "sender": "a"}),
+    ("list_sent_emails", {"mailbox_id": "mbx_ops"}),
+    ("get_email_list_contacts", {"list_id": "lst_newsletter"}),
+    ("list_landing_page_leads", {}),
+]
+
+
+@pytest.mark.parametrize(("tool", "arguments"), HUGE_OFFSET_CALLS)
+async def test_an_offset_beyond_64_bits_is_an_invalid_argument_not_an_internal_error(session, tool, arguments):
+    async with session("plus") as po6:
+        for offset in (10**30, 2**63, 1e300):
+            message = await po6.fail(tool, **arguments, offset=offset)
+            assert message == "Invalid argument 'offset': must be at most 9223372036854775807", (offset, message)
+        deepest = await po6.call(tool, **arguments, offset=2**63 - 1)  # the largest accepted: an empty page
+        assert not next(value for value in deepest.values() if isinstance(value, list))
+
+
+def test_every_integer_argument_is_bounded_both_ways():
+    """What reaches a query must fit SQLite's 64-bit integers."""
+    for spec in SPECS.values():
+        for name, arg in spec.args.items():
+            if arg.type == "integer":
+                assert arg.minimum is not None and arg.maximum is not None and arg.maximum < 2**63, (spec.name, name)

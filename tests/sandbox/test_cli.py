@@ -8,6 +8,7 @@ import sys
 from email.message import EmailMessage
 from pathlib import Path
 
+import httpx
 from po6_mcp import connect, start_box
 
 from po6_tui.sandbox import admin
@@ -62,19 +63,19 @@ async def test_deliver_a_real_message_from_a_file_and_from_stdin(box, tmp_path: 
     assert via_alias["subject"] == "Grüße aus Köln"  # plus-addressed alias routed to its mailbox
 
 
-async def test_malformed_input_is_refused_and_nothing_is_stored(box):
+async def test_what_is_not_a_message_at_all_is_refused_and_nothing_is_stored(box):
     async with connect(box.url, box.key("plus")) as po6:
         before = await po6.call("get_mailbox_stats", mailbox_id="mbx_ops")
         for raw, reason in [
             (b"", "empty input"),
+            (b" \r\n\t\n", "empty input"),
             (b"just some text without any headers at all\n", "no header section"),
-            (b"To: ops-agent@po6.com\nSubject: no sender\n\nbody\n", "From header"),
-            (b"From: a@b.example\nTo: ops-agent@po6.com\nContent-Type: multipart/mixed\n\nno boundary\n",
-             "broken MIME structure"),
-            (b"\x00\x01\x02binary", "NUL bytes"),
+            (b"\x00\x01\x02binary", "no header section"),
+            (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "no header section"),
         ]:
             done = sandbox_cli("deliver", "--db", str(box.db), "--to", "ops-agent@po6.com", "-", stdin=raw)
             assert done.returncode == 1 and reason in done.stderr.decode(), (raw, done.stderr)
+            assert b"Traceback" not in done.stderr
         unknown = sandbox_cli("deliver", "--db", str(box.db), "--to", "nobody@nowhere.example", "-",
                               stdin=rich_message("nobody@nowhere.example"))
         after = await po6.call("get_mailbox_stats", mailbox_id="mbx_ops")
@@ -82,11 +83,80 @@ async def test_malformed_input_is_refused_and_nothing_is_stored(box):
     assert after["total"] == before["total"]
 
 
+HOSTILE_MAIL = [  # (what, raw message, a piece of text the stored message must show)
+    ("raw NULs and control bytes in headers and body",
+     b"From: Mal\x00lory <m@evil.example>\r\nTo: ops-agent@po6.com\r\nSubject: nul\x00 bell\x07 esc\x1b[2J\r\n\r\n"
+     b"before\x00after \x1b]52;c;eA==\x07 \x9b31m end\r\n", "before\x00after"),
+    ("a multipart without a boundary",
+     b"From: a@b.example\nTo: ops-agent@po6.com\nSubject: no boundary\nContent-Type: multipart/mixed\n\n"
+     b"text of a broken multipart\n", "text of a broken multipart"),
+    ("a multipart whose boundary never starts",
+     b"From: a@b.example\nSubject: no start\nContent-Type: multipart/alternative; boundary=XYZ\n\n"
+     b"no parts here\n--ABC--\n", "no parts here"),
+    ("8-bit junk in headers and an undeclared 8-bit body",
+     b"From: J\xfcrgen <j@example.de>\nSubject: Gr\xfc\xdfe \xff\xfe\x80\nTo: ops-agent@po6.com\n\nsch\xf6n \xff\x80\n",
+     "schön"),
+    ("no From header at all", b"To: ops-agent@po6.com\nSubject: anonymous\n\nwho sent this?\n", "who sent this?"),
+    ("a From that is no address", b"From: not an address\nSubject: odd sender\n\nodd sender body\n",
+     "odd sender body"),
+    ("broken base64 and an unknown transfer encoding",
+     b"From: a@b.example\nSubject: enc\nContent-Type: multipart/mixed; boundary=Q\n\n--Q\n"
+     b"Content-Type: text/plain; charset=x-unknown\nContent-Transfer-Encoding: x-weird\n\nweird encoding text\n"
+     b"--Q\nContent-Type: application/pdf; name=\"\x00\x1b]52;c;x\x07.pdf\"\nContent-Transfer-Encoding: base64\n\n"
+     b"!!!not base64***\n--Q--\n", "weird encoding text"),
+    ("parts nested thousands deep",
+     b"From: a@b.example\nSubject: deep\nContent-Type: multipart/mixed; boundary=B0\n\n"
+     + b"".join(f"--B{i}\nContent-Type: multipart/mixed; boundary=B{i + 1}\n\n".encode() for i in range(3000))
+     + b"deepest text\n", "deepest text"),
+]
+
+
+async def test_hostile_but_real_mail_is_delivered_as_a_mail_server_would(box):
+    """Refusing odd mail would keep it from ever reaching the app's tests: store it, decode what can be."""
+    delivered = []
+    for what, raw, shown in HOSTILE_MAIL:
+        done = sandbox_cli("deliver", "--db", str(box.db), "--to", "ops-agent@po6.com", "-", stdin=raw)
+        assert done.returncode == 0, (what, done.stderr.decode()[-500:])
+        delivered.append((what, json.loads(done.stdout)["id"], shown))
+    async with connect(box.url, box.key("plus")) as po6:
+        emails = [await po6.call("get_email", mailbox_id="mbx_ops", email_id=email_id) for _, email_id, _ in delivered]
+        listed = await po6.call("list_emails", mailbox_id="mbx_ops", limit=len(delivered))
+    for (what, _email_id, shown), email in zip(delivered, emails):
+        assert shown in email["body_text"], (what, email["body_text"][:200])
+        assert email["folder"] == "INBOX", what
+    assert {e["id"] for e in listed["emails"]} == {email_id for _, email_id, _ in delivered}
+    assert emails[0]["subject"] == "nul\x00 bell\x07 esc\x1b[2J" and emails[0]["from_name"] == "Mal\x00lory"
+
+
+def test_hostile_mail_reaches_a_postern_inbox_too(box):
+    raw = HOSTILE_MAIL[0][1].replace(b"ops-agent@po6.com", b"support@postern.test")
+    done = sandbox_cli("deliver", "--db", str(box.db), "--to", "support@postern.test", "-", stdin=raw)
+    assert done.returncode == 0, done.stderr
+    headers = {"Authorization": f"Bearer {box.key('postern-agent')}"}
+    listed = httpx.get(box.url + "/v1/inboxes/support@postern.test/messages", headers=headers).json()
+    newest = httpx.get(box.url + f"/v1/messages/{listed['data'][0]['id']}", headers=headers).json()
+    assert newest["subject"] == "nul\x00 bell\x07 esc\x1b[2J" and "before\x00after" in newest["text"]
+
+
 def test_deliver_and_keys_without_a_database(tmp_path: Path):
     missing = str(tmp_path / "none.db")
     assert sandbox_cli("keys", "--db", missing).returncode == 1
     done = sandbox_cli("deliver", "--db", missing, "--to", "a@po6.com", "-", stdin=rich_message("a@po6.com"))
     assert done.returncode == 1 and not Path(missing).exists()
+
+
+def test_a_file_that_is_not_a_sandbox_database_gets_one_sentence_not_a_traceback(tmp_path: Path):
+    db = tmp_path / "notes.db"
+    db.write_text("these are my notes, not a database\n" * 100)
+    for args, stdin in ((("keys",), None), (("clock", "--advance", "5"), None),
+                        (("deliver", "--to", "ops-agent@po6.com", "-"), rich_message("ops-agent@po6.com")),
+                        (("serve", "--port", "0"), None)):
+        done = sandbox_cli(*args, "--db", str(db), stdin=stdin)
+        assert done.returncode == 1, args
+        error = done.stderr.decode()
+        assert b"Traceback" not in done.stderr and len(error.strip().splitlines()) == 1, (args, error)
+        assert "not a database" in error, (args, error)
+    assert db.read_text().startswith("these are my notes")
 
 
 def test_clock_command_moves_the_sandbox_clock(tmp_path: Path):
@@ -125,6 +195,23 @@ async def test_first_line_clean_stop_restart_and_reset(tmp_path: Path):
     finally:
         fresh.process.stop()
     assert after_reset["drafts"] == []
+
+
+def test_a_demo_database_with_the_keys_every_install_shared_is_retired(tmp_path: Path):
+    """Version 4 seeded its keys from fixed dice: known to anyone with the source. Demo mode swaps
+    such a database for a fresh one with keys of its own; a plain start refuses it."""
+    import sqlite3
+
+    box = start_box(tmp_path)
+    box.process.stop()
+    old_keys = {k["key"] for k in admin.read_keys(box.db)}
+    with sqlite3.connect(box.db) as conn:
+        conn.execute("UPDATE sandbox_meta SET value = '4' WHERE key = 'schema_version'")
+    refused = sandbox_cli("--port", "0", "--db", str(box.db))
+    assert refused.returncode == 1 and b"another version of the sandbox" in refused.stderr
+    demo = start_box(tmp_path, "--replace-outdated")
+    demo.process.stop()
+    assert old_keys and not old_keys & {k["key"] for k in admin.read_keys(demo.db)}
 
 
 def test_refuses_a_non_loopback_host(tmp_path: Path):

@@ -41,17 +41,33 @@ async def test_sixty_requests_a_minute_per_key(box):
         assert (await po6.call("list_mailboxes"))["mailboxes"]
 
 
-def test_fifteen_failed_authentications_lock_the_address_out_for_fifteen_minutes(box):
-    def attempt(key: str) -> httpx.Response:
-        return httpx.post(box.url + "/mcp", json=INIT, headers={
-            "Accept": "application/json, text/event-stream", "Authorization": f"Bearer {key}"})
+def _attempt(box: Box, key: str) -> httpx.Response:
+    return httpx.post(box.url + "/mcp", json=INIT, headers={
+        "Accept": "application/json, text/event-stream", "Authorization": f"Bearer {key}"})
 
+
+def test_fifteen_bad_keys_lock_out_that_key_prefix_not_every_good_key(box):
+    """On loopback every process has the same address: a lockout per address let one agent with a
+    wrong key lock every good key out. The failing credential (its prefix) is locked instead."""
     for _ in range(15):
-        assert attempt("mcp_po6_guess").status_code == 401
-    locked = attempt(box.key("plus"))
+        assert _attempt(box, "mcp_po6_guessing-the-key").status_code == 401
+    again = _attempt(box, "mcp_po6_guessing-something-else")
+    assert again.status_code == 401 and "locked" in again.json()["error"]  # same prefix: locked
+    for label in ("plus", "standard"):
+        assert _attempt(box, box.key(label)).status_code == 200, label  # other credentials: untouched
     box.advance_clock(15 * 60 + 1)
-    unlocked = attempt(box.key("plus"))
+
+
+def test_fifteen_guesses_at_one_key_lock_that_key_out_for_fifteen_minutes(box):
+    target = box.key("plus")
+    for tail in range(15):
+        assert _attempt(box, target[:16] + f"{tail:x}" * 8).status_code == 401
+    locked = _attempt(box, target)
+    other = _attempt(box, box.key("standard"))
+    box.advance_clock(15 * 60 + 1)
+    unlocked = _attempt(box, target)
     assert locked.status_code == 401 and "locked" in locked.json()["error"]
+    assert other.status_code == 200
     assert unlocked.status_code == 200
 
 

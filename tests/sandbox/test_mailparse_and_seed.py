@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from po6_tui.sandbox import admin
 from po6_tui.sandbox.mailparse import MailParseError, parse_message, snippet
 from po6_tui.sandbox.seed import SCALE_MAILBOX, seed_scale, seed_store
 from po6_tui.sandbox.store import Store
@@ -54,15 +55,30 @@ def test_html_only_message_gets_a_text_snippet():
     assert parsed.text == "" and snippet(parsed.text, parsed.html) == "Hello there"
 
 
-@pytest.mark.parametrize("raw", [b"", b"   \n", b"no headers here\n", b"Subject: x\n\nno sender\n",
-                                 b"From: not-an-address\n\nbody\n"])
-def test_malformed_input_raises_a_clear_error(raw):
+@pytest.mark.parametrize("raw", [b"", b"   \n", b"no headers here\n", b"\x00\x01\x02 binary\n"])
+def test_what_is_not_a_message_raises_a_clear_error(raw):
     with pytest.raises(MailParseError):
         parse_message(raw)
 
 
-TIMELESS = {  # every seeded table, minus the columns that hold times (relative to the moment of seeding)
-    "sandbox_keys": "key, label, tenant, plan, scopes, mailboxes",
+def test_a_message_without_a_usable_sender_is_still_a_message():
+    assert parse_message(b"Subject: x\n\nno sender\n").from_addr == ""
+    odd = parse_message(b"From: not-an-address\n\nbody\n")
+    assert odd.from_addr == "not-an-address" and odd.text == "body\n"
+
+
+def test_repeated_headers_keep_each_value_and_8bit_headers_are_decoded_as_well_as_they_can_be():
+    raw = ("Received: from a\nReceived: from b\nFrom: J\u00fcrgen <j@example.de>\nSubject: Gr\u00fc\u00dfe\n"
+           "X-Latin: ").encode() + b"caf\xe9\n\nbody\n"
+    parsed = parse_message(raw)
+    assert [value for name, value in parsed.headers if name == "Received"] == ["from a", "from b"]
+    assert parsed.subject == "Grüße" and parsed.from_name == "Jürgen"  # raw UTF-8 in headers
+    latin = dict(parsed.headers)["X-Latin"]
+    assert latin.startswith("caf") and latin.encode("utf-8")  # undecodable: marked, and storable
+
+
+TIMELESS = {  # every seeded table, minus the columns that hold times (relative to the moment of seeding) or keys
+    "sandbox_keys": "service, label, tenant, plan, scopes, mailboxes",
     "mailboxes": "id, tenant, address, display_name",
     "emails": "mailbox_id, folder, from_addr, subject, body_text, body_html, attachments, is_read, is_starred",
     "drafts": "id, mailbox_id, to_addrs, subject, body_text, status",
@@ -70,6 +86,8 @@ TIMELESS = {  # every seeded table, minus the columns that hold times (relative 
     "aliases": "*", "domains": "*", "contacts": "*", "templates": "*",
     "pages": "id, title, slug, status, config, seo, domain",
     "leads": "id, page_id, email, name, source",
+    "postern_agents": "id, tenant, handle", "postern_inboxes": "id, address, tenant, agent_id, display_name",
+    "postern_messages": "id, inbox_id, thread_id, direction, from_addr, subject, text, unread",
 }
 
 
@@ -91,6 +109,30 @@ def test_the_demo_seed_is_deterministic(tmp_path: Path):
     finally:
         first.close()
         second.close()
+
+
+def test_the_demo_keys_are_drawn_afresh_for_each_database(tmp_path: Path):
+    """Keys known from the source would open every demo sandbox: each database gets its own."""
+    stores = [Store(tmp_path / "a.db"), Store(tmp_path / "b.db")]
+    try:
+        for store in stores:
+            seed_store(store, "demo")
+    finally:
+        for store in stores:
+            store.close()
+    first, second = ({k["label"]: k for k in admin.read_keys(tmp_path / name)} for name in ("a.db", "b.db"))
+    assert first.keys() == second.keys() and {"plus", "one-mailbox", "postern-agent", "postern-enroll"} <= first.keys()
+    for label in first:
+        assert first[label]["key"] != second[label]["key"], label
+        assert {**first[label], "key": None} == {**second[label], "key": None}, label
+        prefix = {"po6": "mcp_po6_", "postern": "pk_agent_", "postern-enroll": "pk_enroll_"}[first[label]["service"]]
+        assert first[label]["key"].startswith(prefix) and len(first[label]["key"]) >= len(prefix) + 40
+    tokens = []
+    for name in ("a.db", "b.db"):
+        store = Store(tmp_path / name)
+        tokens.append({row[0] for row in store.all("SELECT token FROM postern_enrollments")})
+        store.close()
+    assert tokens[0] and not tokens[0] & tokens[1]  # the unlisted enrollment tokens too
 
 
 def test_seed_n_adds_a_scale_mailbox_once(tmp_path: Path):

@@ -9,6 +9,7 @@ tests/sandbox/test_limits.py).
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import subprocess
@@ -48,10 +49,10 @@ def box(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Box]:
 def postern_routes() -> list[tuple[str, str]]:
     """Every (method, path) the Postern side serves, read from the sandbox's own route table
     (building the table touches no store)."""
-    from po6_tui.sandbox.postern import postern_routes as routes
+    from po6_tui.sandbox.postern import PosternApi
 
     found = []
-    for route in routes(store=None):
+    for route in PosternApi(store=None).routes():
         if "{rest:path}" in route.path:
             continue  # the catch-all that answers "no such endpoint" in the envelope: not a route
         path = "/v1" + route.path.replace("{addr}", "agent%40example.test").replace("{id}", "msg_x")
@@ -239,6 +240,33 @@ def test_oversized_and_malformed_postern_requests_get_clear_errors(box):
     still_serving(box)
 
 
+def _cursor(payload: bytes) -> str:
+    return "cur_" + base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def test_every_postern_number_and_cursor_in_a_query_is_checked_not_a_500(box):
+    """`?limit=²` passed `str.isdigit` and then broke `int()`: HTTP 500. Every listing, every odd digit."""
+    acme = {"Authorization": f"Bearer {box.key('postern-agent')}"}
+    inbox = "signup-bot@postern.test"
+    listings = [("/v1/inboxes", {}), (f"/v1/inboxes/{inbox}/messages", {}), (f"/v1/inboxes/{inbox}/threads", {}),
+                ("/v1/search", {"q": "code"})]
+    for path, base in listings:
+        for limit in ("²", "٣", "１", "𝟗", "-1", "0", "101", "1.5", "9" * 40, "", " 5"):
+            answer = httpx.get(box.url + path, headers=acme, params={**base, "limit": limit})
+            assert answer.status_code == 422, (path, limit, answer.status_code, answer.text[:200])
+            assert answer.json()["error"]["message"] == "limit must be a whole number from 1 to 100"
+        for cursor in (_cursor(b'{"s": 100000000000000000000000000000}'), _cursor(b"[" * 5000),
+                       _cursor(b'{"s": true}'), _cursor(b'{"s": -1}'), "cur_\u00e9t\u00e9", "cur_!!"):
+            answer = httpx.get(box.url + path, headers=acme, params={**base, "cursor": cursor})
+            assert answer.status_code == 400, (path, cursor[:40], answer.status_code, answer.text[:200])
+            assert answer.json()["error"]["message"].startswith("invalid cursor")
+    for since in ("0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"):
+        answer = httpx.post(box.url + f"/v1/inboxes/{inbox}/wait", headers=acme,
+                            json={"since": since, "timeout_seconds": 0})
+        assert answer.status_code == 422 and "since" in answer.json()["error"]["message"], answer.text[:200]
+    still_serving(box)
+
+
 # -- Host, Origin and where it listens ------------------------------------------------------------
 
 @pytest.mark.parametrize("path,method", [("/mcp", "POST"), ("/v1/inboxes", "GET"), ("/.well-known/mcp.json", "GET")])
@@ -264,10 +292,29 @@ def test_a_cross_site_origin_is_refused(box, path, method):
     assert local.status_code == 200, local.text
 
 
+LOOK_ALIKES = ["127.attacker.example", "127.0.0.1.attacker.example", "localhost.attacker.example",
+               "127.0.0.1evil.example", "127.example"]
+
+
+@pytest.mark.parametrize("path,method", [("/mcp", "POST"), ("/v1/inboxes", "GET"), ("/.well-known/mcp.json", "GET")])
+def test_a_domain_that_only_looks_like_loopback_is_refused(box, path, method):
+    """A DNS-rebinding domain named `127.something` is a domain, not a loopback address."""
+    port = box.url.rsplit(":", 1)[1]
+    key = box.key("plus" if path == "/mcp" else "postern-agent")
+    body = INIT if method == "POST" else None
+    for name in LOOK_ALIKES:
+        for host in (name, f"{name}:{port}"):
+            headers = {**ACCEPT, "Host": host, "Authorization": f"Bearer {key}"}
+            answer = httpx.request(method, box.url + path, headers=headers, json=body)
+            assert answer.status_code in (403, 421), (host, answer.status_code, answer.text[:200])
+        origin = {**ACCEPT, "Origin": f"http://{name}:{port}", "Authorization": f"Bearer {key}"}
+        assert httpx.request(method, box.url + path, headers=origin, json=body).status_code == 403, name
+
+
 def test_loopback_hosts_are_accepted(box):
     port = box.url.rsplit(":", 1)[1]
     headers = {"Authorization": f"Bearer {box.key('postern-agent')}"}
-    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost"):
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"127.0.0.2:{port}", f"[::1]:{port}"):
         assert httpx.get(box.url + "/v1/inboxes", headers={**headers, "Host": host}).status_code == 200
 
 
