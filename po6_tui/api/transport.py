@@ -80,7 +80,9 @@ def unreadable_reply(host: str, exc: BaseException, *, tool: str | None = None) 
     """The sentence for a reply we could not make sense of (`exc` says why, in Python's words)."""
     if isinstance(exc, RecursionError):
         message = f"The server at {host} sent a reply nested too deeply to read."
-    elif isinstance(exc, ValueError) and not isinstance(exc, UnicodeEncodeError):  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
+    # json.JSONDecodeError and UnicodeDecodeError are ValueErrors; UnicodeEncodeError is ours (a
+    # header we could not send back), not the reply's syntax.
+    elif isinstance(exc, ValueError) and not isinstance(exc, UnicodeEncodeError):
         message = f"The server at {host} sent a reply that is not valid JSON."
     else:
         message = f"The reply from {host} could not be read ({type(exc).__name__})."

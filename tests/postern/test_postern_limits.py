@@ -100,15 +100,15 @@ async def test_wait_gets_its_own_longer_deadline():
 
     async def slow(reader, writer):
         await read_request(reader)
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(1.5)
         writer.write(head(length=len(answer)) + answer)
         await writer.drain()
 
     async with hostile_server(slow) as url:
-        async with PosternClient(url, KEY, deadline=0.5, sleep=no_sleep) as postern:
-            result = await postern.wait("a@postern.test", timeout_seconds=1)  # deadline 1 + 0.5 s
+        async with PosternClient(url, KEY, deadline=0.75, sleep=no_sleep) as postern:
+            result = await postern.wait("a@postern.test", timeout_seconds=2)  # its deadline: 2 + 0.75 s
             assert result.timed_out
-            with pytest.raises(TransportError, match="within 0.5 s"):
+            with pytest.raises(TransportError, match="within 0.75 s"):
                 await postern.get_inbox("a@postern.test")
 
 
