@@ -4,6 +4,9 @@ login asks for the key at a hidden prompt (or reads one line from standard input
 is not a terminal, for scripts and tests), checks it against the service, and only then saves
 the profile to config.toml and the key to secrets.toml (0600). A key that does not work
 saves nothing.
+
+Everything they print goes through the sanitizer (`po6_tui/sanitize.py`): a server's error
+text is untrusted and must not drive the terminal.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import TextIO
 
 from po6_tui import config
 from po6_tui.config import DEFAULT_URLS, PROVIDERS, ConfigError, Profile
+from po6_tui.sanitize import SanitizedStream, clean
 
 VERIFY_TIMEOUT = 15.0
 
@@ -28,7 +32,7 @@ def main(args: list[str]) -> int:
             return login(rest)
         return profiles(rest)
     except ConfigError as error:
-        print(f"po6-tui {command}: {error}", file=sys.stderr)
+        print(f"po6-tui {command}: {error}", file=SanitizedStream(sys.stderr))
         return 1
     except KeyboardInterrupt:
         print(f"\npo6-tui {command}: cancelled; nothing was saved.", file=sys.stderr)
@@ -51,7 +55,8 @@ def _login_parser() -> argparse.ArgumentParser:
 
 def login(argv: list[str], *, stdin: TextIO | None = None, out: TextIO | None = None,
           err: TextIO | None = None) -> int:
-    stdin, out, err = stdin or sys.stdin, out or sys.stdout, err or sys.stderr
+    stdin = stdin or sys.stdin
+    out, err = SanitizedStream(out or sys.stdout), SanitizedStream(err or sys.stderr)
     args = _login_parser().parse_args(argv)
     interactive = stdin.isatty()
     settings = config.load_settings()  # fail early on a broken config, before asking anything
@@ -88,7 +93,8 @@ def login(argv: list[str], *, stdin: TextIO | None = None, out: TextIO | None = 
     print(f"Checking the key with {url} …", file=out)
     problem, summary = asyncio.run(verify_key(provider, url, key))
     if problem:
-        print(f"po6-tui login: {problem} Nothing was saved.", file=err)
+        # One line: a server's text must not be able to forge the lines that follow it.
+        print(f"po6-tui login: {clean(problem, max_len=1000)} Nothing was saved.", file=err)
         return 1
 
     profile = Profile(name=name, provider=provider, url=url, key_env=args.key_env, read_only=args.read_only)
@@ -108,6 +114,7 @@ def login(argv: list[str], *, stdin: TextIO | None = None, out: TextIO | None = 
 async def verify_key(provider: str, url: str, key: str) -> tuple[str | None, str]:
     """(problem, summary): a sentence saying why the key cannot be used, or what it reaches."""
     from po6_tui.api.errors import ApiError
+    from po6_tui.api.transport import host_of, unreadable_reply
 
     try:
         if provider == "po6":
@@ -115,6 +122,8 @@ async def verify_key(provider: str, url: str, key: str) -> tuple[str | None, str
         return None, await _verify_postern(url, key)
     except ApiError as error:
         return str(error), ""
+    except Exception as error:  # a reply the clients did not foresee (nested too deep, an odd header)
+        return str(unreadable_reply(host_of(url), error)), ""
 
 
 async def _verify_po6(url: str, key: str) -> str:
@@ -141,7 +150,7 @@ async def _verify_postern(url: str, key: str) -> str:
 
 
 def profiles(argv: list[str], *, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
+    out = SanitizedStream(out or sys.stdout)
     argparse.ArgumentParser(prog="po6-tui profiles", description="List account profiles (never their keys).") \
         .parse_args(argv)
     settings = config.load_settings()

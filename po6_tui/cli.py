@@ -7,6 +7,8 @@ Each sub-command lives in its own module and is imported only when used, so that
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 USAGE = """\
 usage: po6-tui [--profile NAME] [--read-only]      run the app (on the sandbox if no account is set up)
@@ -19,11 +21,31 @@ usage: po6-tui [--profile NAME] [--read-only]      run the app (on the sandbox i
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one sub-command. Whatever happens, the terminal gets sentences, never a traceback:
+    an unforeseen exception is one line on stderr and exit code 1; Ctrl+C exits 130."""
     args = sys.argv[1:] if argv is None else list(argv)
     command = args[0] if args and not args[0].startswith("-") else None
-    if command is None and args[:1] in (["-h"], ["--help"]):
-        print(USAGE, end="")
-        return 0
+    name = f"po6-tui {command}" if command in _COMMANDS else "po6-tui"
+    try:
+        if command is None:
+            return _run_app(args)
+        # Everything these commands print may hold server or mail text (an error message, a
+        # refused message's headers): it reaches the terminal only through the sanitizer.
+        with _sanitized_output():
+            return _run(command, args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        from po6_tui.sanitize import SanitizedStream, error_sentence
+
+        print(f"{name}: stopped by an unexpected error ({error_sentence(error)}).", file=SanitizedStream(sys.stderr))
+        return 1
+
+
+_COMMANDS = ("sandbox", "login", "profiles", "serve")
+
+
+def _run(command: str, args: list[str]) -> int:
     if command == "sandbox":
         from po6_tui.sandbox.cli import main as sandbox_main
 
@@ -36,9 +58,27 @@ def main(argv: list[str] | None = None) -> int:
         from po6_tui.web import main as web_main
 
         return web_main(args[1:])
-    if command is not None:
-        print(f"po6-tui: unknown command {command!r}\n\n{USAGE}", end="", file=sys.stderr)
-        return 2
+    print(f"po6-tui: unknown command {command!r}\n\n{USAGE}", end="", file=sys.stderr)
+    return 2
+
+
+def _run_app(args: list[str]) -> int:
+    if args[:1] in (["-h"], ["--help"]):
+        print(USAGE, end="")
+        return 0
     from po6_tui.run_app import main as app_main
 
     return app_main(args)
+
+
+@contextmanager
+def _sanitized_output() -> Iterator[None]:
+    """sys.stdout and sys.stderr cleaned (po6_tui/sanitize.py) for as long as this lasts."""
+    from po6_tui.sanitize import SanitizedStream
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SanitizedStream(sys.stdout), SanitizedStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved

@@ -8,6 +8,7 @@ import sys
 
 from po6_tui import config
 from po6_tui.accounts import resolve_accounts
+from po6_tui.sanitize import SanitizedStream
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,20 +28,21 @@ def _remember_theme(name: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    err = SanitizedStream(sys.stderr)  # problems may quote a server or a file
     try:
         settings = config.load_settings()
         resolved = resolve_accounts(args.profile, args.read_only, settings=settings)
     except config.ConfigError as error:
-        print(f"po6-tui: {error}", file=sys.stderr)
+        print(f"po6-tui: {error}", file=err)
         return 2
     except Exception as error:  # e.g. the demo sandbox did not start
-        print(f"po6-tui: could not start: {error}", file=sys.stderr)
+        print(f"po6-tui: could not start: {error}", file=err)
         return 1
     try:
         if not resolved.accounts:
             for problem in resolved.problems:
-                print(f"po6-tui: {problem}", file=sys.stderr)
-            print("po6-tui: no usable account; run `po6-tui login`.", file=sys.stderr)
+                print(f"po6-tui: {problem}", file=err)
+            print("po6-tui: no usable account; run `po6-tui login`.", file=err)
             return 2
         # deferred: start-up (textual is imported only when the app really runs)
         from po6_tui.ui.app import Po6App

@@ -36,6 +36,14 @@ class ApiError(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
 
+    def maybe_applied(self, what: str, *, tool: str | None = None) -> OutcomeUnknownError:
+        """This failure as it reads for a write (`what`) that may have reached the server (a
+        transport fault, a 5xx, an unreadable reply): never repeated on our own, so the
+        operator is told to check."""
+        return OutcomeUnknownError(
+            f"{self.message} {what} may or may not have taken effect; check before trying again.",
+            tool=tool, request_id=self.request_id, status=self.status, code=self.code)
+
 
 class AuthError(ApiError):
     """The key was rejected (bad, revoked, expired, or the client IP is not allowed)."""
@@ -88,11 +96,13 @@ class TransportError(ApiError):
 
     retryable = True
 
-    def maybe_applied(self, what: str, *, tool: str | None = None) -> TransportError:
-        """This failure as it reads for a write (`what`), which may have reached the server:
-        never repeated on our own, so the operator is told to check."""
-        return TransportError(f"{self.message} {what} may or may not have taken effect; check before trying again.",
-                              tool=tool)
+
+class OutcomeUnknownError(TransportError):
+    """A write went out and no trustworthy answer came back (a transport fault, a 5xx, an
+    unreadable reply): it may or may not have taken effect. Never "not sent"; never repeated
+    on our own. A `TransportError`, so whoever checks a lost reply (the sent log) checks this."""
+
+    retryable = False
 
 
 class ServerError(ApiError):
@@ -104,5 +114,5 @@ class ServerError(ApiError):
 __all__ = [
     "ApiError", "AuthError", "ScopeError", "PlanError", "RateLimitedError", "NotFoundError",
     "InvalidError", "ConflictError", "ConfirmationError", "ReadOnlyError", "TransportError",
-    "ServerError",
+    "OutcomeUnknownError", "ServerError",
 ]

@@ -32,10 +32,12 @@ from po6_tui.api.errors import (
     RateLimitedError,
     ReadOnlyError,
     ScopeError,
+    ServerError,
     TransportError,
 )
 from po6_tui.api.mcp import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, McpClient, Tool
 from po6_tui.api.retry import ATTEMPTS, with_retries
+from po6_tui.api.transport import unreadable_reply
 from po6_tui.audit import CONFIRMATION_REQUESTED, OK, AuditRecord
 
 T = TypeVar("T")
@@ -241,10 +243,15 @@ class Po6Client:
     async def recorded_write(self, tool: str, arguments: dict[str, Any], send: Callable[[], Awaitable[T]],
                              outcome: Callable[[T], str]) -> T:
         """The one way a write goes out: one attempt, never repeated on our own, and recorded in
-        the audit log whatever happens (`outcome(result)` names a success)."""
+        the audit log whatever happens (`outcome(result)` names a success).
+
+        Only the server's own answer is final (a result, or a refusal: tool error, 4xx). Anything
+        else — a transport fault, a 5xx, a reply we cannot read, any unexpected exception — leaves
+        the outcome unknown: an `OutcomeUnknownError` ("may or may not have taken effect")."""
         try:
             result = await send()
-        except TransportError as error:
+            described = outcome(result)  # inside: a reply too odd to describe is not a known outcome
+        except (TransportError, ServerError) as error:
             # The request may have reached the server: say so, and never repeat it on our own.
             error = error.maybe_applied(tool, tool=tool)
             self.record_write(tool, arguments, f"error: {error}")
@@ -252,18 +259,35 @@ class Po6Client:
         except ApiError as error:
             self.record_write(tool, arguments, f"error: {error}")
             raise
-        self.record_write(tool, arguments, outcome(result))
+        except asyncio.CancelledError:
+            self.record_write(tool, arguments, f"error: cancelled before the reply arrived; {tool} "
+                                               "may or may not have taken effect.")
+            raise
+        except Exception as exc:  # e.g. RecursionError on a deeply nested reply
+            log.debug("unexpected failure of %s", tool, exc_info=True)
+            error = unreadable_reply(self.host, exc, tool=tool).maybe_applied(tool, tool=tool)
+            self.record_write(tool, arguments, f"error: {error}")
+            raise error from None
+        self.record_write(tool, arguments, described)
         return result
 
     async def _once(self, tool: str, arguments: dict[str, Any], parse: Parser[T]) -> T:
-        result = await self.mcp.call_tool(tool, arguments)
+        try:
+            result = await self.mcp.call_tool(tool, arguments)
+        except RecursionError as exc:  # a reply nested too deeply for the JSON parser
+            raise unreadable_reply(self.host, exc, tool=tool) from None
         if result.is_error:
             raise classify_tool_error(tool, result.text)
-        data = result.data()
+        try:
+            data = result.data()  # JSON in a text block may be nested too deeply to parse
+        except RecursionError as exc:
+            raise unreadable_reply(self.host, exc, tool=tool) from None
         if not isinstance(data, dict | list):
             raise TransportError(f"The reply of {self.host} to {tool} was not the JSON expected.", tool=tool)
         try:
             return parse(data)
+        except RecursionError as exc:
+            raise unreadable_reply(self.host, exc, tool=tool) from None
         except ValidationError as exc:
             fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e.get("loc")})) or "the object"
             raise TransportError(f"The reply of {self.host} to {tool} is unusable (bad or missing {fields}).",

@@ -2,13 +2,16 @@
 
 Every method goes through one wrapper, `PosternClient._request`, which
 1. refuses writes in read-only mode before any network I/O (`ReadOnlyError`);
-2. sends the request; retries (`api.retry`: backoff, `Retry-After` honoured up to a cap) only
+2. sends the request, bounded in time (`deadline`, the whole call) and size (`reply_limit`,
+   read while streaming: api.transport); retries (`api.retry`: backoff, `Retry-After` honoured up to a cap) only
    what is safe to repeat (API.md 2.3): GET and DELETE, and a POST that carries a `client_id`
    or an `idempotency_key`. `send` and `reply` always carry one (a uuid4 unless the caller
    passes their own), so a retry after a lost reply can never send twice;
 3. maps the error envelope to `api.errors`, with the server's `request_id` in the message;
+   a write that got no trustworthy answer (transport fault, deadline, 5xx, unreadable reply,
+   any unexpected failure) is an `OutcomeUnknownError`: it may or may not have taken effect;
 4. records every write attempt in the audit callback (operation, target ids, outcome; never
-   bodies or keys);
+   bodies or keys), whatever happens, cancellation included;
 5. parses the reply into the lenient models of `api.postern_models`.
 """
 
@@ -40,7 +43,17 @@ from po6_tui.api.errors import (
     ServerError,
     TransportError,
 )
-from po6_tui.api.transport import host_of, httpx, transport_error
+from po6_tui.api.transport import (
+    DEADLINE,
+    REPLY_LIMIT,
+    host_of,
+    httpx,
+    overall_deadline,
+    parse_json,
+    read_capped,
+    transport_error,
+    unreadable_reply,
+)
 from po6_tui.api.retry import ATTEMPTS, with_retries
 from po6_tui.audit import OK, AuditRecord
 
@@ -51,6 +64,7 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 WAIT_DEFAULT_SECONDS = 120
 WAIT_MAX_SECONDS = 300
 WAIT_READ_MARGIN = 15.0  # the HTTP read timeout of a wait exceeds its timeout_seconds by this much
+# A wait's deadline is its timeout_seconds plus the client's ordinary deadline.
 
 # Operations that change anything; refused in read-only mode and recorded in the audit log.
 WRITE_OPERATIONS = frozenset({"enroll", "create_inbox", "delete_inbox", "send", "reply", "create_webhook"})
@@ -88,12 +102,15 @@ class PosternClient:
                  connect_timeout: float = DEFAULT_CONNECT_TIMEOUT, transport: httpx.AsyncBaseTransport | None = None,
                  read_only: bool = False, audit: Callable[[AuditRecord], None] | None = None,
                  profile: str | None = None, retry_attempts: int = ATTEMPTS,
-                 sleep: Callable[[float], Awaitable[object]] | None = None) -> None:
+                 sleep: Callable[[float], Awaitable[object]] | None = None, deadline: float = DEADLINE,
+                 reply_limit: int = REPLY_LIMIT) -> None:
         root = base_url.rstrip("/").removesuffix("/v1")
         self.host = host_of(root)
         self.base_url = root
         self.timeout = timeout
         self.connect_timeout = connect_timeout
+        self.deadline = deadline
+        self.reply_limit = reply_limit
         self.read_only = read_only
         self.audit = audit
         self.profile = profile
@@ -124,7 +141,7 @@ class PosternClient:
     async def _request(self, operation: str, method: str, path: str, parse: Parser[T], *,
                        json: dict[str, Any] | None = None, params: dict[str, str] | None = None,
                        targets: dict[str, str] | None = None, read_timeout: float | None = None,
-                       authenticated: bool = True) -> T:
+                       deadline: float | None = None, authenticated: bool = True) -> T:
         write = operation in WRITE_OPERATIONS
         if write and self.read_only:
             raise ReadOnlyError(f"Read-only mode: Postern {operation} was not sent.", tool=operation)
@@ -133,47 +150,64 @@ class PosternClient:
 
         async def once() -> T:
             return await self._once(operation, method, path, parse, json=json, params=params, timeout=timeout,
-                                    authenticated=authenticated)
+                                    deadline=deadline or self.deadline, authenticated=authenticated)
 
         try:
             result = await with_retries(once, attempts=self.retry_attempts if repeatable else 1, sleep=self._sleep)
-        except TransportError as error:
-            if write and not repeatable:
-                # The request may have reached the server: say so, and never repeat it on our own.
+        except (TransportError, ServerError) as error:
+            if write:
+                # The request may have reached the server (even a retried one with an idempotency
+                # key: the first try may have worked): say so, and never repeat it on our own.
                 error = error.maybe_applied(f"Postern {operation}", tool=operation)
             self._record(write, operation, targets, f"error: {error}")
             raise error from None
         except ApiError as error:
             self._record(write, operation, targets, f"error: {error}")
             raise
+        except asyncio.CancelledError:
+            self._record(write, operation, targets, f"error: cancelled before the reply arrived; Postern {operation} "
+                                                    "may or may not have taken effect.")
+            raise
+        except Exception as exc:  # a failure nobody foresaw: for a write, its outcome is just as unknown
+            error = unreadable_reply(self.host, exc, tool=operation)
+            if write:
+                error = error.maybe_applied(f"Postern {operation}", tool=operation)
+            self._record(write, operation, targets, f"error: {error}")
+            raise error from None
         self._record(write, operation, targets, OK)
         return result
 
     async def _once(self, operation: str, method: str, path: str, parse: Parser[T], *, json: dict | None,
-                    params: dict | None, timeout: httpx.Timeout, authenticated: bool) -> T:
-        try:
-            request = self._http.build_request(method, path, json=json, params=params, timeout=timeout)
-            if not authenticated:
-                request.headers.pop("Authorization", None)
-            response = await self._http.send(request)
-        except httpx.HTTPError as exc:
-            raise transport_error(exc, self.host, connect_timeout=self.connect_timeout,
-                                  read_timeout=timeout.read or self.timeout, tool=operation) from None
+                    params: dict | None, timeout: httpx.Timeout, deadline: float, authenticated: bool) -> T:
+        async with overall_deadline(deadline, self.host, tool=operation):
+            try:
+                request = self._http.build_request(method, path, json=json, params=params, timeout=timeout)
+                if not authenticated:
+                    request.headers.pop("Authorization", None)
+                response = await self._http.send(request, stream=True)
+                try:
+                    body = await read_capped(response, self.host, self.reply_limit, tool=operation)
+                finally:
+                    await response.aclose()
+            except httpx.HTTPError as exc:
+                raise transport_error(exc, self.host, connect_timeout=self.connect_timeout,
+                                      read_timeout=timeout.read or self.timeout, tool=operation) from None
         request_id = response.headers.get("x-postern-request-id")
         if response.status_code >= 400:
-            raise self._error(operation, response, request_id)
+            raise self._error(operation, response, body, request_id)
+        data = parse_json(body, self.host, tool=operation)
         try:
-            return parse(response.json())
-        except (ValueError, ValidationError):
+            return parse(data)
+        except (ValueError, ValidationError, RecursionError):
             raise TransportError(f"The reply of {self.host} to {operation} is not the JSON expected.",
                                  tool=operation, request_id=request_id) from None
 
-    def _error(self, operation: str, response: httpx.Response, request_id: str | None) -> ApiError:
+    def _error(self, operation: str, response: httpx.Response, body: bytes, request_id: str | None) -> ApiError:
         """The error envelope (`{"error": {code, message, details, request_id}}`) as an ApiError."""
         status = response.status_code
         try:
-            envelope = response.json().get("error") or {}
-        except (ValueError, AttributeError):
+            envelope = parse_json(body, self.host).get("error") or {}
+        except (TransportError, AttributeError):
             envelope = {}
         if not isinstance(envelope, dict):
             envelope = {}
@@ -285,7 +319,8 @@ class PosternClient:
         """Block until an inbound message matching every given filter arrives (or `timed_out`).
 
         `sender` is sent as the API's `from`. Without `since`, only messages arriving after the
-        call count. The HTTP read timeout is `timeout_seconds` plus a margin.
+        call count. The HTTP read timeout is `timeout_seconds` plus a margin; the whole call's
+        deadline is `timeout_seconds` plus the client's ordinary `deadline`.
         """
         timeout_seconds = max(0.0, min(float(timeout_seconds), WAIT_MAX_SECONDS))
         body = _body(subject=subject, regex=regex, since=since, timeout_seconds=timeout_seconds)
@@ -293,7 +328,8 @@ class PosternClient:
             body["from"] = sender
         return await self._request("wait", "POST", f"/inboxes/{_path_address(address)}/wait",
                                    pm.WaitResult.model_validate, json=body,
-                                   read_timeout=timeout_seconds + WAIT_READ_MARGIN)
+                                   read_timeout=timeout_seconds + WAIT_READ_MARGIN,
+                                   deadline=timeout_seconds + self.deadline)
 
     async def search(self, query: str, *, address: str | None = None, limit: int | None = None,
                      cursor: str | None = None) -> pm.Page[pm.MessageSummary]:

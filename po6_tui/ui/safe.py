@@ -2,7 +2,8 @@
 
 Every widget that shows a server string (subjects, addresses, bodies, error messages, names)
 gets it from here, as a Rich `Text` built with `Text(str)`: never through markup, because
-Textual markup such as `[@click=app.quit]` runs actions.
+Textual markup such as `[@click=app.quit]` runs actions. The cleaning itself is
+`po6_tui/sanitize.py` (plain strings, shared with the command line); this module styles it.
 
 What the gate does, and why:
 - terminal escape sequences (CSI, OSC incl. OSC 8/52, DCS, APC, …) are removed whole, and any
@@ -25,10 +26,11 @@ from typing import Any
 
 from rich.text import Text
 
+from po6_tui import sanitize
 from po6_tui.lookalike import WORD, link_warning, mixed_script
+from po6_tui.sanitize import SINGLE_LINE_MAX
 
 # Caps (characters). Chosen so that the worst case still renders in well under a frame.
-SINGLE_LINE_MAX = 500
 BODY_MAX = 200_000
 HTML_MAX = 200_000  # html2text runs ~1-10 µs per character; the reader converts in a thread
 URL_MAX = 400
@@ -37,49 +39,15 @@ MARK_STYLE = "bold reverse"
 LINK_NUMBER_STYLE = "bold"
 WARNING_STYLE = "bold red"
 
-# Whole escape sequences first, so nothing of them (like "]52;c;…") leaks into the text.
-# Bounded character classes keep this linear even on a 10 MB unterminated sequence.
-_ESCAPE_SEQUENCE = re.compile(
-    r"""
-      \x1b\[[0-?]*[ -/]*[@-~]?                      # CSI
-    | \x9b[0-?]*[ -/]*[@-~]?                        # 8-bit CSI
-    | [\x1b][\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?   # OSC / DCS / SOS / PM / APC
-    | [\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # their 8-bit forms
-    | \x1b[ -/]*[0-~]?                              # other ESC sequences (ESC c, ESC ( B, …)
-    """,
-    re.VERBOSE,
-)
-_CONTROLS_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROLS_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-# Invisible characters that change how text reads: bidi overrides/isolates/marks, zero-width
-# characters, word joiners, invisible operators, soft hyphen, BOM, Mongolian vowel separator,
-# the Unicode "tag" block, interlinear annotation and a few fillers.
-_INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u206f\u3164\ufe00-\ufe0e\ufeff\ufff9-\ufffb\uffa0\U000e0000-\U000e007f]"
-)
-# Line and paragraph separators: real line breaks in bodies, spaces elsewhere.
-_SEPARATORS = re.compile("[\u2028\u2029\x85]")
-# More than 3 combining marks on one character is never needed by a real language.
-_ZALGO = re.compile(r"([\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{3})"
-                    r"[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+# The patterns live in po6_tui/sanitize.py; these names are kept for this module and its tests.
+_ESCAPE_SEQUENCE = sanitize.ESCAPE_SEQUENCE
+_CONTROLS_MULTILINE = sanitize.CONTROLS_MULTILINE
+_CONTROLS_SINGLE_LINE = sanitize.CONTROLS_SINGLE_LINE
+_INVISIBLE = sanitize.INVISIBLE
+_SEPARATORS = sanitize.SEPARATORS
 _WHITESPACE_RUN = re.compile(r"[ \t\n]+")
-
-
-# The C0 controls but tab and newline, and DEL: `_CONTROLS_MULTILINE` for ASCII text, as bytes.
-_ASCII_CONTROLS_MULTILINE = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
-
-
-def _drop_ascii_controls(raw: str) -> str:
-    """`_CONTROLS_MULTILINE.sub("", raw)` for ASCII text, in C: twice as fast on a 10 MB body."""
-    encoded = raw.encode("ascii")
-    kept = encoded.translate(None, _ASCII_CONTROLS_MULTILINE)
-    return raw if len(kept) == len(encoded) else kept.decode("ascii")
-
-
-def _visible_mark(char: str) -> str:
-    return f"⟦U+{ord(char):04X}⟧"
+_drop_ascii_controls = sanitize.drop_ascii_controls
+_visible_mark = sanitize.visible_mark
 
 
 def copyable(value: object, max_len: int = URL_MAX) -> tuple[str, list[str]]:
@@ -96,7 +64,7 @@ def clean(value: object, *, single_line: bool = True, max_len: int = SINGLE_LINE
 
     Prefer `text()` for anything that is displayed: it also styles the marks.
     """
-    return text(value, single_line=single_line, max_len=max_len).plain
+    return sanitize.clean(value, single_line=single_line, max_len=max_len)
 
 
 def text(value: object, *, single_line: bool = True, max_len: int = SINGLE_LINE_MAX,
@@ -108,45 +76,12 @@ def text(value: object, *, single_line: bool = True, max_len: int = SINGLE_LINE_
     """
     if value is None:
         return Text("", style=style)
-    raw = value if isinstance(value, str) else str(value)
-    # Cap before any regex so a 10 MB body costs no more than a capped one. The slack leaves
-    # room for escape sequences that are removed below.
-    truncated = len(raw) > max_len * 2 + 64
-    if truncated:
-        raw = raw[: max_len * 2 + 64]
-    # Every pattern but the C0 controls and ESC matches only non-ASCII characters: on ASCII text
-    # (most mail) skip them: a 10 MB ASCII body cleans in ~0.1 s instead of ~0.6 s.
-    ascii_only = raw.isascii()
-    if not ascii_only or "\x1b" in raw:
-        raw = _ESCAPE_SEQUENCE.sub("", raw)
-    if single_line:
-        if not ascii_only:
-            raw = _SEPARATORS.sub(" ", raw)
-        raw = _CONTROLS_SINGLE_LINE.sub(lambda m: " " if m.group() in "\t\n\r" else "", raw)
-    else:
-        if "\r" in raw:
-            raw = raw.replace("\r\n", "\n")
-        if ascii_only:
-            raw = _drop_ascii_controls(raw)
-        else:
-            raw = _SEPARATORS.sub("\n", raw)
-            raw = _CONTROLS_MULTILINE.sub("", raw)
-    if not ascii_only:
-        raw = _ZALGO.sub(r"\1", raw)
-    if len(raw) > max_len:
-        raw = raw[:max_len]
-        truncated = True
-
+    cleaned = sanitize.cleaned(value, single_line=single_line, max_len=max_len)
     result = Text(style=style, end="", no_wrap=single_line)
-    position = 0
-    for match in () if ascii_only else _INVISIBLE.finditer(raw):
-        result.append(raw[position:match.start()])
-        result.append(_visible_mark(match.group()), style=MARK_STYLE)
-        position = match.end()
-    result.append(raw[position:])
-    if truncated:
-        result.append(" …" if single_line else "\n\n… (truncated: the rest is too long to show)",
-                      style="dim italic")
+    for piece, is_mark in cleaned.pieces:
+        result.append(piece, style=MARK_STYLE if is_mark else None)
+    if cleaned.truncated:
+        result.append(cleaned.truncation_note, style="dim italic")
     return result
 
 
@@ -359,11 +294,5 @@ def sender_text(sender: object, *, max_len: int = 1000, style: str = "") -> Text
 
 
 # --- keys ------------------------------------------------------------------------------------
-# API keys must never be shown, even inside an unexpected exception's text. Both services'
-# key shapes (and a bearer header, whatever its token) are blanked to their prefix.
-_KEY_SHAPES = re.compile(r"\b(mcp_po6_|pk_agent_|pk_enroll_|whsec_)[A-Za-z0-9_\-]{4,}|(?i:\bbearer\s+)\S{8,}")
-
-
-def redact_keys(message: str) -> str:
-    """`message` with anything that looks like an API key replaced by its prefix and "…"."""
-    return _KEY_SHAPES.sub(lambda m: (m.group(1) or "Bearer ") + "…", message)
+# API keys must never be shown, even inside an unexpected exception's text (po6_tui/sanitize.py).
+redact_keys = sanitize.redact_keys

@@ -18,6 +18,7 @@ from typing import Any
 import uvicorn
 
 GOOD_KEY = "mcp_po6_good"
+NESTED = b"[" * 100_000 + b"]" * 100_000  # json.loads raises RecursionError on this
 
 
 def _schema(*required: str, **optional: str) -> dict:
@@ -128,6 +129,14 @@ class FakeMcpServer:
                 "content": [{"type": "text", "text": "Insufficient scopes: mailbox:send required"}], "isError": True}})
         if mode == "503":
             return await self._send(send, 503, b"busy")
+        if mode == "502-after":  # the call is processed (counted), then a proxy answers 502
+            return await self._send(send, 502, b"<html>Bad Gateway</html>", content_type="text/html")
+        if mode == "nested":  # a body nested deeper than Python's JSON parser can follow
+            return await self._send(send, 200, b'{"jsonrpc": "2.0", "id": ' + str(rid).encode()
+                                    + b', "result": ' + NESTED + b"}")
+        if mode == "nested-text":  # a well-formed reply whose text block holds the nested JSON
+            return await self._json(send, 200, {"jsonrpc": "2.0", "id": rid, "result": {
+                "content": [{"type": "text", "text": NESTED.decode()}]}})
         if mode == "forget":  # forget every session, then answer the retried request normally
             self.sessions.clear()
             self.mode = "json"

@@ -7,7 +7,14 @@ import socket
 import pytest
 from fake_mcp import GOOD_KEY
 
-from po6_tui.api.errors import InvalidError, ReadOnlyError, ScopeError, ServerError, TransportError
+from po6_tui.api.errors import (
+    InvalidError,
+    OutcomeUnknownError,
+    ReadOnlyError,
+    ScopeError,
+    ServerError,
+    TransportError,
+)
 from po6_tui.api.mcp import McpClient
 from po6_tui.api.po6 import WRITE_TOOLS, Po6Client, classify_tool_error
 from po6_tui.audit import AuditRecord
@@ -74,7 +81,7 @@ async def test_rate_limited_reads_wait_as_told_and_retry(client, fake_server):
 
 async def test_writes_are_never_retried(client, fake_server):
     fake_server.mode = "flaky-once"
-    with pytest.raises(ServerError):
+    with pytest.raises(OutcomeUnknownError, match="may or may not have taken effect"):  # a 5xx: outcome unknown
         await client.mark_email("m", "e", "read")
     assert fake_server.calls == 1
     assert client.records[-1].tool == "mark_email" and client.records[-1].outcome.startswith("error: ")
@@ -86,6 +93,40 @@ async def test_a_write_that_timed_out_says_it_may_have_happened(fake_server):
         with pytest.raises(TransportError, match="may or may not have taken effect"):
             await po6.mark_email("m", "e", "read")
     assert fake_server.calls == 1
+
+
+@pytest.mark.parametrize(("mode", "why"), [
+    ("502-after", "failed (HTTP 502)"),
+    ("nested", "nested too deeply to read"),
+    ("nested-text", "nested too deeply to read"),
+])
+async def test_a_write_without_a_trustworthy_answer_has_an_unknown_outcome(client, fake_server, mode, why):
+    """Issue 16 item 3: a 5xx or an unreadable reply to a write is never "not sent" (nor a
+    RecursionError that skips the audit): the server may have acted on it."""
+    fake_server.mode = mode
+    with pytest.raises(OutcomeUnknownError) as caught:
+        await client.mark_email("m", "e", "read")
+    assert why in str(caught.value) and "mark_email may or may not have taken effect" in str(caught.value)
+    assert fake_server.calls == 1  # never repeated
+    record = client.records[-1]
+    assert record.tool == "mark_email" and record.targets["email_id"] == "e"
+    assert record.outcome.startswith("error: ") and "may or may not have taken effect" in record.outcome
+
+
+async def test_any_unexpected_failure_of_a_write_is_audited_as_an_unknown_outcome(client):
+    async def explode():
+        raise KeyError("something nobody foresaw")
+
+    with pytest.raises(OutcomeUnknownError, match="could not be read \\(KeyError\\)"):
+        await client.recorded_write("mark_email", {"email_id": "e"}, explode, lambda result: "ok")
+    assert "may or may not have taken effect" in client.records[-1].outcome
+
+
+@pytest.mark.parametrize("mode", ["nested", "nested-text"])
+async def test_a_deeply_nested_reply_to_a_read_is_an_unreadable_reply(client, fake_server, mode):
+    fake_server.mode = mode
+    with pytest.raises(TransportError, match="nested too deeply to read"):
+        await client.get_email("m", "e")
 
 
 async def test_tool_errors_are_classified(client, fake_server):

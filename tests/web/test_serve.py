@@ -4,7 +4,8 @@ textual-serve draws the terminal with xterm.js on a canvas, so the screen's text
 DOM. The test drives Chromium through the DevTools protocol instead: before the page loads it
 wraps `WebSocket` to keep a copy of what the app sends to the browser, then waits until the
 terminal output contains the demo mailboxes' addresses (the mailbox list), and saves a
-screenshot of the page next to the test's files for a person to look at.
+screenshot of the page next to the test's files for a person to look at. The browser opens the
+link with the token that `serve` prints, as a person would.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import asyncio
 import base64
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -83,6 +85,17 @@ def stop(process: subprocess.Popen) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+def served_link(log: Path, port: int, timeout: float = 30.0) -> str:
+    """The link with the secret token that `po6-tui serve` prints once when it starts."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = re.search(rf"http://127\.0\.0\.1:{port}/\?token=[A-Za-z0-9_-]+", log.read_text(errors="replace"))
+        if found:
+            return found.group()
+        time.sleep(0.1)
+    raise AssertionError(f"po6-tui serve printed no link: {log.read_text(errors='replace')[-500:]}")
 
 
 class DevTools:
@@ -158,11 +171,12 @@ def test_serve_shows_the_mailbox_list_in_a_browser(tmp_path: Path):
     browser = None
     try:
         wait_for_port(port, server)
+        link = served_link(log, port)
         profile = tmp_path / "chromium-profile"
         browser = subprocess.Popen([CHROMIUM, f"--user-data-dir={profile}", *CHROMIUM_FLAGS],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         screenshot = tmp_path / "served.png"
-        seen = asyncio.run(open_in_browser(f"http://127.0.0.1:{port}/", profile, screenshot))
+        seen = asyncio.run(open_in_browser(link, profile, screenshot))
         assert all(address in seen for address in MAILBOXES), (
             f"the served app never showed the mailboxes; it sent {len(seen)} characters, ending {seen[-300:]!r}")
         assert screenshot.stat().st_size > 1000
