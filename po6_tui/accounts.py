@@ -87,7 +87,7 @@ class DemoSandbox:
     def start(self, timeout: float = 60.0) -> str:
         from po6_tui.sandbox.process import SandboxProcess
 
-        self.db.parent.mkdir(parents=True, exist_ok=True)
+        self.db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the demo database holds keys
         self._process = SandboxProcess(db=self.db, seed="demo", extra_args=["--replace-outdated"])
         atexit.register(self.stop)
         self._install_signal_handlers()

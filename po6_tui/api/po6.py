@@ -121,6 +121,9 @@ def classify_tool_error(tool: str, text: str) -> ApiError:
     """Map a tool's error text (API.md 1.6) to the error hierarchy."""
     message = " ".join(text.split())[:500] or f"{tool} failed without saying why."
     lowered = message.lower()
+    if "restricted to mailboxes" in lowered:  # API.md 1.1: a key limited to some mailboxes
+        return ScopeError("This API key is restricted to some mailboxes, so it cannot change aliases, domains, "
+                          "catch-all or landing pages; use an unrestricted key for account-wide changes.", tool=tool)
     if "insufficient scope" in lowered or ("scope" in lowered and "required" in lowered):
         return ScopeError(f"This API key is not allowed to do that ({message}).", tool=tool)
     if "rate limit" in lowered:

@@ -80,6 +80,10 @@ async def test_a_key_restricted_to_one_mailbox(roomy_sandbox):
     async with await connect(roomy_sandbox, "one-mailbox") as po6:
         mailboxes = await po6.list_mailboxes()
         assert len(mailboxes) == 1
+        alias = (await po6.list_aliases())[0]  # readable, but an account-wide change is refused in words
+        with pytest.raises(ScopeError, match="restricted to some mailboxes.*unrestricted key") as info:
+            await po6.update_alias(alias.id, is_active=not alias.is_active)
+        assert info.value.tool == "update_alias"
 
 
 async def test_invalid_arguments(roomy_sandbox):
