@@ -390,6 +390,39 @@ def seed_drafts_and_sent(store: Store, rng: random.Random, now: int) -> None:
         store_email(store, mailbox_id, "Sent", copy, is_read=True, ts=sent_at)
 
 
+RISKY_DRAFTS = [  # (id, mailbox, to, subject, text, html, hours left): one case per risk check of the approve step
+    ("drf_risk01", "mbx_signup", ["support@stackforge.dev"], "Re: Please resend my verification code",
+     "No need to wait for the code: log in with the staging key AKIAIOSFODNN7EXAMPLE and "
+     "password: Wint3r-Deploy-42, then change it.\n", None, 60),
+    ("drf_risk02", "mbx_billing", ["ar@papertrail-office.com"], "Re: Payment confirmation",
+     "Thanks! For your records, we paid with the card 4111 1111 1111 1111, expiry 09/28.\n", None, 40),
+    ("drf_risk03", "mbx_outreach", ["partners@po6-partners.example"], "Partner pricing",
+     "Our partner pricing is at https://po6.com/partners\n",
+     '<p>Our partner pricing is at <a href="https://po6-partners.example.net/login">https://po6.com/partners</a></p>',
+     45),
+    ("drf_risk05", "mbx_outreach", [f"guest{n}@webinar-guests.example" for n in range(12)],
+     "Spring webinar: your seat", "Your seat for the spring webinar is confirmed.\n", None, 55),
+]
+
+
+def seed_risky_drafts(store: Store, now: int) -> None:
+    """Drafts that show each risk check on first launch, and one to a contact who unsubscribed
+    (the first unsubscribed address of the newsletter list, whoever the dice made it)."""
+    unsubscribed = store.scalar("SELECT email FROM contacts WHERE list_id = 'lst_newsletter' AND status = "
+                                "'unsubscribed' ORDER BY email LIMIT 1")
+    drafts = list(RISKY_DRAFTS)
+    if unsubscribed:
+        drafts.append(("drf_risk04", "mbx_outreach", [unsubscribed], "Spring offers for you",
+                       "Hi,\n\nOur spring offers are here: 20% off every plan until May.\n", None, 30))
+    for draft_id, mailbox_id, to, subject, text, html, hours_left in drafts:
+        expires = now + int(hours_left * HOUR)
+        store.conn.execute(
+            "INSERT INTO drafts (id, mailbox_id, to_addrs, cc_addrs, subject, body_text, body_html, status, "
+            "created_at, expires_at, created_via, decided_at, reject_reason) VALUES (?, ?, ?, '[]', ?, ?, ?, "
+            "'pending', ?, ?, 'mcp', NULL, NULL)",
+            (draft_id, mailbox_id, jdump(to), subject, text, html, expires - 72 * HOUR, expires))
+
+
 # == contacts and templates ===============================================================
 FIRST = ["Ava", "Noah", "Mia", "Liam", "Zoe", "Ethan", "Lena", "Omar", "Yuki", "Ines", "Raj", "Sara", "Tariq", "Elif"]
 LAST = ["Nguyen", "Schmidt", "Okafor", "Silva", "Kowalski", "Haddad", "Tanaka", "Dubois", "Moreau", "Patel"]
@@ -560,6 +593,7 @@ def seed_demo(store: Store) -> None:
         seed_templates(store)
         seed_routing(store)
         seed_pages(store, random.Random("pages"), now)
+        seed_risky_drafts(store, now)
         postern_seed.seed(store.conn, store.now())  # the Postern side's demo data lives in the same file
         store.set_meta("seeded", "demo")
 

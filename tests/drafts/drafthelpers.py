@@ -50,6 +50,16 @@ async def open_drafts(pilot) -> DraftsScreen:
     return app.screen
 
 
+async def settled(pilot, screen: DraftsScreen) -> None:
+    """Wait until the risk checks of every pending draft and the conversation of the draft under
+    the cursor are in (what a snapshot must show, however loaded the machine is)."""
+    await wait_for(pilot, lambda: len(screen.assessments) >= len(screen.queue.pending), 20, "the risk checks")
+    current = screen.current()
+    if current is not None and not current.expired():
+        await wait_for(pilot, lambda: current.key in screen.conversations, 20, "the conversation")
+    await wait_idle(pilot)
+
+
 def select(screen: DraftsScreen, draft_id: str, table: str = "queue") -> None:
     grid = screen.query_one(f"#{table}", DataTable)
     grid.focus()

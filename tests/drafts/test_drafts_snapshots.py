@@ -6,7 +6,7 @@ looking at the SVGs."""
 from __future__ import annotations
 
 import pytest
-from drafthelpers import open_drafts, select
+from drafthelpers import open_drafts, select, settled
 from textual.widgets import Input, TextArea
 from uihelpers import wait_for, wait_idle
 
@@ -30,8 +30,12 @@ def _no_blink(screen) -> None:
         widget.cursor_blink = False
 
 
+async def open_settled(pilot) -> None:
+    await settled(pilot, await open_drafts(pilot))
+
+
 def test_drafts_queue_80x24(snap_compare, make_app):
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_drafts)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_settled)
 
 
 def test_drafts_queue_with_an_edit_and_marks_120x35(snap_compare, make_app):
@@ -42,7 +46,7 @@ def test_drafts_queue_with_an_edit_and_marks_120x35(snap_compare, make_app):
         select(screen, "drf_demo02")
         await pilot.press("space", "space")
         select(screen, "drf_demo04")
-        await wait_idle(pilot)
+        await settled(pilot, screen)
 
     assert snap_compare(make_app(), terminal_size=(120, 35), run_before=marked)
 
@@ -51,6 +55,7 @@ def test_approve_confirmation(snap_compare, make_app):
     async def ask(pilot) -> None:
         screen = await open_drafts(pilot)
         select(screen, "drf_demo01")
+        await settled(pilot, screen)
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, SendReviewScreen))
         await wait_idle(pilot)
@@ -65,6 +70,7 @@ def test_diff(snap_compare, make_app):
             "I'm sorry for the trouble. A colleague will call you today about a refund.\n"))
         screen = await open_drafts(pilot)
         select(screen, "drf_demo02")
+        await settled(pilot, screen)
         await pilot.press("D")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, DiffScreen))
         await wait_idle(pilot)
@@ -76,6 +82,7 @@ def test_draft_editor(snap_compare, make_app):
     async def edit(pilot) -> None:
         screen = await open_drafts(pilot)
         select(screen, "drf_demo03")
+        await settled(pilot, screen)
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, DraftEditScreen))
         _no_blink(pilot.app.screen)

@@ -18,14 +18,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from po6_tui.api.errors import ApiError, PlanError
+from po6_tui.api.errors import ApiError, PlanError, ServerError, TransportError
 from po6_tui.api.models import Draft, EmailSummary, SentEmail
 from po6_tui.api.po6 import Po6Client
 from po6_tui.risks import Known
+from po6_tui.ui import safe
 from po6_tui.ui.outbox import outbound
 
 _PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.I)
 EARLIER_SHOWN = 20
+_UNREACHABLE = (TransportError, ServerError)  # not a refusal: the check cannot run at all
 SENT_LOOKED_AT = 100  # (the most a page holds) recent sends read for "who did this mailbox write to before"
 
 
@@ -54,6 +56,7 @@ class Entry:
 @dataclass
 class Conversation:
     answers: EmailSummary | None = None  # the inbound message the draft replies to
+    answered_text: str = ""  # its body, as text (untrusted: shown through ui/safe.py)
     earlier: list[Entry] = field(default_factory=list)  # newest first
     problems: list[str] = field(default_factory=list)  # what could not be read, in words
 
@@ -84,8 +87,15 @@ async def conversation(client: Po6Client, draft: Draft, recipients: list[str]) -
     if subject:
         answered = [e for e in received.values() if base_subject(e.subject).casefold() == subject.casefold()
                     and _address(e.from_) in people]
-        answered.sort(key=lambda e: e.date or datetime.min, reverse=True)
+        answered.sort(key=lambda e: e.date.timestamp() if e.date else 0.0, reverse=True)
         result.answers = answered[0] if answered else None
+    if result.answers is not None:
+        try:
+            full = await client.get_email(mailbox_id=result.answers.mailbox_id or mailbox_id or "",
+                                          email_id=result.answers.id)
+            result.answered_text = full.body_text or (safe.html_to_text(full.body_html).body if full.body_html else "")
+        except ApiError as error:
+            result.problems.append(f"the message it answers could not be read: {error}")
     sent: list[SentEmail] = []
     if mailbox_id:
         try:
@@ -108,8 +118,10 @@ async def known(session: object, client: Po6Client, mailbox_id: str | None, all_
         try:
             page = await client.list_sent_emails(mailbox_id=mailbox_id, limit=SENT_LOOKED_AT)
             correspondents = frozenset(_address(a) for s in page.emails for a in [*s.to_addresses, *s.cc_addresses])
+        except _UNREACHABLE:
+            raise  # the server is gone: the whole check fails and says so
         except ApiError:
-            correspondents = None
+            correspondents = None  # refused (a scope, a plan): that check says it did not run
     suppressed: dict[str, str] | None = {}
     try:
         for email_list in await client.list_email_lists():
@@ -120,6 +132,8 @@ async def known(session: object, client: Po6Client, mailbox_id: str | None, all_
                         suppressed[_address(contact.email)] = f"{status} on the contact list {email_list.name!r}"
     except PlanError:
         suppressed = {}  # no contact lists on this plan: nobody can be unsubscribed from one
+    except _UNREACHABLE:
+        raise
     except ApiError:
         suppressed = None
     sends_left: tuple[int | None, int | None] | None
@@ -127,6 +141,8 @@ async def known(session: object, client: Po6Client, mailbox_id: str | None, all_
         quota = await outbound.estimate_quota(session, client, all_mailboxes)
         left = quota.left()
         sends_left = (left[0], left[1]) if left is not None else None
+    except _UNREACHABLE:
+        raise
     except ApiError:
         sends_left = None
     return Known(correspondents=correspondents, suppressed=suppressed, sends_left=sends_left)

@@ -96,8 +96,9 @@ async def load_queue(sessions: list[AccountSession], journal: Journal) -> Queue:
             item = QueueItem(session, draft, journal.load_edit(session.name, draft.id) if draft.id in edits else None)
             (expired if item.expired(now) else pending).append(item)
         for draft in await client.list_drafts(status="expired"):
-            if draft.id not in decisions:
-                expired.append(QueueItem(session, draft))
+            if draft.id not in decisions:  # an operator's edit outlives the draft: kept, to send anew
+                expired.append(QueueItem(session, draft,
+                                         journal.load_edit(session.name, draft.id) if draft.id in edits else None))
     pending.sort(key=_sort_key)
     expired.sort(key=_sort_key, reverse=True)
     return Queue(pending, expired[:EXPIRED_SHOWN], decided_here)

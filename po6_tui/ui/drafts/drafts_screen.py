@@ -10,25 +10,26 @@ decision. See `ui/drafts/decisions.py` for what approving does on servers withou
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from po6_tui.journal import Journal
-from po6_tui.risks import Assessment, Known, Rules, assess
+from po6_tui.risks import HIGH, LEVEL_NAMES, MEDIUM, Assessment, Known, Rules, assess
 from po6_tui.ui.drafts import decisions as dd
 from po6_tui.ui.outbox import outbound
 from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
 from po6_tui.ui.drafts import context
 from po6_tui.ui.drafts.watch import watcher
-from po6_tui.ui.outbox.send_review import SendPage, SendReview, review_then
+from po6_tui.ui.outbox.send_review import SendPage, SendReview, level_text, review_then, risks_text
 from po6_tui.ui.core.host import host
 from po6_tui.ui.core.outcome import Outcome, each
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.kit.prompt import PromptScreen
+from po6_tui.ui.kit.changes import Debounced
 from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.core.tasks import describe_error, run_io
 
@@ -49,8 +50,44 @@ def _subjects(items: list[dd.QueueItem], limit: int = 5) -> str:
     return "\n".join(lines)
 
 
-def draft_preview(item: dd.QueueItem) -> Text:
-    """The whole draft (or the operator's edit of it), safe to show."""
+def conversation_text(conversation: context.Conversation | None) -> Text:
+    """The conversation a draft belongs to: the message it answers, in full, then earlier mail
+    with the same people, newest first."""
+    out = Text("Conversation\n", style="bold reverse")
+    if conversation is None:
+        out.append("Looking for the message this answers and earlier mail with these people…", style="dim")
+        return out
+    for problem in conversation.problems:
+        out.append_text(safe.text(f"not found: {problem}", max_len=300, style="dim"))
+        out.append("\n")
+    if conversation.empty:
+        out.append("Nothing related found: no message from these recipients with this subject, and no earlier "
+                   "mail with them in this mailbox or its sent log.", style="dim")
+        return out
+    if conversation.answers is not None:
+        email = conversation.answers
+        out.append("This answers  ", style="bold")
+        out.append_text(safe.text(email.from_, max_len=200))
+        out.append(f"  {timefmt.full(email.date)}  ({safe.one_line(email.folder or '', 20)})\n", style="dim")
+        out.append_text(safe.text(email.subject or "(no subject)", max_len=300, style="bold"))
+        out.append("\n")
+        out.append_text(safe.text(conversation.answered_text or email.snippet, single_line=False, max_len=20_000))
+        out.append("\n")
+    if conversation.earlier:
+        out.append(f"\nEarlier with these people ({len(conversation.earlier)}, newest first)\n", style="bold")
+        for entry in conversation.earlier:
+            out.append("  ← " if entry.direction == "received" else "  → ", style="bold")
+            out.append(f"{timefmt.short(entry.when):>8}  ", style="dim")
+            out.append_text(safe.text(entry.who, max_len=40))
+            out.append("  ")
+            out.append_text(safe.text(entry.subject or "(no subject)", max_len=80))
+            out.append("\n")
+    return out
+
+
+def draft_preview(item: dd.QueueItem, assessment: Assessment | None = None,
+                  conversation: context.Conversation | None = None) -> Text:
+    """The whole draft (or the operator's edit of it), its risks and its conversation, safe to show."""
     message = item.current
     draft = item.draft
     out = Text(end="")
@@ -75,6 +112,9 @@ def draft_preview(item: dd.QueueItem) -> Text:
         out.append("  by the agent via ")
         out.append_text(safe.text(draft.created_via, max_len=20))
     out.append("\n\n")
+    if not item.expired():
+        out.append_text(risks_text(assessment))
+        out.append("\n\n")
     if item.edit is not None:
         out.append_text(safe.text(message.body or "(empty body)", single_line=False, max_len=safe.BODY_MAX))
     else:
@@ -86,6 +126,11 @@ def draft_preview(item: dd.QueueItem) -> Text:
     if item.expired():
         out.append("\n\nThis draft has expired: PO6 drops drafts not acted on within 72 hours, so it can no "
                    "longer be approved. m composes a new message if it still needs to go out.", style="bold")
+        if item.edit is not None:
+            out.append("\nYour edit is kept: m opens it as a new message to send, X discards it.", style="bold")
+    else:
+        out.append("\n\n")
+        out.append_text(conversation_text(conversation))
     return out
 
 
@@ -106,8 +151,16 @@ class DraftsScreen(AppScreen):
         Binding("D", "diff", "Diff", id="drafts.diff"),
         Binding("x", "reject", "Reject", id="drafts.reject"),
         Binding("m", "compose", "Compose", show=False, id="drafts.compose"),
+        Binding("X", "discard_edit", "Discard edit", show=False, id="drafts.discard_edit"),
+        Binding("o", "order", "Order", show=False, id="drafts.order"),
+        Binding("f", "risk_filter", "Risk filter", show=False, id="drafts.risk_filter"),
+        Binding("ctrl+d", "scroll_preview(1)", "Preview down", show=False, id="drafts.preview_down"),
+        Binding("ctrl+u", "scroll_preview(-1)", "Preview up", show=False, id="drafts.preview_up"),
         Binding("R", "refresh", "Refresh", show=False, id="drafts.refresh"),
     ]
+
+    ORDERS = ("expiry", "risk")
+    RISK_FILTERS = (0, MEDIUM, HIGH)  # show drafts at or above this level (0: all)
 
     DEFAULT_CSS = """
     DraftsScreen #lists { height: auto; max-height: 55%; }
@@ -124,6 +177,11 @@ class DraftsScreen(AppScreen):
         self.marked: set[str] = set()
         self.loaded = False  # True once the queue has come back from the server
         self.assessments: dict[str, Assessment] = {}  # the risk checks' findings, by queue key
+        self.conversations: dict[str, context.Conversation] = {}  # by queue key, loaded on highlight
+        self.order = "expiry"
+        self.risk_filter = 0
+        self._expiry_told: set[str] = set()  # drafts whose last hour was announced
+        self._fetch_conversation = Debounced(self)
         self._last_table = "queue"
 
     def _rules(self) -> Rules:
@@ -160,9 +218,59 @@ class DraftsScreen(AppScreen):
             present = {i.key for i in queue.pending}
             self.marked &= present
             self._fill_tables()
+            self._announce_expiring()
+            self._assess_queue()
 
         run_io(self, lambda: dd.load_queue(sessions, self.journal), what="Loading drafts", done=done,
                group="drafts-load", exclusive=True)
+
+    def _assess_queue(self) -> None:
+        """The risk checks for every pending draft, on what is fetched once per mailbox."""
+        items = list(self.queue.pending)
+        rules = self._rules()
+
+        async def check() -> dict[str, Assessment]:
+            found: dict[str, Assessment] = {}
+            known: dict[tuple[str, str | None], Known] = {}
+            for item in items:
+                session, mailbox_id = item.session, item.draft.mailbox_id
+                if (session.name, mailbox_id) not in known:
+                    client = await session.po6_client()
+                    known[(session.name, mailbox_id)] = await context.known(
+                        session, client, mailbox_id, [m.id for m in session.mailboxes])
+                try:
+                    out = dd.outgoing(item)
+                except outbound.AddressError as error:
+                    found[item.key] = Assessment(not_run=[f"the recipients cannot be read: {error}"])
+                    continue
+                found[item.key] = assess(out.risk_message(), known[(session.name, mailbox_id)], rules)
+            return found
+
+        def done(found: dict[str, Assessment]) -> None:
+            self.assessments.update(found)
+            self._fill_tables()
+
+        run_io(self, check, what="Checking the drafts' risks", done=done, group="drafts-risks", exclusive=True)
+
+    def _announce_expiring(self) -> None:
+        """One notice (and the bell where enabled) for the drafts that newly have under an hour left."""
+        expiring = []
+        for item in self.queue.pending:
+            expires = item.draft.expires_at
+            left = (expires - timefmt.now()).total_seconds() if expires is not None else 0
+            if item.key not in self._expiry_told and 0 < left < 3600:
+                self._expiry_told.add(item.key)
+                expiring.append(f"“{safe.one_line(item.current.subject, 40)}” in {max(1, round(left / 60))} min"
+                                + (" (your edit is kept)" if item.edit else ""))
+        if not expiring:
+            return
+        head = "A draft expires" if len(expiring) == 1 else f"{len(expiring)} drafts expire"
+        self.app.notify(f"{head} within the hour: {'; '.join(expiring[:3])}"
+                        + (f"; and {len(expiring) - 3} more" if len(expiring) > 3 else "") + ".",
+                        title="Drafts expiring", severity="warning", markup=False, timeout=10)
+        app = host(self)
+        if app is not None and app.bell_on_new_draft:
+            self.app.bell()
 
     def _announce_new(self, queue: dd.Queue) -> None:
         watcher(self.app).observe((i.key, i.mailbox_address, i.draft.subject) for i in queue.pending)
@@ -177,19 +285,20 @@ class DraftsScreen(AppScreen):
         width = self.size.width or 80
         mailbox = max(12, min(24, width // 5))
         to = max(14, min(30, width // 4))
-        subject = max(10, width - (1 + 8 + mailbox + to) - 5 * 2 - 2)
+        subject = max(10, width - (1 + 8 + 6 + mailbox + to) - 6 * 2 - 2)
         return 8, mailbox, to, subject
 
     def _fill_tables(self) -> None:
         if not self.is_mounted:
             return
         left_w, mailbox_w, to_w, subject_w = self._widths()
-        for table_id, items in (("queue", self.queue.pending), ("expired", self.queue.expired)):
+        for table_id, items in (("queue", self.shown_pending()), ("expired", self.queue.expired)):
             table = self.query_one(f"#{table_id}", DataTable)
             previous = self._current_key(table)
             table.clear(columns=True)
             table.add_column("", width=1, key="mark")
             table.add_column("Left", width=left_w, key="left")
+            table.add_column("Risk", width=6, key="risk")
             table.add_column("Mailbox", width=mailbox_w, key="mailbox")
             table.add_column("To", width=to_w, key="to")
             table.add_column("Subject", width=subject_w, key="subject")
@@ -200,6 +309,7 @@ class DraftsScreen(AppScreen):
                 table.add_row(
                     Text("●", style="bold") if item.key in self.marked else Text(" "),
                     Text(left, style=style),
+                    level_text(self.assessments.get(item.key)) if table_id == "queue" else Text(""),
                     _cell(self._mailbox_label(item, mailbox_w), mailbox_w, "dim" if table_id == "expired" else ""),
                     _cell(item.current.to_text, to_w),
                     _cell(("✎ " if item.edit else "") + subject, subject_w, "dim" if table_id == "expired" else ""),
@@ -219,7 +329,10 @@ class DraftsScreen(AppScreen):
     def _update_headers(self) -> None:
         pending = len(self.queue.pending)
         header = Text(f"Waiting for you: {pending} draft{'s' if pending != 1 else ''}", style="bold")
-        header.append("  soonest expiry first", style="dim")
+        header.append("  riskiest first" if self.order == "risk" else "  soonest expiry first", style="dim")
+        if self.risk_filter:
+            shown = len(self.shown_pending())
+            header.append(f"  showing {shown} at {LEVEL_NAMES[self.risk_filter]} risk or above (f)", style="bold")
         if self.marked:
             header.append(f"  {len(self.marked)} marked", style="bold reverse")
         if self.queue.decided_here:
@@ -255,12 +368,26 @@ class DraftsScreen(AppScreen):
         items = self.queue.pending if table.id == "queue" else self.queue.expired
         return next((i for i in items if i.key == key), None)
 
+    def shown_pending(self) -> list[dd.QueueItem]:
+        """The pending drafts as the queue shows them: filtered by risk level, in the chosen order."""
+        items = [i for i in self.queue.pending if not self.risk_filter
+                 or (i.key in self.assessments and self.assessments[i.key].level >= self.risk_filter)]
+        if self.order == "risk":  # riskiest first; unknown (not checked yet) last; then soonest expiry
+            items = sorted(items, key=lambda i: -self.assessments[i.key].level if i.key in self.assessments else 1)
+        return items
+
     def targets(self) -> list[dd.QueueItem]:
         """The marked drafts, else the one under the cursor."""
         if self.marked:
             return [i for i in self.queue.pending if i.key in self.marked]
         item = self.current()
         return [item] if item is not None else []
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Tab (or a click) into the other list shows its draft."""
+        if isinstance(event.widget, DataTable) and event.widget.id in ("queue", "expired"):
+            self._last_table = event.widget.id
+            self._show_preview()
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -271,14 +398,67 @@ class DraftsScreen(AppScreen):
     def _show_preview(self) -> None:
         item = self.current()
         preview = self.query_one("#preview-text", Static)
-        preview.update(draft_preview(item) if item else Text("No draft selected.", style="dim"))
-        context = Text(end="")
+        if item is None:
+            preview.update(Text("No draft selected.", style="dim"))
+        else:
+            preview.update(draft_preview(item, self.assessments.get(item.key), self.conversations.get(item.key)))
+            if item.key not in self.conversations and not item.expired():
+                self._fetch_conversation(lambda: self._load_conversation(item))
+        where = Text(end="")
         if item is not None:
-            items = self.queue.pending if self._last_table == "queue" else self.queue.expired
-            context.append(f"{items.index(item) + 1}/{len(items)} ")
-        self.set_context(context)
+            items = self.shown_pending() if self._last_table == "queue" else self.queue.expired
+            if item in items:
+                where.append(f"{items.index(item) + 1}/{len(items)} ")
+        self.set_context(where)
+
+    def _load_conversation(self, item: dd.QueueItem) -> None:
+        if item.key in self.conversations or self.current() is not item:
+            return
+
+        async def load() -> context.Conversation:
+            client = await item.session.po6_client()
+            recipients = [*item.draft.to_addresses, *item.draft.cc_addresses]
+            return await context.conversation(client, item.draft, recipients)
+
+        def done(found: context.Conversation) -> None:
+            self.conversations[item.key] = found
+            if self.current() is item:
+                self._show_preview()
+
+        run_io(self, load, what="Finding the conversation", done=done, group="drafts-conversation", exclusive=True)
 
     # -- keys -------------------------------------------------------------------------------
+    def action_order(self) -> None:
+        self.order = self.ORDERS[(self.ORDERS.index(self.order) + 1) % len(self.ORDERS)]
+        self._fill_tables()
+        self.report("Riskiest drafts first." if self.order == "risk" else "Soonest expiry first.")
+
+    def action_risk_filter(self) -> None:
+        self.risk_filter = self.RISK_FILTERS[(self.RISK_FILTERS.index(self.risk_filter) + 1) % len(self.RISK_FILTERS)]
+        self._fill_tables()
+        self.report(f"Showing drafts at {LEVEL_NAMES[self.risk_filter]} risk or above." if self.risk_filter
+                    else "Showing every draft.")
+
+    def action_scroll_preview(self, step: int) -> None:
+        """Ctrl+D/Ctrl+U scroll the preview by half a screen, the focus stays in the list."""
+        preview = self.query_one("#preview", VerticalScroll)
+        preview.scroll_relative(y=step * max(1, preview.size.height // 2), animate=False)
+
+    def action_discard_edit(self) -> None:
+        item = self.current()
+        if item is None or item.edit is None:
+            self.report("No edit of yours on this draft to discard.", "warning")
+            return
+        question = Question(title="Discard your edit?", details=_subjects([item]), confirm_label="Discard")
+        confirm_then(self, question, on_yes=lambda: self._discard_edit(item),
+                     on_no=lambda: self.report("Discard cancelled: your edit is kept."))
+
+    def _discard_edit(self, item: dd.QueueItem) -> None:
+        self.journal.drop_edit(item.session.name, item.draft.id)
+        item.edit = None
+        self._fill_tables()
+        self.report("Your edit was discarded.")
+
     def action_move(self, step: int) -> None:
         table = self._table()
         if step > 0:
@@ -469,10 +649,19 @@ class DraftsScreen(AppScreen):
         self.set_timer(outbound.SETTLE_SECONDS + 1.0, look)
 
     def _decided(self, items: list[dd.QueueItem]) -> None:
+        """The decided drafts leave the queue; the cursor goes to the next draft, not the top."""
         gone = {i.key for i in items}
+        table = self.query_one("#queue", DataTable)
+        shown = self.shown_pending()
+        current = self.current()
+        row = shown.index(current) if current in shown else table.cursor_row
+        following = next((i for i in shown[row:] if i.key not in gone), None) or next(
+            (i for i in reversed(shown[:row]) if i.key not in gone), None)
         self.queue.pending = [i for i in self.queue.pending if i.key not in gone]
         self.marked -= gone
         self._fill_tables()
+        if following is not None and following.key in table.rows:
+            table.move_cursor(row=table.get_row_index(following.key), animate=False)
 
     # -- reject -----------------------------------------------------------------------------
     def action_reject(self) -> None:

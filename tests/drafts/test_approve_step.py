@@ -1,0 +1,140 @@
+"""The approve step an operator can trust (issue 14), in the drafts view against the sandbox:
+each risk check shown in words (a seeded case that has it, a draft that does not), sorted and
+filtered by level, the conversation beside the draft, the queue keys, and expiry."""
+
+from __future__ import annotations
+
+import pytest
+from drafthelpers import answer, make_draft, open_drafts, select, status
+from textual.widgets import DataTable
+from uihelpers import admin, wait_for, wait_idle
+
+from po6_tui.journal import Journal, SavedEdit
+from po6_tui.ui.kit.confirm import ConfirmScreen
+
+RISKS = [  # (seeded draft, the check, words the explanation must hold)
+    ("drf_risk01", "secret", "contains an AWS access key (AKIAIO…)"),
+    ("drf_risk01", "secret", "contains a password"),
+    ("drf_risk02", "personal data", "payment card number (…1111)"),
+    ("drf_risk03", "deceptive link", "text names po6.com but it goes to po6-partners.example.net"),
+    ("drf_risk03", "first-time recipient", "never wrote to partners@po6-partners.example before"),
+    ("drf_risk04", "unsubscribed", "unsubscribed on the contact list 'Newsletter subscribers'"),
+    ("drf_risk05", "many recipients", "goes to 12 recipients (more than 10)"),
+    ("drf_demo01", "missing attachment", "mentions “attached” but has no attachment"),
+]
+CLEAN = {"first-time recipient": "drf_demo01"}  # else drf_demo04: nothing secret, no attachment promised
+
+
+def preview(screen) -> str:
+    return str(screen.query_one("#preview-text").content)
+
+
+async def assessed(pilot, screen) -> None:
+    await wait_for(pilot, lambda: len(screen.assessments) >= len(screen.queue.pending), 20, "the risk checks")
+
+
+@pytest.mark.parametrize(("draft_id", "check", "words"), RISKS)
+async def test_each_risk_is_explained_in_words_and_absent_where_it_does_not_apply(make_app, draft_id, check, words):
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_drafts(pilot)
+        await assessed(pilot, screen)
+        select(screen, draft_id)
+        await wait_idle(pilot)
+        assert f"{check}: " in preview(screen) and words in preview(screen)
+        assert screen.assessments[f"sandbox/{draft_id}"].level >= 1
+        select(screen, CLEAN.get(check, "drf_demo04"))
+        await wait_idle(pilot)
+        assert f"{check}: " not in preview(screen)
+
+
+async def test_the_queue_sorts_and_filters_by_risk(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_drafts(pilot)
+        await assessed(pilot, screen)
+        table = screen.query_one("#queue", DataTable)
+        assert table.get_row_at(0)[1].plain  # a level in the Risk column of the first row
+        await pilot.press("o")  # riskiest first
+        first = screen.shown_pending()[0]
+        assert screen.assessments[first.key].level_name == "high"
+        assert all(screen.assessments[a.key].level >= screen.assessments[b.key].level
+                   for a, b in zip(screen.shown_pending(), screen.shown_pending()[1:]))
+        await pilot.press("f", "f")  # high only
+        shown = screen.shown_pending()
+        assert shown and all(screen.assessments[i.key].level_name == "high" for i in shown)
+        assert len(shown) < len(screen.queue.pending) and table.row_count == len(shown)
+        assert "at high risk or above" in str(screen.query_one("#queue-header").content)
+        await pilot.press("f")  # all again
+        assert len(screen.shown_pending()) == len(screen.queue.pending)
+
+
+async def test_the_conversation_beside_the_draft(make_app, tools_box, unique):
+    lonely = await make_draft(tools_box, f"Out of the blue {unique}", to=[f"nobody-{unique}@nowhere.example"])
+    app = make_app(tools_box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_drafts(pilot)
+        select(screen, "drf_demo02")  # answers the furious customer's mail
+        await wait_for(pilot, lambda: "sandbox/drf_demo02" in screen.conversations, 20, "the conversation")
+        await wait_idle(pilot)
+        text = preview(screen)
+        assert "This answers  furious@example.net" in text and "Cancel my account NOW" in text
+        select(screen, lonely.id)
+        await wait_for(pilot, lambda: f"sandbox/{lonely.id}" in screen.conversations, 20, "the conversation")
+        await wait_idle(pilot)
+        assert "Nothing related found" in preview(screen)
+
+
+async def test_queue_keys_preview_scrolls_and_the_cursor_moves_on_after_a_decision(make_app, tools_box, unique):
+    drafts = [await make_draft(tools_box, f"Keys {n} {unique}", to=[f"keys{n}@example.com"],
+                               body="".join(f"line {i}\n" for i in range(80))) for n in range(3)]
+    app = make_app(tools_box)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_drafts(pilot)
+        select(screen, drafts[0].id)
+        queue = screen.query_one("#queue", DataTable)
+        await wait_idle(pilot)
+        focused = app.focused
+        await pilot.press("ctrl+d")
+        await wait_idle(pilot)
+        assert screen.query_one("#preview").scroll_y > 0 and app.focused is focused  # focus stays in the list
+        order = [i.draft.id for i in screen.shown_pending()]
+        next_id = order[order.index(drafts[0].id) + 1]
+        await pilot.press("x")
+        await wait_idle(pilot)
+        await pilot.press("enter")  # no reason
+        await answer(pilot)
+        await wait_for(pilot, lambda: "Rejected 1 draft." in status(app), what="the rejection")
+        assert screen.current().draft.id == next_id, "the cursor goes to the next draft, not the top"
+        assert queue.cursor_row > 0
+
+
+async def test_a_draft_about_to_expire_is_announced(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await open_drafts(pilot)
+        await wait_idle(pilot)
+        notes = [n for n in app._notifications if n.title == "Drafts expiring"]
+        assert len(notes) == 1 and "“Pricing for Northstar” in 9 min" in notes[0].message
+
+
+async def test_an_expired_draft_keeps_the_operators_edit(make_app, ui_fresh_sandbox, unique):
+    box = ui_fresh_sandbox
+    draft = await make_draft(box, f"Will expire {unique}", to=["late@example.com"])
+    Journal.default().save_edit("sandbox", draft.id, SavedEdit("late@example.com", "", f"Will expire {unique}",
+                                                                "My careful rewrite.\n"))
+    admin.advance_clock(box.db, 73 * 3600)  # the 72 hours pass
+    app = make_app(box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_drafts(pilot)
+        assert f"sandbox/{draft.id}" in {i.key for i in screen.queue.expired}
+        select(screen, draft.id, table="expired")
+        await wait_idle(pilot)
+        assert "My careful rewrite." in preview(screen) and "Your edit is kept" in preview(screen)
+        expired = screen.query_one("#expired", DataTable)
+        assert "✎" in str(expired.get_row(f"sandbox/{draft.id}")[-1])
+        await pilot.press("X")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the discard confirmation")
+        app.screen.query_one("#confirm").press()
+        await wait_idle(pilot)
+        assert Journal.default().load_edit("sandbox", draft.id) is None
