@@ -219,6 +219,10 @@ class DraftsScreen(AppScreen):
         self.query_one("#expired-header", Static).update(expired)
         self.query_one("#expired", DataTable).display = bool(self.queue.expired)
         self.query_one("#queue", DataTable).display = bool(self.queue.pending)
+        if self.focused is None:  # AUTO_FOCUS came while the tables were hidden: the keys go to a list
+            shown = [table for table in self.query(VimTable) if table.display]
+            if shown:
+                shown[0].focus()
         if not self.queue.pending:
             self.query_one("#queue-header", Static).update(
                 Text("Nothing waiting: no agent has a pending draft.", style="bold"))
