@@ -19,7 +19,7 @@ START, END = "<!-- keymap:start -->", "<!-- keymap:end -->"
 # A group not listed here is still printed, after these, under its own name.
 GROUPS = {
     "app": "Everywhere", "view": "Every view", "mail": "Mail list and reader (`:mail`)",
-    "list": "Message list", "tree": "Mailboxes and folders", "reader": "Reader",
+    "list": "Every list and table", "tree": "Mailboxes and folders", "reader": "Reader",
     "drafts": "Drafts (`:drafts`)", "draft_edit": "Editing a draft", "diff": "Diff",
     "compose": "Compose, reply, forward", "sent": "Sent (`:sent`)",
     "aliases": "Aliases (`:aliases`)", "domains": "Domains (`:domains`)", "domain": "A domain",
@@ -28,8 +28,8 @@ GROUPS = {
     "postern": "Postern (`:postern`)", "tools": "Tool console (`:tools`)", "log": "Audit log (`:log`)",
     "marked": "Acting on marked messages (`;`)", "confirm": "Confirmations", "prompt": "Prompts",
     "form": "Forms", "picker": "Pickers", "template_picker": "Template picker",
-    "variables": "Template variables", "contact_picker": "Contact-list picker", "table": "Tables",
-    "help": "Help",
+    "variables": "Template variables", "contact_picker": "Contact-list picker",
+    "pane": "Scrolling text (help, diff, a landing page)", "help": "Help",
 }
 KEY_NAMES = {"colon": ":", "question_mark": "?", "slash": "/", "semicolon": ";", "asterisk": "*",
              "backslash": "\\", "space": "Space", "escape": "Esc", "enter": "Enter", "tab": "Tab",

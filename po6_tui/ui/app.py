@@ -89,7 +89,12 @@ class Po6App(App):
     # -- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
         if self._keymap_overrides:
-            self.set_keymap(self._keymap_overrides)
+            from po6_tui.ui.kit.keymap import upgrade_keymap  # deferred: start-up (only a [keymap] needs it)
+
+            keymap, renamed = upgrade_keymap(self._keymap_overrides)  # old binding ids still apply
+            self.set_keymap(keymap)
+            for notice in renamed:
+                self.notify(notice, severity="warning", markup=False, timeout=10)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self._startup_problems:
             self.notify(problem, severity="warning", markup=False, timeout=10)

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from po6_tui.journal import SavedEdit
 from po6_tui.ui import safe
 from po6_tui.ui.core.message_text import diff_lines
+from po6_tui.ui.kit.keymap import PANE_BINDINGS
 from po6_tui.ui.kit.message_form import cleaned
 
 
@@ -40,8 +41,7 @@ def diff_text(original: SavedEdit, edited: SavedEdit) -> Text:
 class DiffScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,D", "close", "Close", id="diff.close"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="diff.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="diff.up"),
+        *PANE_BINDINGS,
     ]
 
     DEFAULT_CSS = """

@@ -31,6 +31,7 @@ from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.kit.prompt import PromptScreen
 from po6_tui.ui.kit.changes import Debounced
 from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui.ui.kit.table import VimTable
 from po6_tui.ui.core.tasks import describe_error, run_io
 
 URGENT_STYLE = "bold red"
@@ -140,8 +141,6 @@ class DraftsScreen(AppScreen):
     AUTO_FOCUS = "#queue"
 
     BINDINGS = [
-        Binding("j", "move(1)", "Down", show=False, id="drafts.down"),
-        Binding("k", "move(-1)", "Up", show=False, id="drafts.up"),
         Binding("tab", "switch_pane", "Pane", show=False, id="drafts.pane"),
         Binding("space", "mark", "Mark", show=False, id="drafts.mark"),
         Binding("escape", "clear_marks", "Clear marks", show=False, id="drafts.clear"),
@@ -154,8 +153,9 @@ class DraftsScreen(AppScreen):
         Binding("X", "discard_edit", "Discard edit", show=False, id="drafts.discard_edit"),
         Binding("o", "order", "Order", show=False, id="drafts.order"),
         Binding("f", "risk_filter", "Risk filter", show=False, id="drafts.risk_filter"),
-        Binding("ctrl+d", "scroll_preview(1)", "Preview down", show=False, id="drafts.preview_down"),
-        Binding("ctrl+u", "scroll_preview(-1)", "Preview up", show=False, id="drafts.preview_up"),
+        # Priority: in the queue, Ctrl+D/Ctrl+U scroll the draft being judged, not the list (PgDn/PgUp do).
+        Binding("ctrl+d", "scroll_preview(1)", "Preview down", show=False, priority=True, id="drafts.preview_down"),
+        Binding("ctrl+u", "scroll_preview(-1)", "Preview up", show=False, priority=True, id="drafts.preview_up"),
         Binding("R", "refresh", "Refresh", show=False, id="drafts.refresh"),
     ]
 
@@ -192,9 +192,9 @@ class DraftsScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="lists"):
             yield Static("Loading drafts…", id="queue-header", classes="list-header")
-            yield DataTable(id="queue", cursor_type="row", zebra_stripes=False, show_header=True)
+            yield VimTable(id="queue", zebra_stripes=False, show_header=True)
             yield Static("", id="expired-header", classes="list-header")
-            yield DataTable(id="expired", cursor_type="row", show_header=False)
+            yield VimTable(id="expired", zebra_stripes=False, show_header=False)
         with VerticalScroll(id="preview"):
             yield Static("", id="preview-text")
 
@@ -293,8 +293,8 @@ class DraftsScreen(AppScreen):
             return
         left_w, mailbox_w, to_w, subject_w = self._widths()
         for table_id, items in (("queue", self.shown_pending()), ("expired", self.queue.expired)):
-            table = self.query_one(f"#{table_id}", DataTable)
-            previous = self._current_key(table)
+            table = self.query_one(f"#{table_id}", VimTable)
+            previous = table.current_key
             table.clear(columns=True)
             table.add_column("", width=1, key="mark")
             table.add_column("Left", width=left_w, key="left")
@@ -343,28 +343,23 @@ class DraftsScreen(AppScreen):
         self.query_one("#expired-header", Static).update(expired)
         self.query_one("#expired", DataTable).display = bool(self.queue.expired)
         self.query_one("#queue", DataTable).display = bool(self.queue.pending)
+        if self.focused is None:  # AUTO_FOCUS came while the tables were hidden: the keys go to a list
+            shown = [table for table in self.query(VimTable) if table.display]
+            if shown:
+                shown[0].focus()
         if not self.queue.pending:
             self.query_one("#queue-header", Static).update(
                 Text("Nothing waiting: no agent has a pending draft.", style="bold"))
 
-    @staticmethod
-    def _current_key(table: DataTable) -> str | None:
-        if not table.row_count:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:  # an empty or just-cleared table has no cell under the cursor
-            return None
-
-    def _table(self) -> DataTable:
+    def _table(self) -> VimTable:
         focused = self.focused
-        if isinstance(focused, DataTable):
+        if isinstance(focused, VimTable):
             self._last_table = focused.id or "queue"
-        return self.query_one(f"#{self._last_table}", DataTable)
+        return self.query_one(f"#{self._last_table}", VimTable)
 
     def current(self) -> dd.QueueItem | None:
         table = self._table()
-        key = self._current_key(table)
+        key = table.current_key
         items = self.queue.pending if table.id == "queue" else self.queue.expired
         return next((i for i in items if i.key == key), None)
 
@@ -459,13 +454,6 @@ class DraftsScreen(AppScreen):
         self._fill_tables()
         self.report("Your edit was discarded.")
 
-    def action_move(self, step: int) -> None:
-        table = self._table()
-        if step > 0:
-            table.action_cursor_down()
-        else:
-            table.action_cursor_up()
-
     def action_switch_pane(self) -> None:
         order = [w for w in (self.query_one("#queue"), self.query_one("#expired"), self.query_one("#preview"))
                  if w.display]
@@ -482,7 +470,7 @@ class DraftsScreen(AppScreen):
             return
         self.marked ^= {item.key}
         self._fill_tables()
-        self.action_move(1)
+        self._table().action_cursor_down()
 
     def action_clear_marks(self) -> None:
         if self.marked:

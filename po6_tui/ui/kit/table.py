@@ -1,6 +1,11 @@
-"""Tables of the routing and landing-page views: a `DataTable` (the lists here are small) with
-the vi keys every other list has, and the alias table that `:aliases` and a domain's detail
-both show. Every cell made from server text goes through `ui.safe`.
+"""The one vim-keyed list: `LIST_BINDINGS` (one set of binding ids for moving in any list) and
+`VimTable`, the `DataTable` every table in the app is (`VimOptionList` for a list of choices).
+
+j/k/g/G/Ctrl+D/Ctrl+U mean the same in every list, and `[keymap]` remaps them once for all,
+so every list takes its movement keys from `LIST_BINDINGS`: `VimTable` (and its subclasses,
+such as Postern's paged table), the message list (a virtual ScrollView of its own), the
+mailbox tree, the tool list (`VimOptionList`) and the folder picker. Each has the actions the
+bindings name: `cursor_down`, `cursor_up`, `page_down`, `page_up`, `first`, `last`.
 """
 
 from __future__ import annotations
@@ -9,40 +14,56 @@ from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.widgets import DataTable, OptionList
 
-from po6_tui.api.models import Alias
-from po6_tui.ui import safe
-from po6_tui.ui.kit.changes import flag, verification
+LIST_BINDINGS = [
+    Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+    Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+    Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="list.page_down"),
+    Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="list.page_up"),
+    Binding("g,home", "first", "First", show=False, id="list.first"),
+    Binding("G,end", "last", "Last", show=False, id="list.last"),
+]
+LIST_BINDING_IDS = frozenset(binding.id for binding in LIST_BINDINGS)
 
 
-class RoutingTable(DataTable):
-    """A row-cursor table with j/k/g/G; `current_key` is the id of the row under the cursor."""
+class VimTable(DataTable):
+    """A row-cursor table with the list keys; `current_key` is the id of the row under the cursor.
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
-        Binding("g", "scroll_top", "Top", show=False, id="table.top"),
-        Binding("G", "scroll_bottom", "Bottom", show=False, id="table.bottom"),
-    ]
+    `columns` (key, label) are added when mounted; a table that lays out its own columns
+    (`clear(columns=True)` then `add_column`) passes none."""
+
+    HELP_GROUP = "List"
+
+    BINDINGS = LIST_BINDINGS
 
     DEFAULT_CSS = """
-    RoutingTable { height: 1fr; }
+    VimTable { height: 1fr; }
     """
 
-    def __init__(self, columns: Sequence[tuple[str, str]], **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+    def __init__(self, columns: Sequence[tuple[str, str]] = (), *, cursor_type: str = "row",
+                 zebra_stripes: bool = True, **kwargs) -> None:
+        super().__init__(cursor_type=cursor_type, zebra_stripes=zebra_stripes, **kwargs)
         self._columns = columns
 
     def on_mount(self) -> None:
         for key, label in self._columns:
             self.add_column(label, key=key)
 
+    def action_first(self) -> None:
+        self.action_scroll_top()
+
+    def action_last(self) -> None:
+        self.action_scroll_bottom()
+
     @property
     def current_key(self) -> str | None:
         if not self.row_count:
             return None
-        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        try:
+            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except Exception:  # a just-cleared table has no cell under the cursor
+            return None
 
     def fill(self, rows: Iterable[tuple[str, Sequence[object]]], *, keep: str | None = None) -> None:
         """Replace every row, keeping the cursor on `keep` (or on the same key as before)."""
@@ -60,40 +81,10 @@ class RoutingTable(DataTable):
             self.update_cell(key, column, value)
 
 
-ALIAS_COLUMNS = (("address", "Address"), ("forward_to", "Forwards to"), ("active", "Active"),
-                 ("plus", "Plus"), ("verification", "Verification"), ("plan", "Plan"))
+class VimOptionList(OptionList):
+    """An `OptionList` (a list of one-line choices, such as the tool list) with the list keys."""
 
-
-def alias_cells(alias: Alias) -> list[object]:
-    return [
-        safe.text(alias.address, max_len=80, style="bold" if alias.is_active else "dim"),
-        safe.text(alias.forward_to or "—", max_len=80),
-        flag(alias.is_active, "on", "off"),
-        flag(alias.plus_addressing, "on", "off"),
-        verification(alias.verification_status),
-        safe.text(alias.plan or "", max_len=20),
-    ]
-
-
-class AliasTable(RoutingTable):
-    """Aliases with forwarding target, active, plus addressing, verification and plan."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(ALIAS_COLUMNS, **kwargs)
-        self.aliases: dict[str, Alias] = {}
-
-    def show(self, aliases: Iterable[Alias]) -> None:
-        self.aliases = {alias.id: alias for alias in aliases}
-        self.fill((alias.id, alias_cells(alias)) for alias in self.aliases.values())
-
-    def replace(self, alias: Alias) -> None:
-        self.aliases[alias.id] = alias
-        self.set_row(alias.id, alias_cells(alias))
-
-    @property
-    def current(self) -> Alias | None:
-        key = self.current_key
-        return self.aliases.get(key) if key else None
+    BINDINGS = LIST_BINDINGS
 
 
 def labelled(rows: Iterable[tuple[str, Text | str]]) -> Text:

@@ -21,6 +21,7 @@ from po6_tui.audit import CONFIRMATION_REQUESTED, OK, AuditLog, AuditRecord
 from po6_tui.ui import safe
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.kit.prompt import PromptScreen
+from po6_tui.ui.kit.table import VimTable
 from po6_tui.ui.core.tasks import run_io
 
 RECENT = 2000  # records read from the end of the file
@@ -54,8 +55,6 @@ class LogScreen(AppScreen):
     AUTO_FOCUS = "#log"
 
     BINDINGS = [
-        Binding("j", "move(1)", "Down", show=False, id="log.down"),
-        Binding("k", "move(-1)", "Up", show=False, id="log.up"),
         Binding("slash", "filter", "Filter", id="log.filter"),
         Binding("e", "toggle_errors", "Failures only", id="log.errors"),
         Binding("escape", "clear", "Clear", show=False, id="log.clear"),
@@ -79,7 +78,7 @@ class LogScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="log-header")
-        yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield VimTable(id="log")
         yield Static("", id="log-detail")
 
     def on_screen_resume(self) -> None:
@@ -180,10 +179,6 @@ class LogScreen(AppScreen):
             self._fill()
 
     # -- keys ------------------------------------------------------------------------------
-    def action_move(self, step: int) -> None:
-        table = self.query_one("#log", DataTable)
-        (table.action_cursor_down if step > 0 else table.action_cursor_up)()
-
     def action_filter(self) -> None:
         def entered(line: str | None) -> None:
             if line is not None:

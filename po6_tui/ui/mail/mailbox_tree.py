@@ -16,6 +16,7 @@ from textual.widgets.tree import TreeNode
 
 from po6_tui.ui import safe
 from po6_tui.ui.core.session import AccountSession
+from po6_tui.ui.kit.table import LIST_BINDINGS
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,7 @@ class MailboxTree(Tree[Place]):
     HELP_GROUP = "Mailboxes"
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="tree.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="tree.up"),
+        *LIST_BINDINGS,
         Binding("l,right", "open_node", "Open", show=False, id="tree.open"),
         Binding("h,left", "close_node", "Close", show=False, id="tree.close"),
     ]
@@ -152,6 +152,12 @@ class MailboxTree(Tree[Place]):
             parent.expand()
             parent = parent.parent
         self.move_cursor(node)
+
+    def action_first(self) -> None:
+        self.action_scroll_home()  # Tree's own Home: the cursor to the top
+
+    def action_last(self) -> None:
+        self.action_scroll_end()
 
     def action_open_node(self) -> None:
         node = self.cursor_node

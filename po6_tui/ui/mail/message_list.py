@@ -29,6 +29,7 @@ from po6_tui.ui.core import timefmt
 from po6_tui.ui.core.paging import PageCache
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.kit.strips import text_strip
+from po6_tui.ui.kit.table import LIST_BINDINGS
 
 Loader = Callable[[int, int], Awaitable[tuple[list[EmailSummary], int]]]
 
@@ -62,12 +63,7 @@ class MessageList(ScrollView, can_focus=True):
     HELP_GROUP = "Message list"
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("g,home", "first", "First", show=False, id="list.first"),
-        Binding("G,end", "last", "Last", show=False, id="list.last"),
+        *LIST_BINDINGS,
         Binding("space", "toggle_mark", "Mark", show=False, id="list.mark"),
         Binding("enter", "open", "Open", show=False, id="list.open"),
         # Only while a find is active (see check_action); otherwise N reaches the screen (read/unread).

@@ -13,15 +13,18 @@ from textual.widgets.option_list import Option
 
 from po6_tui.api.models import FolderInfo
 from po6_tui.ui import safe
+from po6_tui.ui.kit.table import LIST_BINDINGS
 
 
 class FolderPicker(ModalScreen[str | None]):
-    """Choose a folder: type to narrow, ↑/↓ to move, Enter to choose, Esc to cancel."""
+    """Choose a folder: type to narrow, ↑/↓ to move, Enter to choose, Esc to cancel.
+
+    The list keys move the list while the filter keeps the focus; the keys the filter uses
+    itself (letters, Home/End, Ctrl+D/U) stay with the filter."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
-        Binding("down", "move(1)", "Down", show=False, id="picker.down"),
-        Binding("up", "move(-1)", "Up", show=False, id="picker.up"),
+        *LIST_BINDINGS,
     ]
 
     DEFAULT_CSS = """
@@ -65,10 +68,23 @@ class FolderPicker(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         options.highlighted = 0 if options.option_count else None
 
-    def action_move(self, step: int) -> None:
-        options = self.query_one(OptionList)
-        if options.option_count:
-            options.highlighted = ((options.highlighted or 0) + step) % options.option_count
+    def action_cursor_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_page_down(self) -> None:
+        self.query_one(OptionList).action_page_down()
+
+    def action_page_up(self) -> None:
+        self.query_one(OptionList).action_page_up()
+
+    def action_first(self) -> None:
+        self.query_one(OptionList).action_first()
+
+    def action_last(self) -> None:
+        self.query_one(OptionList).action_last()
 
     @on(Input.Submitted, "#filter")
     def _submit(self) -> None:

@@ -23,6 +23,7 @@ from textual.widgets import Button, Static
 
 from po6_tui.risks import HIGH, LOW, MEDIUM, Assessment
 from po6_tui.ui import safe
+from po6_tui.ui.kit.keymap import PANE_BINDINGS
 
 LEVEL_STYLES = {HIGH: "bold white on dark_red", MEDIUM: "bold black on yellow", LOW: "bold", 0: "dim"}
 LEVEL_WORDS = {HIGH: "HIGH", MEDIUM: "MEDIUM", LOW: "low", 0: "none"}
@@ -128,8 +129,7 @@ class SendReviewScreen(ModalScreen[bool]):
         Binding("escape", "cancel", "Cancel", id="send_review.cancel"),
         Binding("n,right", "page(1)", "Next", id="send_review.next"),
         Binding("p,left", "page(-1)", "Previous", id="send_review.previous"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="send_review.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="send_review.up"),
+        *PANE_BINDINGS,
         Binding("space,ctrl+d,pagedown", "scroll_page(1)", "Page down", show=False, id="send_review.page_down"),
         Binding("b,ctrl+u,pageup", "scroll_page(-1)", "Page up", show=False, id="send_review.page_up"),
     ]

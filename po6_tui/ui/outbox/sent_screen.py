@@ -17,6 +17,7 @@ from po6_tui.ui.core import timefmt
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
+from po6_tui.ui.kit.table import VimTable
 
 PAGE = 100
 SENDER_KINDS = ("", "mcp", "web", "api")  # "" = everyone; cycled by `v`
@@ -31,8 +32,6 @@ class SentScreen(AppScreen):
     AUTO_FOCUS = "#sent"
 
     BINDINGS = [
-        Binding("j", "move(1)", "Down", show=False, id="sent.down"),
-        Binding("k", "move(-1)", "Up", show=False, id="sent.up"),
         Binding("v", "cycle_kind", "Sent by", id="sent.kind"),
         Binding("b", "toggle_problems", "Problems only", id="sent.problems"),
         Binding("greater_than_sign", "mailbox(1)", "Next mailbox", id="sent.next_mailbox"),
@@ -63,7 +62,7 @@ class SentScreen(AppScreen):
             yield Label("Mailbox")
             yield Select([], id="mailbox", allow_blank=True, prompt="Loading mailboxes…")
         yield Static("", id="sent-header")
-        yield DataTable(id="sent", cursor_type="row")
+        yield VimTable(id="sent", zebra_stripes=False)
 
     def on_mount(self) -> None:
         self.session = self.app.active if self.app.active.provider == "po6" else (self.app.mail_accounts or [None])[0]
@@ -156,10 +155,6 @@ class SentScreen(AppScreen):
     def on_resize(self) -> None:
         if self.emails:
             self._fill()
-
-    def action_move(self, step: int) -> None:
-        table = self.query_one("#sent", DataTable)
-        (table.action_cursor_down if step > 0 else table.action_cursor_up)()
 
     def action_cycle_kind(self) -> None:
         self.kind = SENDER_KINDS[(SENDER_KINDS.index(self.kind) + 1) % len(SENDER_KINDS)]

@@ -21,7 +21,7 @@ from po6_tui.api.po6 import Po6Client
 from po6_tui.ui import safe
 from po6_tui.ui.pages.files import safe_filename, save_file
 from po6_tui.ui.kit.changes import po6_client
-from po6_tui.ui.kit.table import RoutingTable
+from po6_tui.ui.kit.table import VimTable
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
 
@@ -101,7 +101,7 @@ class LeadsScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(self._header(), id="leads-header")
         # Every page's leads say which page they came from; one page's need not.
-        yield RoutingTable(LEAD_COLUMNS if self.page else (*LEAD_COLUMNS, PAGE_COLUMN), id="leads")
+        yield VimTable(LEAD_COLUMNS if self.page else (*LEAD_COLUMNS, PAGE_COLUMN), id="leads")
 
     def on_mount(self) -> None:
         self.action_refresh()
@@ -133,7 +133,7 @@ class LeadsScreen(AppScreen):
 
         def done(result: tuple[list[Lead], int]) -> None:
             self.leads, self.total = result
-            self.query_one("#leads", RoutingTable).fill(
+            self.query_one("#leads", VimTable).fill(
                 (lead.id, lead_cells(lead, with_page=self.page is None)) for lead in self.leads)
             self.query_one("#leads-header", Static).update(self._header())
 

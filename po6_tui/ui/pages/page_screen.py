@@ -23,6 +23,7 @@ from po6_tui.ui.pages.files import safe_filename, save_file
 from po6_tui.ui.pages.leads import LeadsScreen
 from po6_tui.ui.kit.changes import Change, confirm_change, po6_client, two_step
 from po6_tui.ui.kit.form import FormField, FormScreen, check_not_empty
+from po6_tui.ui.kit.keymap import PANE_BINDINGS
 from po6_tui.ui.kit.table import labelled
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
@@ -71,8 +72,7 @@ class PageScreen(AppScreen):
         Binding("w", "download", "Download", id="page.download"),
         Binding("l", "leads", "Leads", id="page.leads"),
         Binding("R", "refresh", "Refresh", show=False, id="page.refresh"),
-        Binding("j", "scroll(1)", "Down", show=False, id="page.down"),
-        Binding("k", "scroll(-1)", "Up", show=False, id="page.up"),
+        *PANE_BINDINGS,
     ]
 
     DEFAULT_CSS = """

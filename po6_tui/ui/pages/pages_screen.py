@@ -20,7 +20,7 @@ from po6_tui.ui.pages.page_screen import PageScreen, status_text
 from po6_tui.ui.pages.leads import LeadsScreen
 from po6_tui.ui.pages.templates import TemplatesScreen
 from po6_tui.ui.kit.changes import po6_client
-from po6_tui.ui.kit.table import RoutingTable
+from po6_tui.ui.kit.table import VimTable
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
 
@@ -63,11 +63,11 @@ class PagesScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="pages-header")
-        yield RoutingTable(PAGE_COLUMNS, id="pages")
+        yield VimTable(PAGE_COLUMNS, id="pages")
 
     @property
-    def table(self) -> RoutingTable:
-        return self.query_one("#pages", RoutingTable)
+    def table(self) -> VimTable:
+        return self.query_one("#pages", VimTable)
 
     def on_mount(self) -> None:
         self.action_refresh()

@@ -22,7 +22,7 @@ from po6_tui.ui.pages.config_editor import config_text
 from po6_tui.ui.pages.page_screen import PageScreen
 from po6_tui.ui.kit.changes import Debounced, po6_client
 from po6_tui.ui.kit.form import FormField, FormScreen, check_not_empty
-from po6_tui.ui.kit.table import RoutingTable, labelled
+from po6_tui.ui.kit.table import VimTable, labelled
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
 
@@ -75,13 +75,13 @@ class TemplatesScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="templates-header")
         with Horizontal(id="templates-body"):
-            yield RoutingTable(TEMPLATE_COLUMNS, id="templates")
+            yield VimTable(TEMPLATE_COLUMNS, id="templates")
             with VerticalScroll(id="template-scroll"):
                 yield Static("", id="template-detail")
 
     @property
-    def table(self) -> RoutingTable:
-        return self.query_one("#templates", RoutingTable)
+    def table(self) -> VimTable:
+        return self.query_one("#templates", VimTable)
 
     def on_mount(self) -> None:
         self._load()

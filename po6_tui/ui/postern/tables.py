@@ -14,7 +14,6 @@ from typing import Any
 
 from rich.text import Text
 from textual import on
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -22,6 +21,7 @@ from po6_tui.api import postern_models as pm
 from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
 from po6_tui.ui.core.tasks import run_io
+from po6_tui.ui.kit.table import VimTable
 
 PAGE_SIZE = 50
 
@@ -83,17 +83,8 @@ THREADS = Layout([Column("Thread", None, 12), Column("#", 3), Column("Participan
 INBOXES = Layout([Column("Inboxes", None, 12)], _inbox_cells)
 
 
-class PagedTable(DataTable):
+class PagedTable(VimTable):
     """A Postern listing: `load(fetch, layout)`; Enter posts `Opened` with the item."""
-
-    HELP_GROUP = "List"
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="postern.list.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="postern.list.up"),
-        Binding("g", "scroll_top", "First", show=False, id="postern.list.first"),
-        Binding("G", "scroll_bottom", "Last", show=False, id="postern.list.last"),
-    ]
 
     DEFAULT_CSS = """
     PagedTable { height: 1fr; background: $surface; }
@@ -127,7 +118,7 @@ class PagedTable(DataTable):
             self.more = more
 
     def __init__(self, layout: Layout, *, id: str | None = None, show_header: bool = True) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_header=show_header)
+        super().__init__(id=id, zebra_stripes=False, show_header=show_header)
         self.row_layout = layout
         self.items: list[Any] = []
         self.loaded = False  # the first page has answered

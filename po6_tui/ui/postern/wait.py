@@ -28,6 +28,7 @@ from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
+from po6_tui.ui.kit.table import VimTable
 
 EVERYTHING = "1970-01-01T00:00:00Z"  # `since` that includes every message already in the inbox
 
@@ -46,10 +47,6 @@ class PosternWaitScreen(AppScreen):
     BINDINGS = [
         Binding("escape", "stop_or_close", "Stop / back", id="postern.wait.stop"),
         Binding("ctrl+s", "start", "Start", id="postern.wait.start"),
-        Binding("j", "move(1)", "Down", show=False, id="postern.wait.down"),
-        Binding("k", "move(-1)", "Up", show=False, id="postern.wait.up"),
-        Binding("g", "move(-1_000_000)", "First", show=False, id="postern.wait.first"),
-        Binding("G", "move(1_000_000)", "Last", show=False, id="postern.wait.last"),
         Binding("c", "copy('code')", "Copy code", id="postern.wait.copy_code"),
         Binding("l", "copy('link')", "Copy link", id="postern.wait.copy_link"),
         Binding("u", "copy('user')", "Copy user", show=False, id="postern.wait.copy_user"),
@@ -98,7 +95,7 @@ class PosternWaitScreen(AppScreen):
                 yield Checkbox("Include mail already in the inbox", compact=True, id="wait-include")
                 yield Button("Start (Ctrl+S)", compact=True, variant="primary", id="wait-start")
         yield Static("", id="wait-state")
-        yield DataTable(id="matches", cursor_type="row")
+        yield VimTable(id="matches", zebra_stripes=False)
         yield Static("", id="match-detail")
 
     def on_mount(self) -> None:
@@ -259,10 +256,6 @@ class PosternWaitScreen(AppScreen):
                 detail.append("Nothing to copy was found in this message.", style="dim")
             detail.rstrip()
         self.query_one("#match-detail", Static).update(detail)
-
-    def action_move(self, step: int) -> None:
-        table = self.query_one("#matches", DataTable)
-        table.move_cursor(row=max(0, min(len(self.matches) - 1, table.cursor_row + step)), animate=False)
 
     # -- copying -----------------------------------------------------------------------------
     def action_copy(self, what: str) -> None:

@@ -16,7 +16,7 @@ from po6_tui.api.po6 import Po6Client
 from po6_tui.ui import safe
 from po6_tui.ui.kit.changes import Change, as_line, confirm_change, po6_client
 from po6_tui.ui.kit.form import FormField, FormScreen, check_address
-from po6_tui.ui.kit.table import AliasTable
+from po6_tui.ui.routing.alias_table import AliasTable
 from po6_tui.ui.shell.app_screen import AppScreen
 
 REVERIFY_NOTE = ("A new forwarding address must be verified again: PO6 sends it a confirmation "

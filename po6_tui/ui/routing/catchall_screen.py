@@ -18,7 +18,7 @@ from po6_tui.api.models import Catchall, DomainDetail
 from po6_tui.ui import safe
 from po6_tui.ui.routing.catchall_editing import CatchallEditingScreen, CatchallTarget
 from po6_tui.ui.kit.changes import flag, po6_client, verification
-from po6_tui.ui.kit.table import RoutingTable
+from po6_tui.ui.kit.table import VimTable
 from po6_tui.ui.core.tasks import run_io
 
 CATCHALL_COLUMNS = (("domain", "Domain"), ("domain_status", "Domain status"), ("enabled", "Catch-all"),
@@ -58,15 +58,15 @@ class CatchallScreen(CatchallEditingScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Catch-all per domain", style="bold"), id="catchall-header")
-        yield RoutingTable(CATCHALL_COLUMNS, id="catchalls")
+        yield VimTable(CATCHALL_COLUMNS, id="catchalls")
         yield Static(Text("A catch-all forwards mail sent to any address of the domain that has no alias.\n"
                           "e turns it on · x turns it off (type the domain to confirm) · "
                           "t forwards it to another address (type the domain to confirm; re-verifies)"),
                      id="catchall-help")
 
     @property
-    def table(self) -> RoutingTable:
-        return self.query_one("#catchalls", RoutingTable)
+    def table(self) -> VimTable:
+        return self.query_one("#catchalls", VimTable)
 
     def on_mount(self) -> None:
         self.action_refresh()

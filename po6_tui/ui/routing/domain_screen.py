@@ -22,7 +22,7 @@ from po6_tui.ui import safe
 from po6_tui.ui.routing.alias_editing import AliasEditingScreen
 from po6_tui.ui.routing.catchall_editing import CatchallEditingScreen, CatchallTarget
 from po6_tui.ui.kit.changes import max_aliases, po6_client, verification
-from po6_tui.ui.kit.table import AliasTable
+from po6_tui.ui.routing.alias_table import AliasTable
 from po6_tui.ui.core.tasks import run_io
 
 

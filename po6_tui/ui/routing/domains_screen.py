@@ -16,7 +16,7 @@ from po6_tui.api.models import Domain
 from po6_tui.ui import safe
 from po6_tui.ui.kit.changes import flag, max_aliases, po6_client, verification
 from po6_tui.ui.routing.domain_screen import DomainScreen
-from po6_tui.ui.kit.table import RoutingTable
+from po6_tui.ui.kit.table import VimTable
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
 
@@ -57,11 +57,11 @@ class DomainsScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="domains-header")
-        yield RoutingTable(DOMAIN_COLUMNS, id="domains")
+        yield VimTable(DOMAIN_COLUMNS, id="domains")
 
     @property
-    def table(self) -> RoutingTable:
-        return self.query_one("#domains", RoutingTable)
+    def table(self) -> VimTable:
+        return self.query_one("#domains", VimTable)
 
     def on_mount(self) -> None:
         self.action_refresh()

@@ -11,6 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from po6_tui.ui.kit.keymap import PANE_BINDINGS
 from po6_tui.ui.shell import commands
 
 
@@ -59,8 +60,7 @@ def commands_table() -> Table:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="help.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
+        *PANE_BINDINGS,
     ]
 
     DEFAULT_CSS = """

@@ -30,6 +30,7 @@ from po6_tui.api.mcp import ToolResult
 from po6_tui.api.po6 import Po6Client
 from po6_tui.ui import safe
 from po6_tui.ui.kit.schema_form import FormError, SchemaForm
+from po6_tui.ui.kit.table import VimOptionList
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.core.tasks import run_io
@@ -97,7 +98,7 @@ class ToolsScreen(AppScreen):
     # -- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="body"):
-            yield OptionList(id="tool-list")
+            yield VimOptionList(id="tool-list")
             with Vertical(id="tool-main"):
                 yield Static(Text("Connecting…", style="dim"), id="tool-header")
                 yield Vertical(id="forms")
