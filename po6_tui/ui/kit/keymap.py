@@ -21,6 +21,11 @@ PANE_BINDINGS = [
     Binding("j,down", "scroll(1)", "Down", show=False, id="pane.down"),
     Binding("k,up", "scroll(-1)", "Up", show=False, id="pane.up"),
 ]
+# A pane that pages by the screenful too (the send confirmation): `scroll_page(±1)`.
+PANE_PAGE_BINDINGS = [
+    Binding("space,ctrl+d,pagedown", "scroll_page(1)", "Page down", show=False, id="pane.page_down"),
+    Binding("b,ctrl+u,pageup", "scroll_page(-1)", "Page up", show=False, id="pane.page_up"),
+]
 
 # old id: (new id, the keys the old id had). The old keys say which of the new id's keys a
 # user's mapping replaced: `table.down = "n"` (j was n) becomes `list.down = "n,down"`.

@@ -23,7 +23,7 @@ from textual.widgets import Button, Static
 
 from po6_tui.risks import HIGH, LOW, MEDIUM, Assessment
 from po6_tui.ui import safe
-from po6_tui.ui.kit.keymap import PANE_BINDINGS
+from po6_tui.ui.kit.keymap import PANE_BINDINGS, PANE_PAGE_BINDINGS
 
 LEVEL_STYLES = {HIGH: "bold white on dark_red", MEDIUM: "bold black on yellow", LOW: "bold", 0: "dim"}
 LEVEL_WORDS = {HIGH: "HIGH", MEDIUM: "MEDIUM", LOW: "low", 0: "none"}
@@ -130,8 +130,7 @@ class SendReviewScreen(ModalScreen[bool]):
         Binding("n,right", "page(1)", "Next", id="send_review.next"),
         Binding("p,left", "page(-1)", "Previous", id="send_review.previous"),
         *PANE_BINDINGS,
-        Binding("space,ctrl+d,pagedown", "scroll_page(1)", "Page down", show=False, id="send_review.page_down"),
-        Binding("b,ctrl+u,pageup", "scroll_page(-1)", "Page up", show=False, id="send_review.page_up"),
+        *PANE_PAGE_BINDINGS,
     ]
 
     DEFAULT_CSS = """
