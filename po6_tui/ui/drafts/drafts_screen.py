@@ -121,6 +121,7 @@ class DraftsScreen(AppScreen):
         self.marked: set[str] = set()
         self.loaded = False  # True once the queue has come back from the server
         self._last_table = "queue"
+        self._wanted_mailbox: tuple[str, str] | None = None  # (account, mailbox id): see show_mailbox
 
     # -- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -155,6 +156,11 @@ class DraftsScreen(AppScreen):
 
         run_io(self, lambda: dd.load_queue(sessions, self.journal), what="Loading drafts", done=done,
                group="drafts-load", exclusive=True)
+
+    def show_mailbox(self, account: str, mailbox_id: str) -> None:
+        """The cursor on that mailbox's first pending draft (the fleet's `d`), now or once loaded."""
+        self._wanted_mailbox = (account, mailbox_id)
+        self._fill_tables()
 
     def _announce_new(self, queue: dd.Queue) -> None:
         watcher(self.app).observe((i.key, i.mailbox_address, i.draft.subject) for i in queue.pending)
@@ -199,6 +205,12 @@ class DraftsScreen(AppScreen):
                 )
             if previous is not None and previous in table.rows:
                 table.move_cursor(row=table.get_row_index(previous), animate=False)
+            if table_id == "queue" and self._wanted_mailbox is not None and self.loaded:
+                wanted, self._wanted_mailbox = self._wanted_mailbox, None
+                first = next((i for i in items if (i.session.name, i.draft.mailbox_id) == wanted), None)
+                if first is not None:
+                    table.move_cursor(row=table.get_row_index(first.key), animate=False)
+                    self.set_focus(table)
         self._update_headers()
         self._show_preview()
 
