@@ -12,6 +12,7 @@ shows it the same.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from rich.text import Text
@@ -71,6 +72,8 @@ class FleetScreen(AppScreen):
         self.loaded_at: datetime | None = None
         self.gate: Gate | None = None  # the last refresh's request gate (tests read its high-water mark)
         self._dirty = False
+        self._filled_at = 0.0  # monotonic time of the last redraw, and how long it took
+        self._fill_seconds = 0.0
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading the fleet…", id="fleet-header")
@@ -137,11 +140,14 @@ class FleetScreen(AppScreen):
                failed=failed, group="fleet", exclusive=True)
 
     def _redraw_if_changed(self) -> None:
-        if self._dirty:
+        # While hundreds of rows fill in, redrawing takes a while itself: at most a fifth of the
+        # time goes to it, so the keys stay responsive.
+        if self._dirty and time.monotonic() - self._filled_at >= 4 * self._fill_seconds:
             self._fill()
 
     # -- drawing ---------------------------------------------------------------------------
     def _fill(self) -> None:
+        started = time.monotonic()
         self._dirty = False
         now = timefmt.now()
         self.found = {key: fleet.anomalies(agent, now) for key, agent in self.agents.items()}
@@ -150,6 +156,8 @@ class FleetScreen(AppScreen):
         self.table.fill((agent.key, rows.cells(agent, self.found[agent.key], now)) for agent in self.shown)
         self._header()
         self._show_detail()
+        self._filled_at = time.monotonic()
+        self._fill_seconds = self._filled_at - started
 
     def _header(self) -> None:
         accounts = len({agent.account for agent in self.agents.values()})
