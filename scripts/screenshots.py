@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the frozen-sandbox helpers the UI tes
 
 WORKDIR = Path("/tmp/po6-tui-screenshots")
 KEY_PREFIXES = ("mcp_po6_", "pk_agent_", "pk_enroll_")
-VIEW_ORDER = ("mail", "reader", "drafts", "sent", "aliases", "domains", "catchall", "pages", "postern",
+VIEW_ORDER = ("mail", "reader", "fleet", "drafts", "sent", "aliases", "domains", "catchall", "pages", "postern",
               "tools", "log", "help")
 
 
@@ -104,7 +104,11 @@ async def shoot(out: Path, size: tuple[int, int], workdir: Path) -> list[Path]:
                 screen.tool_list.focus()
                 assert not isinstance(app.focused, Input)
 
-            steps: dict[str, Callable[[], Awaitable[None]]] = {"reader": reader, "tools": tools}
+            async def fleet() -> None:
+                screen = app.screen
+                await wait_for(pilot, lambda: getattr(screen, "loaded_at", None) is not None, what="the fleet")
+
+            steps: dict[str, Callable[[], Awaitable[None]]] = {"reader": reader, "fleet": fleet, "tools": tools}
 
             await wait_list(pilot)
             await wait_for(pilot, lambda: "mbx_signup" in app.active.folders)

@@ -24,6 +24,7 @@ from email.utils import format_datetime, make_msgid
 from po6_tui.sandbox import postern_seed
 from po6_tui.sandbox.delivery import email_row, store_email
 from po6_tui.sandbox.mailparse import ParsedMessage
+from po6_tui.sandbox.seed_fleet import seed_fleet
 from po6_tui.sandbox.store import Store, jdump
 from po6_tui.sandbox.tools_schema import ALL_SCOPES
 
@@ -589,6 +590,7 @@ def seed_demo(store: Store) -> None:
                 store.conn.execute("INSERT INTO custom_folders VALUES (?, ?)", (mailbox_id, folder))
         seed_mail(store, random.Random("mail"), now)
         seed_drafts_and_sent(store, random.Random("drafts"), now)
+        seed_fleet(store, random.Random("fleet"), now)  # two weeks of sends: the fleet view's baselines
         seed_contacts(store, random.Random("contacts"))
         seed_templates(store)
         seed_routing(store)

@@ -20,6 +20,7 @@ from po6_tui.ui.core.connection import ConnectionWatch
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.kit.prompt import PromptScreen
 from po6_tui.ui.mail.mail_screen import MailScreen
+from po6_tui.ui.mail.mailbox_tree import Place
 from po6_tui.ui.shell import commands, views
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.shell.commands import Command, register
@@ -38,6 +39,7 @@ class Po6App(App):
         # command line instead of reaching the view underneath (see check_action for text fields).
         Binding("colon", "command_line", "Cmd", priority=True, id="app.command_line"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+f", "open_view('fleet')", "Fleet", show=False, id="app.fleet"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.command_palette"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
@@ -205,6 +207,9 @@ class Po6App(App):
             return
         self.switch_mode(name)
 
+    def action_open_view(self, name: str) -> None:
+        self.open_view(name)
+
     def mail_screen(self) -> MailScreen:
         """The mail screen, brought to the front (closing a reader on top of it)."""
         if self.current_mode != "mail":
@@ -212,6 +217,52 @@ class Po6App(App):
         while len(self.screen_stack) > 1 and self.screen is not self.mail:
             self.pop_screen()
         return self.mail
+
+    # -- one agent mailbox in another view (the fleet's Enter, d and l) ----------------------
+    def _session_named(self, name: str) -> AccountSession | None:
+        found = next((s for s in self.accounts if s.name == name), None)
+        if found is None:
+            self.report(f"No account {safe.one_line(name, 40)!r}", "warning")
+        return found
+
+    def _front_of(self, view: str) -> Screen:
+        """`view` in front, with nothing on top of it: its screen."""
+        self.switch_mode(view)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        return self.screen_stack[0]
+
+    def _postern_inbox(self, session: AccountSession, address: str, listing: str = "all") -> None:
+        screen = self._front_of("postern")
+        # On first use the view opens its default account when mounted: then it shows this one.
+        self.call_after_refresh(lambda: screen.show_inbox(session, address, listing))
+
+    def open_mailbox(self, account: str, mailbox: str) -> None:
+        """The mail view on that mailbox's INBOX (a Postern inbox in the Postern view)."""
+        session = self._session_named(account)
+        if session is None:
+            return
+        if session.provider == "postern":
+            self._postern_inbox(session, mailbox)
+        else:
+            self.mail_screen().open_place(Place(session.name, mailbox, "INBOX"))
+
+    def open_drafts(self, account: str, mailbox: str) -> None:
+        """The drafts queue, the cursor on that mailbox's first pending draft."""
+        if self._session_named(account) is not None:
+            screen = self._front_of("drafts")
+            self.call_after_refresh(lambda: screen.show_mailbox(account, mailbox))
+
+    def open_sent(self, account: str, mailbox: str) -> None:
+        """The sent log of that mailbox (a Postern inbox's outbound mail)."""
+        session = self._session_named(account)
+        if session is None:
+            return
+        if session.provider == "postern":
+            self._postern_inbox(session, mailbox, "outbound")
+        else:
+            screen = self._front_of("sent")
+            self.call_after_refresh(lambda: screen.show_mailbox(session, mailbox))
 
     def refresh_now(self) -> None:
         refresh = getattr(self.screen, "action_refresh", None)

@@ -183,6 +183,7 @@ class DraftsScreen(AppScreen):
         self._expiry_told: set[str] = set()  # drafts whose last hour was announced
         self._fetch_conversation = Debounced(self)
         self._last_table = "queue"
+        self._wanted_mailbox: tuple[str, str] | None = None  # (account, mailbox id): see show_mailbox
 
     def _rules(self) -> Rules:
         app = host(self)
@@ -272,6 +273,11 @@ class DraftsScreen(AppScreen):
         if app is not None and app.bell_on_new_draft:
             self.app.bell()
 
+    def show_mailbox(self, account: str, mailbox_id: str) -> None:
+        """The cursor on that mailbox's first pending draft (the fleet's `d`), now or once loaded."""
+        self._wanted_mailbox = (account, mailbox_id)
+        self._fill_tables()
+
     def _announce_new(self, queue: dd.Queue) -> None:
         watcher(self.app).observe((i.key, i.mailbox_address, i.draft.subject) for i in queue.pending)
         self.loaded = True
@@ -317,6 +323,12 @@ class DraftsScreen(AppScreen):
                 )
             if previous is not None and previous in table.rows:
                 table.move_cursor(row=table.get_row_index(previous), animate=False)
+            if table_id == "queue" and self._wanted_mailbox is not None and self.loaded:
+                wanted, self._wanted_mailbox = self._wanted_mailbox, None
+                first = next((i for i in items if (i.session.name, i.draft.mailbox_id) == wanted), None)
+                if first is not None:
+                    table.move_cursor(row=table.get_row_index(first.key), animate=False)
+                    self.set_focus(table)
         self._update_headers()
         self._show_preview()
 

@@ -56,6 +56,7 @@ class SentScreen(AppScreen):
         self.total = 0
         self.kind = ""
         self.problems_only = False
+        self._wanted: str | None = None  # the mailbox to show once the list of mailboxes is in
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="sent-top"):
@@ -65,11 +66,23 @@ class SentScreen(AppScreen):
         yield VimTable(id="sent", zebra_stripes=False)
 
     def on_mount(self) -> None:
-        self.session = self.app.active if self.app.active.provider == "po6" else (self.app.mail_accounts or [None])[0]
-        if self.session is None:
+        session = self.app.active if self.app.active.provider == "po6" else (self.app.mail_accounts or [None])[0]
+        if session is None:
             self.report("No PO6 account is set up (po6-tui login).", "warning")
             return
-        session = self.session
+        self._open_session(session)
+
+    def show_mailbox(self, session: AccountSession, mailbox_id: str) -> None:
+        """That mailbox's sent log (the fleet's `l`)."""
+        if session is not self.session or self.mailbox_id is None:  # its mailboxes are on their way
+            self._wanted = mailbox_id
+            if session is not self.session:
+                self._open_session(session)
+        elif mailbox_id != self.mailbox_id and session.mailbox(mailbox_id) is not None:
+            self.query_one("#mailbox", Select).value = mailbox_id
+
+    def _open_session(self, session: AccountSession) -> None:
+        self.session = session
 
         async def mailboxes() -> AccountSession:
             client = await session.po6_client()
@@ -77,13 +90,18 @@ class SentScreen(AppScreen):
                 session.mailboxes = list(await client.list_mailboxes())
             return session
 
-        run_io(self, mailboxes, what="Loading mailboxes", done=self._mailboxes_loaded)
+        run_io(self, mailboxes, what="Loading mailboxes", done=self._mailboxes_loaded, group="sent-mailboxes",
+               exclusive=True)
 
     def _mailboxes_loaded(self, session: AccountSession) -> None:
+        if session is not self.session:
+            return  # another account was asked for meanwhile
         select = self.query_one("#mailbox", Select)
         select.set_options([(safe.text(m.address or m.id, max_len=60), m.id) for m in session.mailboxes])
-        if session.mailboxes:
-            select.value = session.mailboxes[0].id
+        ids = [m.id for m in session.mailboxes]
+        wanted, self._wanted = self._wanted, None
+        if ids:
+            select.value = wanted if wanted in ids else ids[0]
 
     @on(Select.Changed, "#mailbox")
     def _mailbox_changed(self, event: Select.Changed) -> None:

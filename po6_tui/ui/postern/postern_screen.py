@@ -132,6 +132,16 @@ class PosternScreen(AppScreen):
         self.query_one("#postern-account", Static).update(account)
         self._load_inboxes()
 
+    def show_inbox(self, session: AccountSession, address: str, listing: str = "all") -> None:
+        """That inbox of that account, its `listing` (all or outbound) shown (the fleet's Enter and l)."""
+        self.listing, self.unread_only = listing, False
+        self._select_address = address
+        if session is not self.session:
+            self.open_account(session)
+        else:
+            self.inbox = None  # opened again once the list arrives, with the listing asked for
+            self._load_inboxes()
+
     def _load_inboxes(self) -> None:
         client = self.client
         if client is None:

@@ -34,6 +34,8 @@ MAIL = View("mail", "Mail", "Mailboxes, folders and messages", "po6_tui.ui.mail.
 
 VIEWS: tuple[View, ...] = (
     MAIL,
+    View("fleet", "Fleet", "Every agent mailbox at a glance; the one that needs you first",
+         "po6_tui.ui.fleet.fleet_screen", "FleetScreen"),
     View("drafts", "Drafts", "Review what agents want to send: approve, edit, reject",
          "po6_tui.ui.drafts.drafts_screen", "DraftsScreen"),
     View("sent", "Sent", "What was sent, with delivery status", "po6_tui.ui.outbox.sent_screen", "SentScreen"),
