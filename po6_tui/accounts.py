@@ -51,6 +51,7 @@ class Account:
         """Connect to this PO6 account; writes are recorded in the audit log under the profile's name."""
         if self.provider != "po6":
             raise ValueError(f"account {self.name!r} is a {self.provider} account, not PO6")
+        # deferred: start-up (clients, audit log and sandbox load when an account is used)
         from po6_tui.api.po6 import Po6Client
         from po6_tui.audit import AuditLog
 
@@ -85,6 +86,7 @@ class DemoSandbox:
         self._previous_handlers: dict[int, Any] = {}
 
     def start(self, timeout: float = 60.0) -> str:
+        # deferred: start-up (clients, audit log and sandbox load when an account is used)
         from po6_tui.sandbox.process import SandboxProcess
 
         self.db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the demo database holds keys
@@ -96,6 +98,7 @@ class DemoSandbox:
 
     def accounts(self, *, read_only: bool = False) -> list[Account]:
         """The seeded demo keys as accounts: PO6 ("sandbox") and Postern ("sandbox-postern")."""
+        # deferred: start-up (clients, audit log and sandbox load when an account is used)
         from po6_tui.sandbox.admin import read_keys
 
         by_label = {record["label"]: record["key"] for record in read_keys(self.db)}

@@ -113,6 +113,7 @@ def login(argv: list[str], *, stdin: TextIO | None = None, out: TextIO | None = 
 
 async def verify_key(provider: str, url: str, key: str) -> tuple[str | None, str]:
     """(problem, summary): a sentence saying why the key cannot be used, or what it reaches."""
+    # deferred: start-up (the clients load when a key is checked)
     from po6_tui.api.errors import ApiError
     from po6_tui.api.transport import host_of, unreadable_reply
 
@@ -127,6 +128,7 @@ async def verify_key(provider: str, url: str, key: str) -> tuple[str | None, str
 
 
 async def _verify_po6(url: str, key: str) -> str:
+    # deferred: start-up (the clients load when a key is checked)
     from po6_tui.api.po6 import Po6Client
 
     async with await Po6Client.connect(url, key, timeout=VERIFY_TIMEOUT, retry_attempts=1) as client:
@@ -135,6 +137,7 @@ async def _verify_po6(url: str, key: str) -> str:
 
 
 async def _verify_postern(url: str, key: str) -> str:
+    # deferred: start-up (the clients load when a key is checked)
     from po6_tui.api.errors import AuthError
     from po6_tui.api.postern import PosternClient
 

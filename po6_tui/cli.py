@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:
+        # deferred: start-up (each command imports only what it runs)
         from po6_tui.sanitize import SanitizedStream, error_sentence
 
         print(f"{name}: stopped by an unexpected error ({error_sentence(error)}).", file=SanitizedStream(sys.stderr))
@@ -47,14 +48,17 @@ _COMMANDS = ("sandbox", "login", "profiles", "serve")
 
 def _run(command: str, args: list[str]) -> int:
     if command == "sandbox":
+        # deferred: start-up (each command imports only what it runs)
         from po6_tui.sandbox.cli import main as sandbox_main
 
         return sandbox_main(args[1:])
     if command in ("login", "profiles"):
+        # deferred: start-up (each command imports only what it runs)
         from po6_tui.accounts_cli import main as accounts_main
 
         return accounts_main(args)
     if command == "serve":
+        # deferred: start-up (each command imports only what it runs)
         from po6_tui.web import main as web_main
 
         return web_main(args[1:])
@@ -66,6 +70,7 @@ def _run_app(args: list[str]) -> int:
     if args[:1] in (["-h"], ["--help"]):
         print(USAGE, end="")
         return 0
+    # deferred: start-up (each command imports only what it runs)
     from po6_tui.run_app import main as app_main
 
     return app_main(args)
@@ -74,6 +79,7 @@ def _run_app(args: list[str]) -> int:
 @contextmanager
 def _sanitized_output() -> Iterator[None]:
     """sys.stdout and sys.stderr cleaned (po6_tui/sanitize.py) for as long as this lasts."""
+    # deferred: start-up (each command imports only what it runs)
     from po6_tui.sanitize import SanitizedStream
 
     saved = sys.stdout, sys.stderr

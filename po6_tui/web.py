@@ -49,6 +49,7 @@ def guarded_server(command: str, *, host: str, port: int, token: str, max_sessio
     import jinja2
     from textual_serve.server import Server
 
+    # deferred: start-up (the guard loads when serve runs)
     from po6_tui.web_guard import ServeGuard, page_template
 
     class GuardedServer(Server):
@@ -86,6 +87,7 @@ def main(argv: list[str]) -> int:
     if args.max_sessions < 1:
         print("po6-tui serve: --max-sessions must be at least 1.", file=sys.stderr)
         return 2
+    # deferred: start-up (the guard loads when serve runs)
     from po6_tui.web_guard import TemplateError, new_token
 
     try:

@@ -18,9 +18,10 @@ META_TABLE = "CREATE TABLE IF NOT EXISTS sandbox_meta (key TEXT PRIMARY KEY, val
 
 def default_db() -> Path:
     """The demo database: the one `po6-tui` with no account runs on, and the sandbox commands' default."""
+    # deferred: only callers that need the default path pay for platformdirs (admin stays stdlib-only)
     from platformdirs import user_data_path
 
-    from po6_tui import APP_NAME
+    from po6_tui import APP_NAME  # deferred: (see above)
 
     return user_data_path(APP_NAME) / "sandbox.db"
 

@@ -58,6 +58,7 @@ def _serve_parser() -> argparse.ArgumentParser:
     # 15 failed authentications with one key prefix lock that prefix out for 15 minutes; 0 turns
     # that off for test suites whose shared sandbox sees bad keys on purpose.
     parser.add_argument("--auth-lockout", type=int, default=15, help=argparse.SUPPRESS)
+    # deferred: start-up (each sandbox command imports only what it runs)
     from po6_tui.sandbox.faults import add_fault_arguments  # only `serve` needs the fault flags
 
     add_fault_arguments(parser)
@@ -83,6 +84,7 @@ def _serve(argv: list[str]) -> int:
     if args.rate_limit < 1 or args.auth_lockout < 0:
         print("po6-tui sandbox: --rate-limit must be at least 1 and --auth-lockout at least 0", file=sys.stderr)
         return 2
+    # deferred: start-up (each sandbox command imports only what it runs)
     from po6_tui.sandbox.faults import config_from_args
 
     try:
@@ -90,6 +92,7 @@ def _serve(argv: list[str]) -> int:
     except ValueError as error:
         print(f"po6-tui sandbox: {error}", file=sys.stderr)
         return 2
+    # deferred: start-up (each sandbox command imports only what it runs)
     from po6_tui.sandbox.server import serve
 
     db = args.db or default_db()
@@ -138,8 +141,10 @@ def _deliver(argv: list[str]) -> int:
     except OSError as error:
         print(f"po6-tui sandbox deliver: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return 1
+    # deferred: start-up (each sandbox command imports only what it runs)
     from po6_tui.sandbox.delivery import deliver_local
     from po6_tui.sandbox.mailparse import MailParseError, parse_message
+    # deferred: start-up (each sandbox command imports only what it runs)
     from po6_tui.sandbox.store import Store, StoreVersionError
 
     try:

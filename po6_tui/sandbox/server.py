@@ -275,6 +275,7 @@ def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = Fal
           auth_lockout: int = LOCKOUT_FAILURES, faults: Any = None, replace_outdated: bool = False) -> int:
     import uvicorn
 
+    # deferred: loaded only when asked for (a seed, fault flags)
     from po6_tui.sandbox.seed import seed_store
 
     server: uvicorn.Server | None = None
@@ -310,6 +311,7 @@ def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = Fal
         seed_store(store, seed)
         app: Any = build_app(store, strict=strict, rate_limit=rate_limit, auth_lockout=auth_lockout, host=host)
         if faults is not None and faults.active:
+            # deferred: loaded only when asked for (a seed, fault flags)
             from po6_tui.sandbox.faults import FaultInjector
 
             app = FaultInjector(app, faults)

@@ -30,7 +30,7 @@ from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.fleet import rows
 from po6_tui.ui.fleet.fetch import Gate, load_fleet
 from po6_tui.ui.kit.prompt import PromptScreen
-from po6_tui.ui.kit.table import RoutingTable
+from po6_tui.ui.kit.table import VimTable
 from po6_tui.ui.shell.app_screen import AppScreen
 
 REDRAW_SECONDS = 0.25
@@ -77,12 +77,12 @@ class FleetScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading the fleet…", id="fleet-header")
-        yield RoutingTable(rows.COLUMNS, id="fleet")
+        yield VimTable(rows.COLUMNS, id="fleet")
         yield Static("", id="fleet-detail")
 
     @property
-    def table(self) -> RoutingTable:
-        return self.query_one("#fleet", RoutingTable)
+    def table(self) -> VimTable:
+        return self.query_one("#fleet", VimTable)
 
     def on_mount(self) -> None:
         self.set_interval(REDRAW_SECONDS, self._redraw_if_changed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rich.table import Table
 from rich.text import Text
@@ -23,12 +23,31 @@ from po6_tui.api.models import Email, EmailSummary
 from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
 from po6_tui.ui.mail.actions import MessageActionsScreen
+from po6_tui.ui.mail.message_list import MessageList
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.kit.message_body import READING_BINDINGS, BodyReading, MessageBodyView
 
-if TYPE_CHECKING:
-    from po6_tui.ui.mail.mail_screen import MailScreen
+
+class MessageSource(Protocol):
+    """What the reader asks of the list it was opened from (the mail screen): the reader never
+    imports that screen, so the two do not import each other."""
+
+    message_list: MessageList
+
+    def step(self, delta: int) -> EmailSummary | None: ...
+
+    def session_for(self, summary: EmailSummary) -> AccountSession: ...
+
+    def mailbox_id_for(self, summary: EmailSummary) -> str: ...
+
+    def messages_changed(self, updated: list[EmailSummary]) -> None: ...
+
+    def messages_moved(self, moved: list[EmailSummary]) -> None: ...
+
+    def messages_deleted(self, ids: list[str]) -> None: ...
+
+    def report(self, message: str, severity: str = "information") -> None: ...
 
 Ready = tuple[Email, safe.Body]  # a fetched message and its body, ready to show
 PREFETCH_KEEP = 3  # prefetched messages kept (J, then K back, then J again stays instant)
@@ -93,7 +112,7 @@ class ReaderScreen(BodyReading, MessageActionsScreen):
                             border-bottom: solid $panel-lighten-1; }
     """
 
-    def __init__(self, summary: EmailSummary, mail: MailScreen) -> None:
+    def __init__(self, summary: EmailSummary, mail: MessageSource) -> None:
         super().__init__()
         self.summary = summary
         self.mail = mail
