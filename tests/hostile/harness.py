@@ -188,7 +188,7 @@ async def open_message(pilot, email_id: str) -> Opened:  # noqa: ANN001
     replied: list[float] = []
     shown: list[float] = []
     painted: list[float] = []
-    get_email, show, display = Po6Client.get_email, ReaderScreen._show, app._display
+    get_email, show, display = Po6Client.get_email, ReaderScreen.show_message, app._display
 
     async def timed_get_email(client, *args, **kwargs):  # noqa: ANN001, ANN202
         email = await get_email(client, *args, **kwargs)
@@ -196,9 +196,9 @@ async def open_message(pilot, email_id: str) -> Opened:  # noqa: ANN001
             replied.append(time.perf_counter())
         return email
 
-    def timed_show(screen, email, body):  # noqa: ANN001, ANN202
-        show(screen, email, body)
-        if email.id == email_id:
+    def timed_show(screen, body):  # noqa: ANN001, ANN202
+        show(screen, body)
+        if screen.email is not None and screen.email.id == email_id:
             shown.append(time.perf_counter())
 
     def timed_display(screen, renderable):  # noqa: ANN001, ANN202
@@ -207,7 +207,7 @@ async def open_message(pilot, email_id: str) -> Opened:  # noqa: ANN001
             painted.append(time.perf_counter())
 
     Po6Client.get_email = timed_get_email
-    ReaderScreen._show = timed_show
+    ReaderScreen.show_message = timed_show
     app._display = timed_display
     try:
         started = time.perf_counter()
@@ -218,7 +218,7 @@ async def open_message(pilot, email_id: str) -> Opened:  # noqa: ANN001
             await pilot.pause(0.005)
     finally:
         Po6Client.get_email = get_email
-        ReaderScreen._show = show
+        ReaderScreen.show_message = show
         del app._display
     await pilot.pause()
     reply = replied[0] if replied else started  # prefetched: no request on the way

@@ -29,10 +29,10 @@ async def open_watcher(pilot, address: str) -> PosternWaitScreen:
     return pilot.app.screen
 
 
-async def cli_deliver(db, to: str, subject: str, text: str) -> None:
+async def cli_deliver(db, to: str, subject: str, text: str, *, sender: str = "Shop <no-reply@shop.example>") -> None:
     """`python -m po6_tui sandbox deliver --db … --to ADDR -`: another process delivering mail."""
     message = EmailMessage()
-    message["From"] = "Shop <no-reply@shop.example>"
+    message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
     message.set_content(text)

@@ -27,6 +27,13 @@ PANE_PAGE_BINDINGS = [
     Binding("b,ctrl+u,pageup", "scroll_page(-1)", "Page up", show=False, id="pane.page_up"),
 ]
 
+# Both readers (PO6 and Postern, kit/reader.py), besides the reading keys of the body.
+READER_BINDINGS = [
+    Binding("q,escape", "close", "Back", id="reader.back"),
+    Binding("h", "toggle_headers", "All headers", show=False, id="reader.headers"),
+    Binding("v", "toggle_html", "HTML/text", id="reader.html"),
+]
+
 # old id: (new id, the keys the old id had). The old keys say which of the new id's keys a
 # user's mapping replaced: `table.down = "n"` (j was n) becomes `list.down = "n,down"`.
 _RENAMES: dict[str, tuple[str, str]] = {
@@ -44,10 +51,12 @@ _RENAMES: dict[str, tuple[str, str]] = {
     "page.down": ("pane.down", "j"), "page.up": ("pane.up", "k"),
     "help.down": ("pane.down", "j,down"), "help.up": ("pane.up", "k,up"),
     "diff.down": ("pane.down", "j,down"), "diff.up": ("pane.up", "k,up"),
+    "postern.reader.back": ("reader.back", "q,escape"), "postern.reader.headers": ("reader.headers", "h"),
+    "postern.reader.html": ("reader.html", "v"),
 }
 RENAMED_BINDINGS: dict[str, str] = {old: new for old, (new, _keys) in _RENAMES.items()}
 
-_DEFAULT_KEYS = {binding.id: binding.key for binding in (*LIST_BINDINGS, *PANE_BINDINGS)}
+_DEFAULT_KEYS = {binding.id: binding.key for binding in (*LIST_BINDINGS, *PANE_BINDINGS, *READER_BINDINGS)}
 
 
 def _split(keys: str) -> list[str]:

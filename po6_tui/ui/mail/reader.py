@@ -12,11 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from rich.table import Table
-from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
 
 from po6_tui.api.errors import ApiError
 from po6_tui.api.models import Email, EmailSummary
@@ -26,7 +22,8 @@ from po6_tui.ui.mail.actions import MessageActionsScreen
 from po6_tui.ui.mail.message_list import MessageList
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
-from po6_tui.ui.kit.message_body import READING_BINDINGS, BodyReading, MessageBodyView
+from po6_tui.ui.kit.message_body import MessageBodyView
+from po6_tui.ui.kit.reader import READER_KEYS, Headers, Reading, attachments, sender_line
 
 
 class MessageSource(Protocol):
@@ -52,80 +49,41 @@ class MessageSource(Protocol):
 Ready = tuple[Email, safe.Body]  # a fetched message and its body, ready to show
 PREFETCH_KEEP = 3  # prefetched messages kept (J, then K back, then J again stays instant)
 
-SHORT_HEADERS = ("From", "To", "Cc", "Reply-To", "Date", "Folder", "Subject")
+def email_headers(email: Email) -> Headers:
+    return Headers(sender_line(email.from_name, email.from_), email.subject,
+                   [("To", ", ".join(email.to)), ("Cc", ", ".join(email.cc)), ("Reply-To", email.reply_to or ""),
+                    ("Date", timefmt.full(email.date)), ("Folder", email.folder or "")],
+                   email.headers, attachments(email.attachments))
 
 
-def _headers_table(email: Email, full: bool) -> Table:
-    table = Table.grid(padding=(0, 1))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")
-    # The sender as the mail names it (display name and address): what a phisher forges, so
-    # safe.sender_text adds a warning when it looks forged (bidi, invisible, mixed alphabets).
-    sender = f"{email.from_name} <{email.from_}>" if email.from_name else email.from_
-    if sender:
-        table.add_row("From", safe.sender_text(sender))
-    rows = [
-        ("To", ", ".join(email.to)),
-        ("Cc", ", ".join(email.cc)),
-        ("Reply-To", email.reply_to or ""),
-        ("Date", timefmt.full(email.date)),
-        ("Folder", email.folder or ""),
-    ]
-    for name, value in rows:
-        if value:
-            table.add_row(name, safe.text(value, max_len=1000))
-    if full:
-        for name, value in email.headers.items():
-            table.add_row(safe.text(name, max_len=60, style="dim"), safe.text(value, max_len=1000, style="dim"))
-    subject = safe.text(email.subject or "(no subject)", max_len=1000, style="bold")
-    subject.no_wrap = False
-    table.add_row("Subject", subject)
-    if email.attachments:
-        listing = Text(end="")
-        for number, attachment in enumerate(email.attachments):
-            if number:
-                listing.append("\n")
-            listing.append_text(safe.text(attachment.filename or "(unnamed)", max_len=200, style="bold"))
-            listing.append("  ")
-            listing.append_text(safe.text(attachment.content_type, max_len=80, style="dim"))
-            listing.append(f"  {timefmt.size(attachment.size)}", style="dim")
-        table.add_row("Attached", listing)
-    return table
-
-
-class ReaderScreen(BodyReading, MessageActionsScreen):
+class ReaderScreen(Reading, MessageActionsScreen):
     VIEW = "mail"
     HELP_GROUP = "Reader"
     AUTO_FOCUS = "#scroll"
 
     BINDINGS = [
-        Binding("q,escape", "close", "Back", id="reader.back"),
-        *READING_BINDINGS,
+        *READER_KEYS,
         Binding("J", "step(1)", "Next", id="reader.next"),
         Binding("K", "step(-1)", "Prev", id="reader.previous"),
-        Binding("h", "toggle_headers", "All headers", show=False, id="reader.headers"),
-        Binding("v", "toggle_html", "HTML/text", id="reader.html"),
     ]
-
-    DEFAULT_CSS = """
-    ReaderScreen #headers { height: auto; max-height: 45%; padding: 0 1; background: $boost;
-                            border-bottom: solid $panel-lighten-1; }
-    """
 
     def __init__(self, summary: EmailSummary, mail: MessageSource) -> None:
         super().__init__()
         self.summary = summary
         self.mail = mail
         self.email: Email | None = None
-        self.full_headers = False
-        self.prefer_html = False
         # Messages fetched ahead (by id and HTML preference), ready to show; oldest first.
         self._prefetched: dict[tuple[str, bool], Ready] = {}
         self._prefetching: set[str] = set()
 
-    def compose_body(self) -> ComposeResult:
-        yield Static(safe.text(self.summary.subject or "(no subject)", style="bold"), id="headers")
-        yield MessageBodyView(id="scroll")
+    def loading_subject(self) -> str:
+        return self.summary.subject
+
+    def message_headers(self) -> Headers | None:
+        return email_headers(self.email) if self.email is not None else None
+
+    def message_versions(self) -> tuple[str | None, str | None] | None:
+        return (self.email.body_text, self.email.body_html) if self.email is not None else None
 
     def on_mount(self) -> None:
         self._load()
@@ -159,7 +117,7 @@ class ReaderScreen(BodyReading, MessageActionsScreen):
             return  # the operator stepped on meanwhile
         email, body = ready
         self.email = email
-        self._show(email, body)
+        self.show_message(body)
         # Shown first, marked after: the operator does not wait for the second round trip.
         self._mark_read(summary)
         # The next message is fetched once this one is on screen: its reply and conversion
@@ -211,17 +169,7 @@ class ReaderScreen(BodyReading, MessageActionsScreen):
 
         run_io(self, quietly, what="Prefetching the next message", done=done, group="reader-prefetch")
 
-    def _show(self, email: Email, body: safe.Body) -> None:
-        self.query_one("#headers", Static).update(_headers_table(email, self.full_headers))
-        self.query_one(MessageBodyView).show(body, has_both=bool(email.body_text and email.body_html))
-
     # -- keys ------------------------------------------------------------------------------
-    def action_close(self) -> None:
-        self.dismiss()
-
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_step(self, delta: int) -> None:
         summary = self.mail.step(delta)
         if summary is None:
@@ -232,23 +180,6 @@ class ReaderScreen(BodyReading, MessageActionsScreen):
         self.query_one(MessageBodyView).show_loading()
         self._load()
 
-    def action_toggle_headers(self) -> None:
-        self.full_headers = not self.full_headers
-        if self.email is not None:
-            self.query_one("#headers", Static).update(_headers_table(self.email, self.full_headers))
-
-    def action_toggle_html(self) -> None:
-        if self.email is None or not (self.email.body_html and self.email.body_text):
-            self.report("This message has only one version.", "warning")
-            return
-        self.prefer_html = not self.prefer_html
-        email = self.email
-
-        async def convert() -> safe.Body:
-            return await asyncio.to_thread(safe.message_body, email.body_text, email.body_html,
-                                           prefer_html=self.prefer_html)
-
-        run_io(self, convert, what="Converting", done=lambda body: self._show(email, body), group="reader")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "marked"  # marks live in the list; the reader acts on its message

@@ -23,7 +23,7 @@ from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.postern.compose import ComposeForm
 from po6_tui.ui.postern.forms import AccountPicker, CreateInboxForm, SecretOnceScreen, WebhookForm
-from po6_tui.ui.postern.reader import PosternReaderScreen, PosternThreadScreen
+from po6_tui.ui.postern.reader import PosternThreadScreen, open_reader
 from po6_tui.ui.postern.wait import PosternWaitScreen
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
@@ -256,8 +256,7 @@ class PosternScreen(AppScreen):
             self.app.push_screen(PosternThreadScreen(client, event.item, reply=self.reply_to,
                                                      changed=self.message_changed))
         else:
-            self.app.push_screen(PosternReaderScreen(client, event.item, reply=self.reply_to,
-                                                     changed=self.message_changed))
+            open_reader(self, client, event.item, reply=self.reply_to, changed=self.message_changed)
 
     def message_changed(self, message: pm.MessageSummary) -> None:
         if self.listing != "threads":

@@ -11,11 +11,11 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Static
 
 from po6_tui.api import postern_models as pm
@@ -24,50 +24,50 @@ from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
-from po6_tui.ui.kit.message_body import READING_BINDINGS, BodyReading, MessageBodyView
+from po6_tui.ui.core.host import report
+from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui.ui.kit.reader import READER_KEYS, Headers, Reading, sender_line
 from po6_tui.ui.postern.tables import MESSAGES, PagedTable
 
 Reply = Callable[[pm.MessageSummary], Any]     # open the reply form for a message
 Changed = Callable[[pm.MessageSummary], Any]   # a message changed (now read)
 
 
-def headers_table(message: pm.Message, full: bool) -> Table:
-    table = Table.grid(padding=(0, 1))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")
-    sender = f"{message.from_name} <{message.from_}>" if message.from_name else message.from_
-    rows = [("From", sender), ("To", ", ".join(message.to)), ("Cc", ", ".join(message.cc)),
-            ("Reply-To", message.reply_to or ""), ("Date", timefmt.full(message.received_at)),
-            ("Inbox", message.inbox or ""), ("Direction", message.direction or "")]
-    for name, value in rows:
-        if value:
-            table.add_row(name, safe.text(value, max_len=1000))
-    if full:
-        for name, value in message.headers.items():
-            table.add_row(safe.text(name, max_len=60, style="dim"), safe.text(value, max_len=1000, style="dim"))
-    subject = safe.text(message.subject or "(no subject)", max_len=1000, style="bold")
-    subject.no_wrap = False
-    table.add_row("Subject", subject)
-    return table
+def message_headers(message: pm.Message) -> Headers:
+    return Headers(sender_line(message.from_name, message.from_), message.subject,
+                   [("To", ", ".join(message.to)), ("Cc", ", ".join(message.cc)),
+                    ("Reply-To", message.reply_to or ""), ("Date", timefmt.full(message.received_at)),
+                    ("Inbox", message.inbox or ""), ("Direction", message.direction or "")],
+                   message.headers)
 
 
-class PosternReaderScreen(BodyReading, AppScreen):
+def open_reader(screen: Screen, client: PosternClient, summary: pm.MessageSummary, *, reply: Reply,
+                changed: Changed) -> None:
+    """Open a message. Postern marks a message read when it is fetched: in read-only mode, where
+    nothing on a server may change, an unread one is opened only after the operator says so."""
+
+    def show() -> None:
+        screen.app.push_screen(PosternReaderScreen(client, summary, reply=reply, changed=changed))
+
+    if not (client.read_only and summary.unread):
+        show()
+        return
+    question = Question(title="Open this unread message?", confirm_label="Open it", danger=False,
+                        details="Postern marks a message read when it is opened, and read-only mode changes "
+                                "nothing on the server. Opening it changes only that: it shows as read.")
+    confirm_then(screen, question, on_yes=show,
+                 on_no=lambda: report(screen, "Not opened: the message stays unread on Postern."))
+
+
+class PosternReaderScreen(Reading, AppScreen):
     VIEW = "postern"
     HELP_GROUP = "Postern reader"
     AUTO_FOCUS = "#scroll"
 
     BINDINGS = [
-        Binding("q,escape", "close", "Back", id="postern.reader.back"),
+        *READER_KEYS,
         Binding("r", "reply", "Reply", id="postern.reader.reply"),
-        *READING_BINDINGS,
-        Binding("h", "toggle_headers", "All headers", show=False, id="postern.reader.headers"),
-        Binding("v", "toggle_html", "HTML/text", id="postern.reader.html"),
     ]
-
-    DEFAULT_CSS = """
-    PosternReaderScreen #headers { height: auto; max-height: 45%; padding: 0 1; background: $boost;
-                                   border-bottom: solid $panel-lighten-1; }
-    """
 
     def __init__(self, client: PosternClient, summary: pm.MessageSummary, *, reply: Reply, changed: Changed) -> None:
         super().__init__()
@@ -76,12 +76,15 @@ class PosternReaderScreen(BodyReading, AppScreen):
         self.message: pm.Message | None = None
         self._reply = reply
         self._changed = changed
-        self.full_headers = False
-        self.prefer_html = False
 
-    def compose_body(self) -> ComposeResult:
-        yield Static(safe.text(self.summary.subject or "(no subject)", style="bold"), id="headers")
-        yield MessageBodyView(id="scroll")
+    def loading_subject(self) -> str:
+        return self.summary.subject
+
+    def message_headers(self) -> Headers | None:
+        return message_headers(self.message) if self.message is not None else None
+
+    def message_versions(self) -> tuple[str | None, str | None] | None:
+        return (self.message.text, self.message.html) if self.message is not None else None
 
     def on_mount(self) -> None:
         summary, prefer_html = self.summary, self.prefer_html
@@ -95,43 +98,15 @@ class PosternReaderScreen(BodyReading, AppScreen):
         def done(result: tuple[pm.Message, safe.Body]) -> None:
             message, body = result
             self.message = message
-            self._show(message, body)
+            self.show_message(body)
             if summary.unread:  # fetching it marked it read on the server
                 self._changed(summary.model_copy(update={"unread": False}))
 
         run_io(self, load, what="Opening the message", done=done, group="reader", exclusive=True)
 
-    def _show(self, message: pm.Message, body: safe.Body) -> None:
-        self.query_one("#headers", Static).update(headers_table(message, self.full_headers))
-        self.query_one(MessageBodyView).show(body, has_both=bool(message.text and message.html))
-
     # -- keys ------------------------------------------------------------------------------
-    def action_close(self) -> None:
-        self.dismiss()
-
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_reply(self) -> None:
         self._reply(self.summary)
-
-    def action_toggle_headers(self) -> None:
-        self.full_headers = not self.full_headers
-        if self.message is not None:
-            self.query_one("#headers", Static).update(headers_table(self.message, self.full_headers))
-
-    def action_toggle_html(self) -> None:
-        message = self.message
-        if message is None or not (message.html and message.text):
-            self.report("This message has only one version.", "warning")
-            return
-        self.prefer_html = not self.prefer_html
-        prefer_html = self.prefer_html
-
-        async def convert() -> safe.Body:
-            return await asyncio.to_thread(safe.message_body, message.text, message.html, prefer_html=prefer_html)
-
-        run_io(self, convert, what="Converting", done=lambda body: self._show(message, body), group="reader")
 
 
 class PosternThreadScreen(AppScreen):
@@ -192,7 +167,7 @@ class PosternThreadScreen(AppScreen):
 
     @on(PagedTable.Opened)
     def _opened(self, event: PagedTable.Opened) -> None:
-        self.app.push_screen(PosternReaderScreen(self.client, event.item, reply=self._reply, changed=self.changed))
+        open_reader(self, self.client, event.item, reply=self._reply, changed=self.changed)
 
     def changed(self, message: pm.MessageSummary) -> None:
         self.table.replace_item(message)
