@@ -30,7 +30,8 @@ from po6_tui.ui.core.message_text import fill_template, template_variables
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.outbox.compose_pickers import ContactListPicker, TemplatePicker, VariablesScreen
 from po6_tui.ui.kit.confirm import Question, confirm_then
-from po6_tui.ui.kit.message_form import MessageForm, cleaned, edit_externally
+from po6_tui.ui.kit.editor import EDITOR_KEYS, Editing, restored_notice, submit_key
+from po6_tui.ui.kit.message_form import MessageForm, cleaned
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
 
@@ -88,23 +89,21 @@ def open_compose(app: App, mode: Mode, mailbox_id: str | None, email: EmailSumma
     run_io(app.screen, prepare, what="Getting ready to write", done=ready)
 
 
-class ComposeScreen(AppScreen):
+class ComposeScreen(Editing, AppScreen):
     VIEW = "mail"
     HELP_GROUP = "Compose"
     AUTO_FOCUS = "#body"
 
     BINDINGS = [
-        Binding("escape", "close", "Back (text kept)", id="compose.close"),
-        Binding("ctrl+s", "send", "Send", id="compose.send"),
+        *EDITOR_KEYS,
+        submit_key("Send"),
         Binding("ctrl+t", "template", "Template", id="compose.template"),
         Binding("ctrl+l", "contacts", "Contact list", id="compose.contacts"),
-        Binding("ctrl+o", "external", "$EDITOR", id="compose.external"),
-        Binding("ctrl+r", "discard", "Discard", id="compose.discard"),
     ]
+    REVERT_TITLE = "Discard this message?"
 
     DEFAULT_CSS = """
     ComposeScreen #compose-header { height: auto; padding: 0 1; background: $boost; margin-bottom: 1; }
-    ComposeScreen #restored { height: auto; padding: 0 1; color: $warning; text-style: bold; }
     ComposeScreen #from-row { height: 3; }
     ComposeScreen #from-row Label { width: 10; text-style: bold; padding: 1 1; }
     ComposeScreen #from-row Select { width: 1fr; }
@@ -119,7 +118,7 @@ class ComposeScreen(AppScreen):
         self.email = email
         self.journal = Journal.default()
         self.key = journal_key(mode, mailbox_id, email)
-        self.restored = self.journal.load_edit(session.name, self.key)
+        self.restored = self.load_restored()
         self.start = self.restored or self._fresh()
         # A reply starts in the body; a new message or a forward starts with its recipients.
         self.AUTO_FOCUS = "#body" if mode == "reply" or self.start.to_text else "#to"
@@ -143,8 +142,7 @@ class ComposeScreen(AppScreen):
         header.append("  ·  saved as you type", style="dim")
         yield Static(header, id="compose-header")
         if self.restored is not None:
-            yield Static(f"Restored your unsent text (saved {self.restored.saved_at[11:16]} UTC). ctrl+r discards it.",
-                         id="restored")
+            yield restored_notice(self.restored, "unsent text")
         sender: Text | str = ""
         if self.mode == "compose":
             with Horizontal(id="from-row"):
@@ -157,7 +155,7 @@ class ComposeScreen(AppScreen):
             frozenset({"subject"}) if self.mode == "forward" else frozenset())
         hidden = frozenset({"cc"}) if self.mode != "compose" else frozenset()
         yield MessageForm(self.start if self.restored else cleaned(self.start), sender=sender, fixed=fixed,
-                          hidden=hidden, save=self._save, id="form")
+                          hidden=hidden, save=self.save_edit, id="form")
         if self.mode == "forward":
             yield Static("The body is your note; the server appends the original message below it.",
                          id="forward-note")
@@ -174,42 +172,14 @@ class ComposeScreen(AppScreen):
                 return value
         return self.mailbox_id
 
+    def journal_place(self) -> tuple[str, str]:
+        return self.session.name, self.key
+
     @property
-    def form(self) -> MessageForm:
-        return self.query_one(MessageForm)
-
-    def _save(self, message: SavedEdit) -> None:
-        self.journal.save_edit(self.session.name, self.key, message)
-
-    # -- keys --------------------------------------------------------------------------------
-    def action_back(self) -> None:
-        self.action_close()
-
-    def action_close(self) -> None:
-        self.form.flush()
-        kept = self.journal.load_edit(self.session.name, self.key) is not None
-        self.dismiss(None)
-        if kept:
-            again = {"compose": "m brings it back", "reply": "replying to the same message brings it back",
-                     "forward": "forwarding the same message brings it back"}[self.mode]
-            self.app.report(f"Not sent; your text is kept: {again}.")
-
-    def action_discard(self) -> None:
-        def discard() -> None:
-            self.form.discard()
-            self.journal.drop_edit(self.session.name, self.key)
-            self.dismiss(None)
-            self.app.report("Discarded.")
-
-        confirm_then(self, Question(title="Discard this message?", details="What you typed is thrown away.",
-                                    confirm_label="Discard"), on_yes=discard)
-
-    def action_external(self) -> None:
-        self.form.flush()
-        edited = edit_externally(self.app, self.form.value())
-        if edited is not None:
-            self.form.load(edited)
-            self.form.flush()
+    def KEPT_NOTE(self) -> str:  # noqa: N802 (Editing's note, in words for this mode)
+        again = {"compose": "m brings it back", "reply": "replying to the same message brings it back",
+                 "forward": "forwarding the same message brings it back"}[self.mode]
+        return f"Not sent; your text is kept: {again}."
 
     def action_template(self) -> None:
         if self.mode != "compose":
@@ -270,7 +240,7 @@ class ComposeScreen(AppScreen):
         self.app.push_screen(ContactListPicker(self.session), chosen)
 
     # -- sending -----------------------------------------------------------------------------
-    def action_send(self) -> None:
+    def action_submit(self) -> None:
         self.form.flush()
         message = self.form.value()
         try:
