@@ -122,11 +122,16 @@ async def test_a_refused_send_keeps_everything_typed(make_postern_app, postern_b
         assert "Read-only mode" in text and "Everything typed is kept" in text
         assert form.body == "Three paragraphs of careful text." and form.value("subject") == "Draft that must survive"
 
-        await pilot.press("escape")  # typed text: asks before throwing it away
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("enter")  # focus is on Cancel
-        await wait_for(pilot, lambda: app.screen is form)
-        assert form.body == "Three paragraphs of careful text."
+        await pilot.press("escape")  # leaves and keeps the text (the one editor's rule, as in PO6 compose)
+        await wait_for(pilot, lambda: app.screen is not form)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "your text is kept" in screen_text(app)
+        await pilot.press("m")  # the same composition comes back
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeForm))
+        again = app.screen
+        await wait_idle(pilot)
+        assert again.body == "Three paragraphs of careful text." and again.value("subject") == "Draft that must survive"
+        assert "Restored your unsent text" in screen_text(app)
 
 
 async def test_reply_to_a_received_message(make_postern_app, postern_box):

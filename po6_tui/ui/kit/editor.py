@@ -21,13 +21,9 @@ from textual.widgets import Static
 from po6_tui.journal import Journal, SavedEdit
 from po6_tui.ui.core.host import report
 from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui.ui.kit.keymap import EDITOR_KEYS  # noqa: F401  (the editors import it from here)
 from po6_tui.ui.kit.message_form import MessageForm, edit_externally
 
-EDITOR_KEYS = [
-    Binding("escape", "close", "Back (text kept)", id="editor.close"),
-    Binding("ctrl+o", "external", "$EDITOR", id="editor.external"),
-    Binding("ctrl+r", "revert", "Revert", id="editor.revert"),
-]
 
 
 def submit_key(description: str) -> Binding:

@@ -34,6 +34,13 @@ READER_BINDINGS = [
     Binding("v", "toggle_html", "HTML/text", id="reader.html"),
 ]
 
+# The journaled editors (kit/editor.py): compose, reply, forward, the draft editor, Postern send.
+EDITOR_KEYS = [
+    Binding("escape", "close", "Back (text kept)", id="editor.close"),
+    Binding("ctrl+o", "external", "$EDITOR", id="editor.external"),
+    Binding("ctrl+r", "revert", "Revert", id="editor.revert"),
+]
+
 # old id: (new id, the keys the old id had). The old keys say which of the new id's keys a
 # user's mapping replaced: `table.down = "n"` (j was n) becomes `list.down = "n,down"`.
 _RENAMES: dict[str, tuple[str, str]] = {
@@ -53,10 +60,15 @@ _RENAMES: dict[str, tuple[str, str]] = {
     "diff.down": ("pane.down", "j,down"), "diff.up": ("pane.up", "k,up"),
     "postern.reader.back": ("reader.back", "q,escape"), "postern.reader.headers": ("reader.headers", "h"),
     "postern.reader.html": ("reader.html", "v"),
+    "compose.close": ("editor.close", "escape"), "compose.send": ("editor.submit", "ctrl+s"),
+    "compose.external": ("editor.external", "ctrl+o"), "compose.discard": ("editor.revert", "ctrl+r"),
+    "draft_edit.close": ("editor.close", "escape"), "draft_edit.done": ("editor.submit", "ctrl+s"),
+    "draft_edit.external": ("editor.external", "ctrl+o"), "draft_edit.revert": ("editor.revert", "ctrl+r"),
 }
 RENAMED_BINDINGS: dict[str, str] = {old: new for old, (new, _keys) in _RENAMES.items()}
 
-_DEFAULT_KEYS = {binding.id: binding.key for binding in (*LIST_BINDINGS, *PANE_BINDINGS, *READER_BINDINGS)}
+_DEFAULT_KEYS = {binding.id: binding.key for binding in (*LIST_BINDINGS, *PANE_BINDINGS, *READER_BINDINGS,
+                                                          *EDITOR_KEYS)} | {"editor.submit": "ctrl+s"}
 
 
 def _split(keys: str) -> list[str]:

@@ -4,6 +4,10 @@ Sending is outward-facing, so it asks first. The idempotency key belongs to what
 (`IdempotencyIds`): if a send times out and the operator presses Ctrl+S again without changing
 anything, Postern sees the same key and does not send twice. A failed send keeps the form open
 with everything typed.
+
+It is the one journaled editor (kit/editor.py), as PO6's compose: the text is saved as it is
+typed, Esc leaves and keeps it (opening the same reply or a new message from that inbox again
+brings it back), Ctrl+O hands it to $EDITOR, Ctrl+R throws it away after asking.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ from textual.widgets import Static, TextArea
 from po6_tui.api import postern_models as pm
 from po6_tui.api.postern import PosternClient
 from po6_tui.ui import safe
+from po6_tui.journal import Journal, SavedEdit
 from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui.ui.kit.editor import EDITOR_KEYS, Editing, restored_notice, submit_key
+from po6_tui.ui.kit.message_form import MessageForm
 from po6_tui.ui.postern.forms import IdempotencyIds, PosternForm
 
 _ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -34,10 +41,12 @@ def reply_subject(subject: str) -> str:
     return subject if subject.lower().startswith("re:") else f"Re: {subject}".strip()
 
 
-class ComposeForm(PosternForm):
+class ComposeForm(Editing, PosternForm):
     """Send from `address` (`original` None) or reply to `original`. Dismisses with the SendResult."""
 
     SUBMIT_LABEL = "Send"
+    BINDINGS = [*EDITOR_KEYS, submit_key("Send")]
+    REVERT_TITLE = "Discard this message?"
 
     # A composer: as tall as the terminal allows, the text taking what the fields leave.
     DEFAULT_CSS = """
@@ -53,6 +62,13 @@ class ComposeForm(PosternForm):
         self.original = original
         self.ids = IdempotencyIds()
         self.TITLE_TEXT = "Reply" if original else "New message"
+        self.journal = Journal.default()
+        self.restored = self.load_restored()
+
+    def journal_place(self) -> tuple[str, str]:
+        # Postern's compositions live apart from PO6's: the provider, the inbox, what is answered.
+        where = self.original.id if self.original is not None else "new"
+        return self.client.profile or "postern", f"postern/{self.address}/{where}"
 
     def compose_fields(self) -> ComposeResult:
         context = Text("From ", style="dim")
@@ -65,12 +81,13 @@ class ComposeForm(PosternForm):
             context.append("\nSubject ", style="dim")
             context.append_text(safe.text(reply_subject(original.subject), max_len=300))
         yield Static(context, id="context")
-        if self.original is None:
-            yield self.row("To", "to", placeholder="address (several: separate with commas)", max_length=2000)
-            yield self.row("Cc", "cc", placeholder="optional", max_length=2000)
-            yield self.row("Subject", "subject", max_length=998)
-        yield self.label("Message (Tab leaves the text; Ctrl+S sends)")
-        yield TextArea(id="body", soft_wrap=True, tab_behavior="focus")
+        if self.restored is not None:
+            yield restored_notice(self.restored, "unsent text")
+        yield self.label("Saved as you type; Esc keeps it. Tab leaves the text; Ctrl+S sends.")
+        start = self.restored or SavedEdit("", "", "", "")
+        reply = self.original is not None
+        yield MessageForm(start, fixed=frozenset(), hidden=frozenset({"to", "cc", "subject"}) if reply else frozenset(),
+                          save=self.save_edit, id="form")
 
     @property
     def body(self) -> str:
@@ -108,4 +125,10 @@ class ComposeForm(PosternForm):
                                 confirm_label="Send", danger=False)
             call = lambda: self.client.send(self.address, to, subject, text=body, cc=cc or None,  # noqa: E731
                                             idempotency_key=key)
-        confirm_then(self, question, lambda: self.run("Sending", call, self.dismiss))
+        confirm_then(self, question, lambda: self.run("Sending", call, self._sent))
+
+    def _sent(self, result: pm.SendResult) -> None:
+        self.form.discard()
+        account, key = self.journal_place()
+        self.journal.drop_edit(account, key)
+        self.dismiss(result)
