@@ -99,3 +99,17 @@ async def test_read_only_refuses_clearly(make_app):
         await pilot.press("p")
         await wait_for(pilot, lambda: "Read-only mode: publish_landing_page was not sent" in status(app))
         assert (await (await client(app)).get_landing_page("lp_pricing")).status == "draft"
+
+
+async def test_a_refused_forwarding_address_comes_back_in_the_form(make_app, routing_box):
+    """Issue 16, item 12: the server refuses the change (a key restricted to one mailbox may not
+    re-route an alias); the form opens again holding the typed address, nothing is lost."""
+    app = make_app(routing_box, label="one-mailbox")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await open_view(pilot, "aliases", "AliasTable", rows=5)
+        await pilot.press("f")
+        await fill_form(pilot, forward_to="typed-with-care@po6.com")
+        await answer(pilot, yes=True)
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen), what="the form to come back")
+        assert app.screen.values()["forward_to"] == "typed-with-care@po6.com"
+        assert "restricted to some mailboxes" in " ".join(n.message for n in app._notifications) + status(app)

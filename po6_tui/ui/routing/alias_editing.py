@@ -7,6 +7,7 @@ to send the change (`send_alias_change`) and what to do with the updated alias.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.binding import Binding
@@ -69,10 +70,12 @@ class AliasEditingScreen(AppScreen):
             if new.casefold() == (alias.forward_to or "").casefold():
                 self.report("Same forwarding address as before: nothing to change.")
                 return
+            # If the server refuses, the form comes back holding what was typed (nothing is lost).
             self._change(alias, {"forward_to": new},
                          [Change("Forwards to", alias.forward_to, new),
                           Change("Verification", alias.verification_status, "pending")],
-                         title=f"Forward {address} to a new address?", warning=REVERIFY_NOTE)
+                         title=f"Forward {address} to a new address?", warning=REVERIFY_NOTE,
+                         failed=lambda _error: self.app.push_screen(form.refilled(values), entered))
 
         self.app.push_screen(form, entered)
 
@@ -98,7 +101,7 @@ class AliasEditingScreen(AppScreen):
                      title=f"Turn plus addressing {'on' if on else 'off'} for {address}?", warning=hint)
 
     def _change(self, alias: Alias, changes: dict[str, Any], shown: list[Change], *, title: str,
-                warning: str = "") -> None:
+                warning: str = "", failed: Callable[[BaseException], None] | None = None) -> None:
         async def apply() -> Alias:
             client = await po6_client(self)
             return await self.send_alias_change(client, alias, changes)
@@ -109,4 +112,4 @@ class AliasEditingScreen(AppScreen):
             self.report(f"Updated {safe.one_line(updated.address, 80)}: {now}.")
 
         confirm_change(self, title, shown, apply, done, what=f"Updating {safe.one_line(alias.address, 80)}",
-                       warning=warning)
+                       warning=warning, failed=failed)

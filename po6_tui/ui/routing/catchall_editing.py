@@ -7,6 +7,7 @@ operator types the domain's name to confirm; turning it on is confirmed normally
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -94,6 +95,11 @@ class CatchallEditingScreen(AppScreen):
             return
         current = target.catchall.forward_to or ""
 
+        form = FormScreen(f"Catch-all for {target.name}: forward to",
+                          [FormField("forward_to", "Forward to", value=safe.one_line(current, 200),
+                                     check=check_address, placeholder="agent@po6.com")],
+                          note=REVERIFY_NOTE, submit="Next")
+
         def entered(values: dict[str, str] | None) -> None:
             if values is None:
                 return
@@ -101,19 +107,19 @@ class CatchallEditingScreen(AppScreen):
             if new.casefold() == current.casefold():
                 self.report("Same address as before: nothing to change.")
                 return
+            # If the server refuses, the form comes back holding what was typed (nothing is lost).
             self._send(target, target.catchall.enabled, new,
                        [Change("Catch-all forwards to", current or None, new),
                         Change("Verification", target.catchall.verification_status, "pending")],
                        title=f"Send catch-all mail of {target.name} to a new address?",
-                       type_to_confirm=target.domain, warning=REVERIFY_NOTE)
+                       type_to_confirm=target.domain, warning=REVERIFY_NOTE,
+                       failed=lambda _error: self.app.push_screen(form.refilled(values), entered))
 
-        self.app.push_screen(FormScreen(f"Catch-all for {target.name}: forward to",
-                                        [FormField("forward_to", "Forward to", value=safe.one_line(current, 200),
-                                                   check=check_address, placeholder="agent@po6.com")],
-                                        note=REVERIFY_NOTE, submit="Next"), entered)
+        self.app.push_screen(form, entered)
 
     def _send(self, target: CatchallTarget, enabled: bool, forward_to: str | None, changes: list[Change], *,
-              title: str, warning: str = "", type_to_confirm: str = "") -> None:
+              title: str, warning: str = "", type_to_confirm: str = "",
+              failed: Callable[[BaseException], None] | None = None) -> None:
         async def apply() -> Catchall:
             client = await po6_client(self)
             return await client.update_catchall(target.domain_id, enabled, forward_to=forward_to)
@@ -126,4 +132,4 @@ class CatchallEditingScreen(AppScreen):
             self.report(f"Catch-all of {target.name} is {state}{where}{status}.")
 
         confirm_change(self, title, changes, apply, done, what=f"Updating the catch-all of {target.name}",
-                       warning=warning, type_to_confirm=type_to_confirm)
+                       warning=warning, type_to_confirm=type_to_confirm, failed=failed)
