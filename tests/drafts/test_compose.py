@@ -43,9 +43,9 @@ async def test_compose_checks_addresses_then_sends(make_app, tools_box, unique):
         screen.query_one("#cc", Input).value = "cy@example.com"
         await pilot.press("ctrl+s")
         dialog = await answer(pilot)
-        assert "From:    research-agent@po6.com" in dialog.question.details
-        assert "To:      ada@example.com, bo@example.com" in dialog.question.details
-        assert "Cc:      cy@example.com" in dialog.question.details
+        assert "From:    research-agent@po6.com" in dialog.plain()
+        assert "To:      ada@example.com, bo@example.com" in dialog.plain()
+        assert "Cc:      cy@example.com" in dialog.plain()
         assert "Sent to ada@example.com, bo@example.com." in status(app)
         assert not isinstance(app.screen, ComposeScreen)
     sent = [s for s in await sent_log(tools_box, "mbx_research") if s.subject == f"Hello {unique}"]
@@ -75,7 +75,7 @@ async def test_reply_goes_to_the_sender_and_a_closed_reply_comes_back(make_app, 
         assert screen.query_one("#body", TextArea).text.startswith(f"Thanks {unique}")
         await pilot.press("ctrl+s")
         dialog = await answer(pilot)
-        assert "Send this reply?" == dialog.question.title
+        assert "Send this reply?" == dialog.review.title
     replies = [s for s in await sent_log(tools_box, original.mailbox_id or "mbx_signup")
                if s.subject.endswith(original.subject) and s.subject.startswith("Re:")]
     assert len(replies) == 1 and replies[0].to_addresses == [original.from_]

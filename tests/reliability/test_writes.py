@@ -23,6 +23,9 @@ from po6_tui.audit import AuditLog
 from po6_tui.ui.kit.prompt import PromptScreen
 from po6_tui.ui.outbox.compose import ComposeScreen
 from po6_tui.ui.kit.confirm import ConfirmScreen
+from po6_tui.ui.outbox.send_review import SendReviewScreen
+
+CONFIRMATIONS = (ConfirmScreen, SendReviewScreen)
 from po6_tui.ui.log.log_screen import LogScreen
 from po6_tui.ui.mail.pickers import FolderPicker
 from po6_tui.ui.shell.bars import StatusLine, TopBar
@@ -35,9 +38,9 @@ def status(app) -> str:  # noqa: ANN001
 async def confirm_dialog(pilot) -> None:  # noqa: ANN001
     """Say yes to the confirmation in front (typing the name when it asks for it)."""
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), 10, "a confirmation")
+    await wait_for(pilot, lambda: isinstance(app.screen, CONFIRMATIONS), 10, "a confirmation")
     dialog = app.screen
-    if dialog.question.type_to_confirm:
+    if isinstance(dialog, ConfirmScreen) and dialog.question.type_to_confirm:
         dialog.query_one("#typed", Input).value = dialog.question.type_to_confirm
         await pilot.pause()
     dialog.query_one("#confirm", Button).press()
@@ -59,7 +62,7 @@ async def send_from_compose(pilot, subject: str, to: str = "ada@example.com") ->
     screen.query_one("#body", TextArea).text = "SECRET-BODY-TEXT must never reach the audit log."
     await pilot.press("ctrl+s")
     await wait_idle(pilot)
-    if isinstance(app.screen, ConfirmScreen):
+    if isinstance(app.screen, CONFIRMATIONS):
         await confirm_dialog(pilot)
     return status(app)
 
@@ -120,7 +123,7 @@ async def test_sends_under_drop_rate_reach_the_server_once_each(fault_box, app_o
             while isinstance(app.screen, ComposeScreen):  # a failed send keeps the text: leave it
                 await pilot.press("ctrl+r")
                 await wait_idle(pilot)
-                if isinstance(app.screen, ConfirmScreen):
+                if isinstance(app.screen, CONFIRMATIONS):
                     await confirm_dialog(pilot)
         assert app.is_running
     assert attempts == 4 and calls.tools["compose_email"] == 4

@@ -4,9 +4,8 @@ conversation it belongs to, and what the risk checks need to know about its mail
 - `conversation()`: the inbound message the draft answers (same subject once "Re:"/"Fwd:" are
   taken off, from one of its recipients, found with `search_emails` across the mailbox's
   folders) and earlier mail with the same people, received and sent, newest first;
-- `known()`: who the mailbox wrote to before (its sent log), who is unsubscribed or bounced on
-  a contact list, and how much of the send quota is left; a part that cannot be read is None,
-  so the risk check that needs it says it did not run.
+- what the risk checks need about the mailbox comes from `outbox/risk_facts.py` (compose uses
+  it too).
 
 No widgets here: the drafts view calls these in its workers and caches them per mailbox.
 """
@@ -18,27 +17,19 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from po6_tui.api.errors import ApiError, PlanError, ServerError, TransportError
+from po6_tui.api.errors import ApiError
 from po6_tui.api.models import Draft, EmailSummary, SentEmail
 from po6_tui.api.po6 import Po6Client
-from po6_tui.risks import Known
 from po6_tui.ui import safe
-from po6_tui.ui.outbox import outbound
+from po6_tui.ui.outbox.risk_facts import address_of
 
 _PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.I)
 EARLIER_SHOWN = 20
-_UNREACHABLE = (TransportError, ServerError)  # not a refusal: the check cannot run at all
-SENT_LOOKED_AT = 100  # (the most a page holds) recent sends read for "who did this mailbox write to before"
 
 
 def base_subject(subject: str) -> str:
     """The subject without its reply/forward prefixes, for matching a conversation."""
     return _PREFIX.sub("", subject or "").strip()
-
-
-def _address(value: str) -> str:
-    value = value or ""
-    return (value.rpartition("<")[2].rstrip(">") if "<" in value else value).strip().lower()
 
 
 @dataclass(frozen=True)
@@ -67,7 +58,7 @@ class Conversation:
 
 async def conversation(client: Po6Client, draft: Draft, recipients: list[str]) -> Conversation:
     result = Conversation()
-    people = {_address(a) for a in recipients if a}
+    people = {address_of(a) for a in recipients if a}
     mailbox_id = draft.mailbox_id
     subject = base_subject(draft.subject)
     received: dict[str, EmailSummary] = {}
@@ -82,11 +73,11 @@ async def conversation(client: Po6Client, draft: Draft, recipients: list[str]) -
     queries = [q for q in dict.fromkeys([subject[:80], *sorted(people)[:5]]) if q]
     for found in await asyncio.gather(*(search(q) for q in queries)):
         for email in found:
-            if _address(email.from_) in people or any(_address(t) in people for t in email.to):
+            if address_of(email.from_) in people or any(address_of(t) in people for t in email.to):
                 received.setdefault(email.id, email)
     if subject:
         answered = [e for e in received.values() if base_subject(e.subject).casefold() == subject.casefold()
-                    and _address(e.from_) in people]
+                    and address_of(e.from_) in people]
         answered.sort(key=lambda e: e.date.timestamp() if e.date else 0.0, reverse=True)
         result.answers = answered[0] if answered else None
     if result.answers is not None:
@@ -105,44 +96,7 @@ async def conversation(client: Po6Client, draft: Draft, recipients: list[str]) -
     entries = [Entry("received", e.date, e.from_, e.subject, e.snippet, e) for e in received.values()
                if result.answers is None or e.id != result.answers.id]
     entries += [Entry("sent", s.sent_at, ", ".join(s.to_addresses), s.subject) for s in sent
-                if people & {_address(a) for a in [*s.to_addresses, *s.cc_addresses]}]
+                if people & {address_of(a) for a in [*s.to_addresses, *s.cc_addresses]}]
     entries.sort(key=lambda e: e.when.timestamp() if e.when else 0.0, reverse=True)
     result.earlier = entries[:EARLIER_SHOWN]
     return result
-
-
-async def known(session: object, client: Po6Client, mailbox_id: str | None, all_mailboxes: list[str]) -> Known:
-    """What the risk checks need about a mailbox; each part None when it could not be read."""
-    correspondents: frozenset[str] | None = None
-    if mailbox_id:
-        try:
-            page = await client.list_sent_emails(mailbox_id=mailbox_id, limit=SENT_LOOKED_AT)
-            correspondents = frozenset(_address(a) for s in page.emails for a in [*s.to_addresses, *s.cc_addresses])
-        except _UNREACHABLE:
-            raise  # the server is gone: the whole check fails and says so
-        except ApiError:
-            correspondents = None  # refused (a scope, a plan): that check says it did not run
-    suppressed: dict[str, str] | None = {}
-    try:
-        for email_list in await client.list_email_lists():
-            for status in ("unsubscribed", "bounced"):
-                contacts = await client.get_email_list_contacts(email_list.id, status=status, limit=100)
-                for contact in contacts.contacts:
-                    if contact.email:
-                        suppressed[_address(contact.email)] = f"{status} on the contact list {email_list.name!r}"
-    except PlanError:
-        suppressed = {}  # no contact lists on this plan: nobody can be unsubscribed from one
-    except _UNREACHABLE:
-        raise
-    except ApiError:
-        suppressed = None
-    sends_left: tuple[int | None, int | None] | None
-    try:
-        quota = await outbound.estimate_quota(session, client, all_mailboxes)
-        left = quota.left()
-        sends_left = (left[0], left[1]) if left is not None else None
-    except _UNREACHABLE:
-        raise
-    except ApiError:
-        sends_left = None
-    return Known(correspondents=correspondents, suppressed=suppressed, sends_left=sends_left)

@@ -24,6 +24,7 @@ from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
 from po6_tui.ui.drafts import context
 from po6_tui.ui.drafts.watch import watcher
+from po6_tui.ui.outbox import risk_facts
 from po6_tui.ui.outbox.send_review import SendPage, SendReview, level_text, review_then, risks_text
 from po6_tui.ui.core.host import host
 from po6_tui.ui.core.outcome import Outcome, each
@@ -237,7 +238,7 @@ class DraftsScreen(AppScreen):
                 session, mailbox_id = item.session, item.draft.mailbox_id
                 if (session.name, mailbox_id) not in known:
                     client = await session.po6_client()
-                    known[(session.name, mailbox_id)] = await context.known(
+                    known[(session.name, mailbox_id)] = await risk_facts.known(
                         session, client, mailbox_id, [m.id for m in session.mailboxes])
                 try:
                     out = dd.outgoing(item)
@@ -542,7 +543,7 @@ class DraftsScreen(AppScreen):
                 for out in outs:
                     mailbox_id = out.item.draft.mailbox_id
                     if mailbox_id not in known_by_mailbox:
-                        known_by_mailbox[mailbox_id] = await context.known(session, client, mailbox_id, mailboxes)
+                        known_by_mailbox[mailbox_id] = await risk_facts.known(session, client, mailbox_id, mailboxes)
                     assessments.append(assess(out.risk_message(), known_by_mailbox[mailbox_id], rules,
                                               batch=len(ready)))
             return quotas, decision_tools, assessments

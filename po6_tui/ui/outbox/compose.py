@@ -29,7 +29,11 @@ from po6_tui.ui.core import timefmt
 from po6_tui.ui.core.message_text import fill_template, template_variables
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.outbox.compose_pickers import ContactListPicker, TemplatePicker, VariablesScreen
-from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui import risks
+from po6_tui.risks import Assessment, Rules, assess
+from po6_tui.ui.core.host import host
+from po6_tui.ui.outbox import risk_facts
+from po6_tui.ui.outbox.send_review import SendPage, SendReview, review_then
 from po6_tui.ui.kit.editor import EDITOR_KEYS, Editing, restored_notice, submit_key
 from po6_tui.ui.kit.message_form import MessageForm, cleaned
 from po6_tui.ui.core.session import AccountSession
@@ -242,6 +246,9 @@ class ComposeScreen(Editing, AppScreen):
     # -- sending -----------------------------------------------------------------------------
     def action_submit(self) -> None:
         self.form.flush()
+        if self.session.account.read_only:  # refused before anything is checked or asked
+            self.report("Read-only mode: nothing can be sent; your text is kept.", "warning")
+            return
         message = self.form.value()
         try:
             if self.mode == "reply":
@@ -262,25 +269,29 @@ class ComposeScreen(Editing, AppScreen):
             return
         mailbox_id = self.current_mailbox_id()
 
-        async def quota() -> outbound.Quota:
-            client = await self.session.po6_client()
-            return await outbound.estimate_quota(self.session, client, [m.id for m in self.session.mailboxes])
+        sender = self._sender_address()
+        mailboxes = [m.id for m in self.session.mailboxes]
+        rules = host(self).risk_rules if host(self) is not None else Rules()
 
-        def ask(quota: outbound.Quota) -> None:
+        async def check() -> tuple[outbound.Quota, Assessment]:
+            client = await self.session.po6_client()
+            quota = await outbound.estimate_quota(self.session, client, mailboxes)
+            known = await risk_facts.known(self.session, client, mailbox_id, mailboxes)
+            return quota, assess(risks.Message(sender, to, message.subject, message.body, cc=cc), known, rules)
+
+        def ask(result: tuple[outbound.Quota, Assessment]) -> None:
+            quota, assessment = result
             if quota.info.can_send is False:
                 self.report(f"Not sent: {outbound.cannot_send_message(quota.info)}", "error")
                 return
-            details = outbound.send_details(sender=self._sender_address(), to=to, cc=cc, subject=message.subject,
-                                            body=message.body)
-            if self.mode == "forward":
-                details += "\n(The original message follows your note.)"
-            details += "\n" + quota.describe()
+            note = "Your note; the original message follows it." if self.mode == "forward" else ""
             verb = {"compose": "Send this message?", "reply": "Send this reply?", "forward": "Forward this message?"}
-            confirm_then(self, Question(title=verb[self.mode], details=details, confirm_label="Send", danger=False),
-                         on_yes=lambda: self._send(mailbox_id, to, cc, message),
-                         on_no=lambda: self.report("Not sent; your text is still here."))
+            page = SendPage(sender, to, message.subject, message.body, cc=cc, assessment=assessment, note=note)
+            review_then(self, SendReview(verb[self.mode], [page], [quota.describe()]),
+                        on_yes=lambda: self._send(mailbox_id, to, cc, message),
+                        on_no=lambda: self.report("Not sent; your text is still here."))
 
-        run_io(self, quota, what="Not sent: checking the send quota failed", done=ask, replay=False)
+        run_io(self, check, what="Not sent: checking the send quota and the risks failed", done=ask, replay=False)
 
     def _send(self, mailbox_id: str, to: list[str], cc: list[str], message: SavedEdit) -> None:
         session = self.session

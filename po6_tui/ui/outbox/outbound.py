@@ -291,20 +291,3 @@ async def send_once(client: Po6Client, send: Callable[[], Awaitable[T]], expecte
             f"again (a second send is refused for {round(SETTLE_SECONDS)} s).", tool=tool)
     finally:
         _IN_FLIGHT.discard(key)
-
-
-# -- what the confirmation shows ----------------------------------------------------------------
-def _short(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def send_details(*, sender: str, to: list[str], cc: list[str], subject: str, body: str, body_chars: int = 56) -> str:
-    """Exactly what will be sent, for a confirmation (plain text; the dialog makes it safe)."""
-    # Short lines: the confirmation dialog is 72 columns wide and shows about 8 lines of details.
-    lines = [f"From:    {sender}", f"To:      {_short(', '.join(to), 200)}"]
-    if cc:
-        lines.append(f"Cc:      {_short(', '.join(cc), 200)}")
-    lines.append(f"Subject: {_short(subject, 200) or '(no subject)'}")
-    lines.append(f"Body:    {_short(body, body_chars) or '(empty)'}")
-    return "\n".join(lines)
