@@ -41,6 +41,13 @@ CREATE TABLE IF NOT EXISTS decisions (
     reason     TEXT,                   -- the operator's reason, for a rejection
     PRIMARY KEY (account, draft_id)
 );
+CREATE TABLE IF NOT EXISTS sends (
+    account TEXT NOT NULL,
+    sent_id TEXT NOT NULL,             -- the sent log's id of a message sent or approved from this app
+    what    TEXT NOT NULL,             -- "approved" (an agent's draft) or "composed" (the operator's own)
+    sent_at TEXT NOT NULL,
+    PRIMARY KEY (account, sent_id)
+);
 CREATE TABLE IF NOT EXISTS edits (
     account  TEXT NOT NULL,
     key      TEXT NOT NULL,            -- a draft id, or "reply:<email id>", "compose:<mailbox id>", …
@@ -133,6 +140,17 @@ class Journal:
         rows = self._execute("SELECT * FROM decisions WHERE account = ?", (account,))
         return {row["draft_id"]: Decision(row["draft_id"], row["decision"], row["decided_at"], row["mailbox_id"],
                                           row["subject"], row["sent_id"], row["reason"]) for row in rows}
+
+    # -- what the operator sent -----------------------------------------------------------
+    def record_send(self, account: str, sent_id: str | None, what: str) -> None:
+        """A message sent or approved from this app (so the sent log can say who sent it)."""
+        if sent_id:
+            self._execute("INSERT OR REPLACE INTO sends VALUES (?, ?, ?, ?)", (account, sent_id, what, _now()))
+
+    def sends(self, account: str) -> dict[str, str]:
+        """sent id → "approved" or "composed", for the messages this app sent for `account`."""
+        rows = self._execute("SELECT sent_id, what FROM sends WHERE account = ?", (account,))
+        return {row["sent_id"]: row["what"] for row in rows}
 
     # -- unfinished edits ---------------------------------------------------------------
     def save_edit(self, account: str, key: str, edit: SavedEdit) -> None:

@@ -138,3 +138,30 @@ async def test_an_expired_draft_keeps_the_operators_edit(make_app, ui_fresh_sand
         app.screen.query_one("#confirm").press()
         await wait_idle(pilot)
         assert Journal.default().load_edit("sandbox", draft.id) is None
+
+
+async def test_the_sent_log_says_which_sends_were_the_operators(make_app, tools_box, unique):
+    """Approved here → "you ✓" in :sent (from the local journal), the agents' own sends keep their channel."""
+    from po6_tui.ui.outbox.sent_screen import SentScreen
+
+    draft = await make_draft(tools_box, f"Operator approved {unique}", to=[f"op-{unique}@example.com"])
+    app = make_app(tools_box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_drafts(pilot)
+        select(screen, draft.id)
+        await pilot.press("y")
+        await answer(pilot)
+        assert f"Sent “Operator approved {unique}”" in status(app)
+        app.open_view("sent")
+        await wait_for(pilot, lambda: isinstance(app.screen, SentScreen) and app.screen.emails, what="the sent log")
+        sent = app.screen
+        sent.show_mailbox(app.active, "mbx_outreach")
+        await wait_for(pilot, lambda: sent.mailbox_id == "mbx_outreach" and any(
+            e.subject == f"Operator approved {unique}" for e in sent.emails), what="the outreach sent log")
+        await wait_idle(pilot)
+        table = sent.query_one("#sent", DataTable)
+        mine = next(e for e in sent.emails if e.subject == f"Operator approved {unique}")
+        assert str(table.get_row(mine.id)[2]) == "you ✓"
+        theirs = next(e for e in sent.emails if e.subject.startswith("Quick question"))
+        assert str(table.get_row(theirs.id)[2]) == "agent (MCP)"
+        assert "from po6-tui" in str(sent.query_one("#sent-header").content)

@@ -163,6 +163,7 @@ async def approve(out: Outgoing, journal: Journal) -> outbound.Sent:
         outbound.learn_from_error(session, error)
         raise
     journal.drop_edit(session.name, item.draft.id)
+    journal.record_send(session.name, sent.sent_id, "approved")
     return sent
 
 

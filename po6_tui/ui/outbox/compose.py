@@ -321,6 +321,7 @@ class ComposeScreen(Editing, AppScreen):
         def done(sent: outbound.Sent[SendResult]) -> None:
             self.form.discard()
             self.journal.drop_edit(session.name, self.key)
+            self.journal.record_send(session.name, sent.sent_id, "composed")
             self.dismiss(None)
             note = " (The reply from the server was lost, but the sent log shows it went out; nothing was " \
                    "retried.)" if sent.reply_lost else ""

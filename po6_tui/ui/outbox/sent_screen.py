@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Label, Select, Static
 
 from po6_tui.api.models import SentEmail
+from po6_tui.journal import Journal
 from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
 from po6_tui.ui.shell.app_screen import AppScreen
@@ -145,6 +146,7 @@ class SentScreen(AppScreen):
         table.add_column("To", width=to_w)
         table.add_column("Subject", width=subject_w)
         visible = self._visible()
+        ours = self._ours()
         for email in visible:
             status = email.delivery_status or "?"
             problem = status in PROBLEMS
@@ -154,7 +156,7 @@ class SentScreen(AppScreen):
             to.truncate(to_w, overflow="ellipsis")
             table.add_row(Text(timefmt.short(email.sent_at)),
                           Text(("⚠ " if problem else "") + safe.one_line(status, 12), style=STATUS_STYLES.get(status, "")),
-                          Text(KIND_NAMES.get(email.sent_via or "", safe.one_line(email.sent_via or "?", 12))),
+                          self._sender_cell(email, ours),
                           to, subject, key=email.id)
         header = Text(f"{len(visible)} shown", style="bold")
         header.append(f" of {self.total} sent" if self.total else "", style="bold")
@@ -163,12 +165,26 @@ class SentScreen(AppScreen):
         header.append("  sent by: ", style="dim")
         header.append(KIND_NAMES.get(self.kind, "everyone"), style="bold")
         header.append(" (v)", style="dim")
+        mine = sum(e.id in ours for e in visible)
+        if mine:
+            header.append(f"  you: {mine} sent or approved (✓) from po6-tui", style="bold cyan")
         problems = sum((e.delivery_status or "") in PROBLEMS for e in self.emails)
         if problems:
             header.append(f"  ⚠ {problems} bounced or failed", style="bold red")
         if self.problems_only:
             header.append("  showing problems only (b)", style="bold")
         self.query_one("#sent-header", Static).update(header)
+
+    def _ours(self) -> dict[str, str]:
+        """The sends made from this app (the journal): the operator's, not the agents'."""
+        session = self.session
+        return Journal.default().sends(session.name) if session is not None else {}
+
+    @staticmethod
+    def _sender_cell(email: SentEmail, ours: dict[str, str]) -> Text:
+        if email.id in ours:  # approved or written by the operator here, whatever channel carried it
+            return Text("you ✓" if ours[email.id] == "approved" else "you", style="bold cyan")
+        return Text(KIND_NAMES.get(email.sent_via or "", safe.one_line(email.sent_via or "?", 12)))
 
     def on_resize(self) -> None:
         if self.emails:
