@@ -165,3 +165,23 @@ async def test_the_sent_log_says_which_sends_were_the_operators(make_app, tools_
         theirs = next(e for e in sent.emails if e.subject.startswith("Quick question"))
         assert str(table.get_row(theirs.id)[2]) == "agent (MCP)"
         assert "from po6-tui" in str(sent.query_one("#sent-header").content)
+
+
+async def test_rules_mark_low_risk_drafts_for_one_batch_approval(make_app, tools_box, unique):
+    from po6_tui.risks import Rules
+    from po6_tui.ui.outbox.send_review import SendReviewScreen
+
+    drafts = [await make_draft(tools_box, f"Low {n} {unique}", to=[f"ops{n}@trusted-{unique}.example"],
+                               body="Meeting moved to 3pm.\n") for n in range(2)]
+    rules = Rules(allow_domains=frozenset({f"trusted-{unique}.example"}))
+    app = make_app(tools_box, risk_rules=rules)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_drafts(pilot)
+        await assessed(pilot, screen)
+        await pilot.press("L")
+        assert screen.marked == {f"sandbox/{d.id}" for d in drafts}
+        await pilot.press("y")  # one confirmation that still shows each of them
+        await wait_for(pilot, lambda: isinstance(app.screen, SendReviewScreen), what="the confirmation")
+        assert app.screen.review.title == "Approve and send these 2 drafts?"
+        assert "low risk" in app.screen.plain()
+        await pilot.press("escape")

@@ -152,6 +152,7 @@ class DraftsScreen(AppScreen):
         Binding("x", "reject", "Reject", id="drafts.reject"),
         Binding("m", "compose", "Compose", show=False, id="drafts.compose"),
         Binding("X", "discard_edit", "Discard edit", show=False, id="drafts.discard_edit"),
+        Binding("L", "mark_low_risk", "Mark low-risk", show=False, id="drafts.mark_low_risk"),
         Binding("o", "order", "Order", show=False, id="drafts.order"),
         Binding("f", "risk_filter", "Risk filter", show=False, id="drafts.risk_filter"),
         # Priority: in the queue, Ctrl+D/Ctrl+U scroll the draft being judged, not the list (PgDn/PgUp do).
@@ -436,6 +437,17 @@ class DraftsScreen(AppScreen):
         run_io(self, load, what="Finding the conversation", done=done, group="drafts-conversation", exclusive=True)
 
     # -- keys -------------------------------------------------------------------------------
+    def action_mark_low_risk(self) -> None:
+        """Mark every draft your [risk] rules call low risk, for one batch approval (y): a person
+        still sees each of them in the confirmation and confirms the send."""
+        low = {i.key for i in self.queue.pending if i.key in self.assessments and self.assessments[i.key].low_risk}
+        if not low:
+            self.report("No draft is low risk by your rules ([risk] allow_domains in config.toml).", "warning")
+            return
+        self.marked |= low
+        self._fill_tables()
+        self.report(f"Marked {len(low)} low-risk draft{'s' if len(low) != 1 else ''}: y approves them together.")
+
     def action_order(self) -> None:
         self.order = self.ORDERS[(self.ORDERS.index(self.order) + 1) % len(self.ORDERS)]
         self._fill_tables()
