@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the frozen-sandbox helpers the UI tes
 
 WORKDIR = Path("/tmp/po6-tui-screenshots")
 KEY_PREFIXES = ("mcp_po6_", "pk_agent_", "pk_enroll_")
-VIEW_ORDER = ("mail", "reader", "fleet", "drafts", "sent", "aliases", "domains", "catchall", "pages", "postern",
+VIEW_ORDER = ("mail", "reader", "fleet", "drafts", "approve", "sent", "aliases", "domains", "catchall", "pages", "postern",
               "tools", "log", "help")
 
 
@@ -108,7 +108,29 @@ async def shoot(out: Path, size: tuple[int, int], workdir: Path) -> list[Path]:
                 screen = app.screen
                 await wait_for(pilot, lambda: getattr(screen, "loaded_at", None) is not None, what="the fleet")
 
-            steps: dict[str, Callable[[], Awaitable[None]]] = {"reader": reader, "fleet": fleet, "tools": tools}
+            async def drafts() -> None:
+                screen = app.screen
+                await wait_for(pilot, lambda: screen.loaded and len(screen.assessments) >= len(screen.queue.pending),
+                               what="the drafts' risk checks")
+                table = screen.query_one("#queue")
+                table.move_cursor(row=table.get_row_index("sandbox/drf_demo02"), animate=False)
+                await wait_for(pilot, lambda: "sandbox/drf_demo02" in screen.conversations, what="the conversation")
+                await wait_idle(pilot)
+
+            async def approve() -> None:
+                from po6_tui.ui.outbox.send_review import SendReviewScreen
+
+                app.open_view("drafts")
+                await wait_idle(pilot)
+                screen = app.screen
+                table = screen.query_one("#queue")
+                table.move_cursor(row=table.get_row_index("sandbox/drf_risk01"), animate=False)
+                await pilot.press("y")
+                await wait_for(pilot, lambda: isinstance(app.screen, SendReviewScreen), what="the send confirmation")
+                await wait_idle(pilot)
+
+            steps: dict[str, Callable[[], Awaitable[None]]] = {"reader": reader, "fleet": fleet, "tools": tools,
+                                                               "drafts": drafts}
 
             await wait_list(pilot)
             await wait_for(pilot, lambda: "mbx_signup" in app.active.folders)
@@ -119,6 +141,11 @@ async def shoot(out: Path, size: tuple[int, int], workdir: Path) -> list[Path]:
                     await pilot.press("question_mark")
                     await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
                     await save("help")
+                    continue
+                if name == "approve":
+                    await approve()
+                    await save("approve")
+                    await pilot.press("escape")
                     continue
                 if name == "reader":
                     app.open_view("mail")
