@@ -169,7 +169,12 @@ class Po6App(App):
         return [s for s in self.accounts if s.provider == "postern"]
 
     def use_account(self, name: str) -> None:
-        """`:ctx NAME`: a PO6 account opens in the mail view, a Postern one in the Postern view."""
+        """`:ctx NAME`: a PO6 account opens in the mail view, a Postern one in the Postern view;
+        `:ctx` alone lists the accounts."""
+        if not name.strip():
+            listed = ", ".join(f"{s.name}{' (in use)' if s is self._active else ''} [{s.provider}]" for s in self.accounts)
+            self.report(f"Accounts: {safe.one_line(listed, 300)}. :ctx NAME switches.")
+            return
         for session in self.accounts:
             if session.name == name:
                 if session.provider == "postern":
@@ -339,8 +344,8 @@ def _register_builtin_commands() -> None:
     for view in views.VIEWS:
         register(Command(view.name, view.help, lambda app, _arg, name=view.name: app.open_view(name)))
     register(Command("quit", "Quit po6-tui", lambda app, _arg: app.exit(), aliases=("q",)))
-    register(Command("ctx", "Switch to another account", lambda app, arg: app.use_account(arg),
-                     usage="NAME", complete=lambda app: [a.name for a in app.accounts]))
+    register(Command("ctx", "Switch to another account (no name: list them)", lambda app, arg: app.use_account(arg),
+                     usage="[NAME]", complete=lambda app: [a.name for a in app.accounts]))
     register(Command("search", "Search the current mailbox on the server (sender, subject, body)",
                      lambda app, arg: app.mail_screen().search(arg, everywhere=False), usage="QUERY"))
     register(Command("search-all", "Search every mailbox on the server",

@@ -571,8 +571,7 @@ class DraftsScreen(AppScreen):
             for key, assessment in by_key.items():
                 self.assessments[key] = assessment
             count = len(ready)
-            pages = [SendPage(out.item.mailbox_address, out.to, out.subject, out.body_text, out.body_html,
-                              cc=out.cc, assessment=by_key[out.item.key],
+            pages = [SendPage(out.risk_message(), by_key[out.item.key],
                               note="Your edit of the agent's draft" if out.edited else "The agent's draft")
                      for out in ready]
             if count == 1:
@@ -702,7 +701,8 @@ class DraftsScreen(AppScreen):
             confirm_then(self, question, on_yes=lambda: self._reject(items, reason),
                          on_no=lambda: self.report("Reject cancelled."))
 
-        self.app.push_screen(PromptScreen("Reason (optional, Enter to skip, Esc cancels):", history="reject"),
+        self.app.push_screen(PromptScreen("Reason:", history="reject",
+                                          placeholder="optional; Enter to skip it, Esc cancels the rejection"),
                              reason_given)
 
     def _reject(self, items: list[dd.QueueItem], reason: str) -> None:

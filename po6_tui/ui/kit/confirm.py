@@ -77,6 +77,9 @@ class ConfirmScreen(ModalScreen[bool]):
                 prompt.append(" to confirm:")
                 yield Static(prompt)
                 yield Input(id="typed")
+                hint = Static("", id="typed-hint")
+                hint.display = False
+                yield hint
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel", variant="primary")
                 yield Button(q.confirm_label, id="confirm", variant="error" if q.danger else "success",
@@ -90,6 +93,10 @@ class ConfirmScreen(ModalScreen[bool]):
     def _typed_enter(self, event: Input.Submitted) -> None:
         if not self.query_one("#confirm", Button).disabled:
             self.dismiss(True)
+            return
+        hint = self.query_one("#typed-hint", Static)  # Enter with the wrong name: say so, do nothing
+        hint.update(Text("That is not the name: type it exactly as shown (Esc cancels).", style="bold"))
+        hint.display = True
 
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:
@@ -100,9 +107,9 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def confirm_then(screen: Screen, question: Question, on_yes: Callable[[], object],
-                 on_no: Callable[[], object] | None = None) -> None:
-    """Ask `question`; run `on_yes()` only if the operator confirms."""
+def ask_then(screen: Screen, dialog: ModalScreen[bool], on_yes: Callable[[], object],
+             on_no: Callable[[], object] | None = None) -> None:
+    """Show a yes/no `dialog`; run `on_yes()` only if the operator confirms (else `on_no()`)."""
 
     def decided(yes: bool | None) -> None:
         if yes:
@@ -110,4 +117,10 @@ def confirm_then(screen: Screen, question: Question, on_yes: Callable[[], object
         elif on_no is not None:
             on_no()
 
-    screen.app.push_screen(ConfirmScreen(question), decided)
+    screen.app.push_screen(dialog, decided)
+
+
+def confirm_then(screen: Screen, question: Question, on_yes: Callable[[], object],
+                 on_no: Callable[[], object] | None = None) -> None:
+    """Ask `question`; run `on_yes()` only if the operator confirms."""
+    ask_then(screen, ConfirmScreen(question), on_yes, on_no)

@@ -44,9 +44,11 @@ class PromptScreen(ModalScreen[str | None]):
 
     def __init__(self, prompt: str, *, initial: str = "",
                  complete: Callable[[str], list[str]] | None = None,
-                 describe: Callable[[str], str] | None = None, history: str | None = None) -> None:
+                 describe: Callable[[str], str] | None = None, history: str | None = None,
+                 placeholder: str | None = None) -> None:
         super().__init__()
         self.prompt = prompt
+        self.placeholder = placeholder
         self.initial = initial
         self._complete = complete
         self._describe = describe
@@ -63,6 +65,8 @@ class PromptScreen(ModalScreen[str | None]):
                 yield Input(value=self.initial, id="prompt-input", placeholder=self._placeholder())
 
     def _placeholder(self) -> str:
+        if self.placeholder is not None:
+            return self.placeholder
         return "command (Tab completes, Esc cancels)" if self._complete else "text (Enter finds, Esc cancels)"
 
     def on_mount(self) -> None:

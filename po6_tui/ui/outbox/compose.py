@@ -273,20 +273,21 @@ class ComposeScreen(Editing, AppScreen):
         mailboxes = [m.id for m in self.session.mailboxes]
         rules = host(self).risk_rules if host(self) is not None else Rules()
 
-        async def check() -> tuple[outbound.Quota, Assessment]:
+        async def check() -> tuple[outbound.Quota, risks.Message, Assessment]:
             client = await self.session.po6_client()
             quota = await outbound.estimate_quota(self.session, client, mailboxes)
             known = await risk_facts.known(self.session, client, mailbox_id, mailboxes)
-            return quota, assess(risks.Message(sender, to, message.subject, message.body, cc=cc), known, rules)
+            outgoing = risks.Message(sender, to, message.subject, message.body, cc=cc)
+            return quota, outgoing, assess(outgoing, known, rules)
 
-        def ask(result: tuple[outbound.Quota, Assessment]) -> None:
-            quota, assessment = result
+        def ask(result: tuple[outbound.Quota, risks.Message, Assessment]) -> None:
+            quota, outgoing, assessment = result
             if quota.info.can_send is False:
                 self.report(f"Not sent: {outbound.cannot_send_message(quota.info)}", "error")
                 return
             note = "Your note; the original message follows it." if self.mode == "forward" else ""
             verb = {"compose": "Send this message?", "reply": "Send this reply?", "forward": "Forward this message?"}
-            page = SendPage(sender, to, message.subject, message.body, cc=cc, assessment=assessment, note=note)
+            page = SendPage(outgoing, assessment, note=note)
             review_then(self, SendReview(verb[self.mode], [page], [quota.describe()]),
                         on_yes=lambda: self._send(mailbox_id, to, cc, message),
                         on_no=lambda: self.report("Not sent; your text is still here."))

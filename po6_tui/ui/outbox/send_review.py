@@ -21,8 +21,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
-from po6_tui.risks import HIGH, LOW, MEDIUM, Assessment
+from po6_tui.risks import HIGH, LOW, MEDIUM, Assessment, Message
 from po6_tui.ui import safe
+from po6_tui.ui.kit.confirm import ask_then
 from po6_tui.ui.kit.keymap import PANE_BINDINGS, PANE_PAGE_BINDINGS
 
 LEVEL_STYLES = {HIGH: "bold white on dark_red", MEDIUM: "bold black on yellow", LOW: "bold", 0: "dim"}
@@ -31,15 +32,10 @@ LEVEL_WORDS = {HIGH: "HIGH", MEDIUM: "MEDIUM", LOW: "low", 0: "none"}
 
 @dataclass(frozen=True)
 class SendPage:
-    """One message that will be sent, as the confirmation shows it."""
+    """One message that will be sent (the same `risks.Message` the checks looked at), as the
+    confirmation shows it."""
 
-    sender: str
-    to: Sequence[str]
-    subject: str
-    body_text: str
-    body_html: str | None = None
-    cc: Sequence[str] = ()
-    bcc: Sequence[str] = ()
+    message: Message
     assessment: Assessment | None = None
     note: str = ""  # ours: "Your edit of the agent's draft", "A reply to …"
 
@@ -74,11 +70,12 @@ def risks_text(assessment: Assessment | None) -> Text:
 
 
 def page_text(page: SendPage) -> Text:
+    message = page.message
     out = Text(end="")
     if page.note:
         out.append_text(safe.text(page.note, max_len=300, style="bold"))
         out.append("\n")
-    for name, values in (("From", [page.sender]), ("To", page.to), ("Cc", page.cc), ("Bcc", page.bcc)):
+    for name, values in (("From", [message.mailbox]), ("To", message.to), ("Cc", message.cc), ("Bcc", message.bcc)):
         if values:
             out.append(f"{name + ':':<9}", style="bold")
             out.append_text(safe.text(", ".join(values), max_len=4000))
@@ -87,12 +84,12 @@ def page_text(page: SendPage) -> Text:
                 out.append(f"  ({count})", style="dim")
             out.append("\n")
     out.append("Subject: ", style="bold")
-    out.append_text(safe.text(page.subject or "(no subject)", max_len=2000))
+    out.append_text(safe.text(message.subject or "(no subject)", max_len=2000))
     out.append("\n\n")
     out.append_text(risks_text(page.assessment))
     out.append("\n\n")
     out.append("─" * 20 + " the message, as it will be sent " + "─" * 20 + "\n", style="dim")
-    body = safe.message_body(page.body_text, page.body_html)
+    body = safe.message_body(message.body_text, message.body_html)
     out.append_text(body.text)
     if body.links:
         out.append("\n\nLinks\n", style="bold")
@@ -104,13 +101,14 @@ def batch_text(pages: Sequence[SendPage]) -> Text:
     """Page 0 of a batch: every draft with all its recipients and its risk level."""
     out = Text(f"{len(pages)} messages will be sent. n shows each in full.\n", style="bold")
     for number, page in enumerate(pages, 1):
+        message = page.message
         out.append(f"\n{number:>2}. ")
         out.append_text(level_text(page.assessment))
         out.append(" ")
-        out.append_text(safe.text(page.subject or "(no subject)", max_len=200, style="bold"))
+        out.append_text(safe.text(message.subject or "(no subject)", max_len=200, style="bold"))
         out.append("\n    From ")
-        out.append_text(safe.text(page.sender, max_len=200))
-        recipients = [*page.to, *(f"cc {a}" for a in page.cc), *(f"bcc {a}" for a in page.bcc)]
+        out.append_text(safe.text(message.mailbox, max_len=200))
+        recipients = [*message.to, *(f"cc {a}" for a in message.cc), *(f"bcc {a}" for a in message.bcc)]
         out.append("\n    To   ")
         out.append_text(safe.text(", ".join(recipients), max_len=4000))
     return out
@@ -213,11 +211,4 @@ class SendReviewScreen(ModalScreen[bool]):
 def review_then(screen: Screen, review: SendReview, on_yes: Callable[[], object],
                 on_no: Callable[[], object] | None = None) -> None:
     """Show everything that will be sent; run `on_yes()` only if the operator confirms."""
-
-    def decided(yes: bool | None) -> None:
-        if yes:
-            on_yes()
-        elif on_no is not None:
-            on_no()
-
-    screen.app.push_screen(SendReviewScreen(review), decided)
+    ask_then(screen, SendReviewScreen(review), on_yes, on_no)

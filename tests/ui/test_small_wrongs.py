@@ -1,0 +1,51 @@
+"""Small wrongs of issue 20, each through the app: `:ctx` alone lists the accounts, a typed
+confirmation answers a wrong name on Enter, the reject prompt reads as one sentence."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+from uihelpers import type_command, wait_for, wait_idle, wait_list
+
+from po6_tui.ui.kit.confirm import ConfirmScreen, Question, confirm_then
+from po6_tui.ui.kit.prompt import PromptScreen
+from po6_tui.ui.shell.bars import StatusLine
+
+
+def status(app) -> str:
+    return str(app.screen.query_one(StatusLine).message)
+
+
+async def test_ctx_alone_lists_the_accounts(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_list(pilot)
+        await type_command(pilot, "ctx")
+        assert "Accounts: sandbox (in use) [po6]" in status(app)
+
+
+async def test_a_wrong_typed_name_is_answered_on_enter(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_list(pilot)
+        done = []
+        confirm_then(app.screen, Question("Delete it?", type_to_confirm="example.org"), lambda: done.append(1))
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        app.screen.query_one("#typed", Input).value = "example.com"
+        await pilot.press("enter")
+        await wait_idle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and not done
+        assert "not the name" in str(app.screen.query_one("#typed-hint", Static).render())
+
+
+async def test_the_reject_prompt_reads_as_one_sentence(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_list(pilot)
+        app.open_view("drafts")
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False))
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        field = app.screen.query_one(Input)
+        assert field.placeholder == "optional; Enter to skip it, Esc cancels the rejection"
+        assert "Enter finds" not in field.placeholder
+        await pilot.press("escape")
