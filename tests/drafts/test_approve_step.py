@@ -99,7 +99,8 @@ async def test_queue_keys_preview_scrolls_and_the_cursor_moves_on_after_a_decisi
         await wait_idle(pilot)
         assert screen.query_one("#preview").scroll_y > 0 and app.focused is focused  # focus stays in the list
         order = [i.draft.id for i in screen.shown_pending()]
-        next_id = order[order.index(drafts[0].id) + 1]
+        at = order.index(drafts[0].id)  # (drafts made at one frozen instant expire together: any order)
+        next_id = order[at + 1] if at + 1 < len(order) else order[at - 1]
         await pilot.press("x")
         await wait_idle(pilot)
         await pilot.press("enter")  # no reason
