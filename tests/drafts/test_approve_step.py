@@ -186,3 +186,24 @@ async def test_rules_mark_low_risk_drafts_for_one_batch_approval(make_app, tools
         assert app.screen.review.title == "Approve and send these 2 drafts?"
         assert "low risk" in app.screen.plain()
         await pilot.press("escape")
+
+
+async def test_an_expired_edit_becomes_a_new_message_to_send(make_app, ui_fresh_sandbox, unique):
+    from po6_tui.ui.outbox.compose import ComposeScreen
+
+    box = ui_fresh_sandbox
+    draft = await make_draft(box, f"Expires with my edit {unique}", to=["late@example.com"])
+    Journal.default().save_edit("sandbox", draft.id, SavedEdit("late@example.com", "", f"My subject {unique}",
+                                                                "The words I chose.\n"))
+    admin.advance_clock(box.db, 73 * 3600)
+    app = make_app(box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_drafts(pilot)
+        select(screen, draft.id, table="expired")
+        await wait_idle(pilot)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.is_mounted, what="compose")
+        compose = app.screen
+        assert compose.form.value().body == "The words I chose.\n"
+        assert compose.form.value().subject == f"My subject {unique}" and compose.query("#restored")
+        assert Journal.default().load_edit("sandbox", draft.id) is None  # moved, not copied

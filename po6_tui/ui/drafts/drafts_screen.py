@@ -775,9 +775,20 @@ class DraftsScreen(AppScreen):
         self.app.push_screen(DiffScreen(item.draft.subject, item.original, item.edit))
 
     def action_compose(self) -> None:
+        """m: a new message. On an expired draft that holds your edit, the edit is the new
+        message (the draft can no longer be approved; what you wrote is not lost)."""
         # deferred: compose loads when first used
-        from po6_tui.ui.outbox.compose import open_compose
+        from po6_tui.ui.outbox.compose import journal_key, open_compose
 
         item = self.current()
+        if item is not None and item.expired() and item.edit is not None:
+            if self.journal.load_edit(item.session.name, journal_key("compose", "", None)) is not None:
+                self.report("Your unsent new message would be replaced: send or discard it first (m, then "
+                            "Ctrl+R), then m here again.", "warning")
+                return
+            self.journal.save_edit(item.session.name, journal_key("compose", "", None), item.edit)
+            self.journal.drop_edit(item.session.name, item.draft.id)
+            item.edit = None
+            self._fill_tables()
         open_compose(self.app, "compose", item.draft.mailbox_id if item else None,
                      session=item.session if item else None)
