@@ -169,3 +169,12 @@ async def test_sixty_mailboxes_are_read_with_at_most_eight_requests_at_once(make
             assert {"agent-0025@po6.com", "agent-0050@po6.com"} <= set(surging)
     finally:
         box.stop()
+
+
+async def test_risky_drafts_per_agent_come_from_the_approve_steps_checks(make_fleet_app):
+    async with make_fleet_app().run_test(size=(160, 40)) as pilot:
+        screen = await open_fleet(pilot)
+        risk = column(screen, "risk")
+        assert row(screen, "signup-bot@po6.com")[risk] == "1 risky"  # the seeded key and password
+        assert row(screen, "billing-agent@po6.com")[risk] == "1 risky"  # the card number
+        assert row(screen, "research-agent@po6.com")[risk] == ""  # a plain summary to a known team

@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
+from po6_tui import risks
+from po6_tui.risks import Rules
 from po6_tui import fleet
 from po6_tui.api.models import Mailbox
 from po6_tui.api.po6 import Po6Client
@@ -51,11 +53,12 @@ class Gate:
 
 
 async def load_fleet(sessions: Sequence[AccountSession], now: datetime, shown: Shown, *,
-                     gate: Gate | None = None) -> dict[str, str]:
+                     gate: Gate | None = None, rules: Rules | None = None) -> dict[str, str]:
     """Read every account's agents, calling `shown(figures)` whenever an agent's row changes.
     Returns the accounts whose mailboxes could not be listed, with why (one sentence each);
     agents' own problems are in their figures."""
     gate = gate or Gate()
+    rules = rules or Rules()
     problems: dict[str, str] = {}
 
     async def account(session: AccountSession) -> None:
@@ -63,7 +66,7 @@ async def load_fleet(sessions: Sequence[AccountSession], now: datetime, shown: S
             if session.provider == fleet.POSTERN:
                 await _postern_account(session, now, shown, gate)
             else:
-                await _po6_account(session, now, shown, gate)
+                await _po6_account(session, now, shown, gate, rules)
         except Exception as error:  # noqa: BLE001 (one account's failure never hides the others)
             problems[session.name] = f"{session.name}: could not list its mailboxes: {describe_error(error)}"
 
@@ -72,13 +75,16 @@ async def load_fleet(sessions: Sequence[AccountSession], now: datetime, shown: S
 
 
 # -- PO6 ----------------------------------------------------------------------------------------
-async def _po6_account(session: AccountSession, now: datetime, shown: Shown, gate: Gate) -> None:
+async def _po6_account(session: AccountSession, now: datetime, shown: Shown, gate: Gate, rules: Rules) -> None:
     client = await gate(session.po6_client)
     mailboxes: list[Mailbox] = list(await gate(client.list_mailboxes))
     agents = [AgentFigures(session.name, "po6", m.address or m.id, m.id, unread=m.unread, loading=True)
               for m in mailboxes]
     for agent in agents:
         shown(agent)
+
+    addresses = {m.id: m.address or m.id for m in mailboxes}
+    risky: dict[str, int] = {}
 
     async def drafts() -> dict[str, list[datetime]] | str:
         try:
@@ -89,6 +95,12 @@ async def _po6_account(session: AccountSession, now: datetime, shown: Shown, gat
         for draft in pending:
             if draft.status == "pending" and draft.expires_at is not None and draft.expires_at > now:
                 found.setdefault(draft.mailbox_id or "", []).append(draft.expires_at)
+                # The approve step's checks on the draft's own text (no extra request per draft):
+                # medium or high counts as risky here; the queue shows each finding in words.
+                message = risks.Message(addresses.get(draft.mailbox_id or "", ""), draft.to_addresses, draft.subject,
+                                        draft.body_text or "", draft.body_html, cc=draft.cc_addresses)
+                if risks.assess(message, risks.Known(), rules).level >= risks.MEDIUM:
+                    risky[draft.mailbox_id or ""] = risky.get(draft.mailbox_id or "", 0) + 1
         return found
 
     async def plan():  # noqa: ANN202 (a PlanInfo, or None when it cannot be read)
@@ -110,6 +122,8 @@ async def _po6_account(session: AccountSession, now: datetime, shown: Shown, gat
             agent.problems.append(pending)
         else:
             agent.draft_expiries = pending.get(agent.mailbox_id, [])
+            count = risky.get(agent.mailbox_id, 0)
+            agent.risk = f"{count} risky" if count else None
         agent.plan = info.plan if info is not None else None
         agent.account_used = used
         agent.loading = False

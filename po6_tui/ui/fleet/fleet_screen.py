@@ -136,7 +136,10 @@ class FleetScreen(AppScreen):
             self.loading = False
             self._fill()
 
-        run_io(self, lambda: load_fleet(sessions, now, shown, gate=gate), what="Loading the fleet", done=done,
+        app = host(self)
+        rules = app.risk_rules if app is not None else None
+        run_io(self, lambda: load_fleet(sessions, now, shown, gate=gate, rules=rules), what="Loading the fleet",
+               done=done,
                failed=failed, group="fleet", exclusive=True)
 
     def _redraw_if_changed(self) -> None:
