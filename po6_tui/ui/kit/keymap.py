@@ -64,11 +64,13 @@ _RENAMES: dict[str, tuple[str, str]] = {
     "compose.external": ("editor.external", "ctrl+o"), "compose.discard": ("editor.revert", "ctrl+r"),
     "draft_edit.close": ("editor.close", "escape"), "draft_edit.done": ("editor.submit", "ctrl+s"),
     "draft_edit.external": ("editor.external", "ctrl+o"), "draft_edit.revert": ("editor.revert", "ctrl+r"),
+    "postern.form.cancel": ("form.cancel", "escape"), "postern.form.submit": ("form.submit", "ctrl+s"),
 }
 RENAMED_BINDINGS: dict[str, str] = {old: new for old, (new, _keys) in _RENAMES.items()}
 
 _DEFAULT_KEYS = {binding.id: binding.key for binding in (*LIST_BINDINGS, *PANE_BINDINGS, *READER_BINDINGS,
-                                                          *EDITOR_KEYS)} | {"editor.submit": "ctrl+s"}
+                                                          *EDITOR_KEYS)} | {
+    "editor.submit": "ctrl+s", "form.cancel": "escape", "form.submit": "ctrl+s"}
 
 
 def _split(keys: str) -> list[str]:

@@ -25,7 +25,8 @@ from po6_tui.journal import Journal, SavedEdit
 from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.kit.editor import EDITOR_KEYS, Editing, restored_notice, submit_key
 from po6_tui.ui.kit.message_form import MessageForm
-from po6_tui.ui.postern.forms import IdempotencyIds, PosternForm
+from po6_tui.ui.kit.form import FormDialog
+from po6_tui.ui.postern.forms import IdempotencyIds
 
 _ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
@@ -41,7 +42,7 @@ def reply_subject(subject: str) -> str:
     return subject if subject.lower().startswith("re:") else f"Re: {subject}".strip()
 
 
-class ComposeForm(Editing, PosternForm):
+class ComposeForm(Editing, FormDialog):
     """Send from `address` (`original` None) or reply to `original`. Dismisses with the SendResult."""
 
     SUBMIT_LABEL = "Send"

@@ -1,33 +1,31 @@
-"""The Postern view's small dialogs: the form frame they share, the new-inbox and webhook forms,
-the secret shown once, and the account picker.
+"""The Postern view's small dialogs: the new-inbox and webhook forms (on the one form dialog,
+kit/form.py: a failed request keeps the dialog open with the error shown in it, Esc with typed
+text asks first), the secret shown once, and the account picker.
 
-A form never loses what was typed: a failed request keeps the dialog open with the error shown
-in it, and Esc on a form with typed text asks before discarding. Requests that create something
-carry an idempotency id made for the typed values, so pressing Ctrl+S again after a timeout
-repeats the same request instead of creating a second inbox or sending twice.
+Requests that create something carry an idempotency id made for the typed values, so pressing
+Ctrl+S again after a timeout repeats the same request instead of creating a second inbox or
+sending twice.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from po6_tui.api import postern_models as pm
 from po6_tui.api.postern import PosternClient
 from po6_tui.ui import safe
 from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui.ui.kit.form import FormDialog
 from po6_tui.ui.core.session import AccountSession
-from po6_tui.ui.core.tasks import describe_error, run_io
 
 
 class IdempotencyIds:
@@ -43,116 +41,7 @@ class IdempotencyIds:
         return self._id
 
 
-class PosternForm(ModalScreen[Any]):
-    """A dialog with fields, an error line and Cancel / submit buttons (Ctrl+S submits)."""
-
-    TITLE_TEXT = ""
-    SUBMIT_LABEL = "OK"
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="postern.form.cancel"),
-        Binding("ctrl+s", "submit", "Submit", id="postern.form.submit"),
-    ]
-
-    DEFAULT_CSS = """
-    PosternForm { align: center middle; }
-    PosternForm > #dialog { width: 76; max-width: 100%; height: auto; max-height: 100%;
-                            border: thick $primary; background: $surface; padding: 0 1; }
-    PosternForm #form-title { text-style: bold; margin-bottom: 1; }
-    PosternForm .label { color: $text-muted; height: 1; }
-    PosternForm .hint { color: $text-muted; height: auto; margin-top: 1; }
-    PosternForm .row { height: 1; margin-bottom: 1; }
-    PosternForm .row > Static { width: 10; color: $text-muted; }
-    PosternForm .row > Input { width: 1fr; background: $boost; }
-    PosternForm TextArea { height: 10; min-height: 3; }
-    PosternForm #form-error { color: $error; text-style: bold; height: auto; margin-top: 1; display: none; }
-    PosternForm #form-buttons { height: 1; margin-top: 1; align-horizontal: right; }
-    PosternForm #form-buttons Button { margin-left: 2; }
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.busy = False
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(Text(self.TITLE_TEXT), id="form-title")
-            yield from self.compose_fields()
-            yield Static("", id="form-error")
-            with Horizontal(id="form-buttons"):
-                yield Button("Cancel", id="form-cancel", compact=True)
-                yield Button(f"{self.SUBMIT_LABEL} (Ctrl+S)", id="form-submit", variant="primary", compact=True)
-
-    # -- what subclasses provide ---------------------------------------------------------
-    def compose_fields(self) -> ComposeResult:
-        yield from ()
-
-    def problem(self) -> str:
-        """Why the typed values cannot be sent, or ""."""
-        return ""
-
-    def submit(self) -> None:
-        raise NotImplementedError
-
-    def dirty(self) -> bool:
-        """Whether anything was typed that Esc would throw away."""
-        return any(field.value.strip() for field in self.query(Input)) or any(
-            area.text.strip() for area in self.query(TextArea))
-
-    # -- the shared flow --------------------------------------------------------------------
-    def label(self, text: str) -> Static:
-        return Static(text, classes="label")
-
-    def row(self, label: str, field_id: str, value: str = "", *, placeholder: str = "",
-            max_length: int = 0) -> Horizontal:
-        """One line: the field's name, then the field."""
-        return Horizontal(Static(label), Input(value, placeholder=placeholder, id=field_id, compact=True,
-                                               max_length=max_length), classes="row")
-
-    def value(self, field_id: str) -> str:
-        return self.query_one(f"#{field_id}", Input).value.strip()
-
-    def show_error(self, message: str) -> None:
-        error = self.query_one("#form-error", Static)
-        error.update(safe.text(message, single_line=False, max_len=600))
-        error.display = bool(message)
-
-    def run(self, what: str, call: Callable[[], Awaitable[Any]], done: Callable[[Any], Any]) -> None:
-        """Do the form's request; on failure the dialog stays, with everything typed, and says why."""
-        self.busy = True
-        self.show_error("")
-        self.query_one("#form-submit", Button).disabled = True
-
-        def finished(result: Any) -> None:
-            self.busy = False
-            done(result)
-
-        def failed(error: BaseException) -> None:
-            self.busy = False
-            self.query_one("#form-submit", Button).disabled = False
-            self.show_error(f"{what}: {describe_error(error)}  (Everything typed is kept.)")
-
-        run_io(self, call, what=what, done=finished, failed=failed, group="form", exclusive=True)
-
-    @on(Button.Pressed, "#form-submit")
-    def action_submit(self) -> None:
-        if self.busy:
-            return
-        problem = self.problem()
-        if problem:
-            self.show_error(problem)
-            return
-        self.submit()
-
-    @on(Button.Pressed, "#form-cancel")
-    def action_cancel(self) -> None:
-        if not self.dirty():
-            self.dismiss(None)
-            return
-        confirm_then(self, Question("Discard what you typed?", confirm_label="Discard"), lambda: self.dismiss(None))
-
-
-class CreateInboxForm(PosternForm):
+class CreateInboxForm(FormDialog):
     """`c`: a new inbox. Every field is optional: the server picks a name when none is given."""
 
     TITLE_TEXT = "New Postern inbox"
@@ -185,7 +74,7 @@ class CreateInboxForm(PosternForm):
                  self.dismiss)
 
 
-class WebhookForm(PosternForm):
+class WebhookForm(FormDialog):
     """`W`: register a webhook. Asks first (the service will post to that URL), then shows the
     secret once."""
 
