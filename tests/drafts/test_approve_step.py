@@ -207,3 +207,25 @@ async def test_an_expired_edit_becomes_a_new_message_to_send(make_app, ui_fresh_
         assert compose.form.value().body == "The words I chose.\n"
         assert compose.form.value().subject == f"My subject {unique}" and compose.query("#restored")
         assert Journal.default().load_edit("sandbox", draft.id) is None  # moved, not copied
+
+
+async def test_look_alike_recipients_and_the_operators_rules_show_in_the_preview(make_app, tools_box, unique):
+    from po6_tui.risks import Rules
+
+    tricky = await make_draft(tools_box, f"Invoice {unique}", to=["ceo@xn--micrsoft-qbh.com"],
+                              body="Please wire the refund today.\n")
+    plain = await make_draft(tools_box, f"Lunch {unique}", to=["ben@carter-logistics.example"], body="Lunch at 12?\n")
+    rules = Rules(flag_words=("refund",), flag_domains=frozenset({"xn--micrsoft-qbh.com"}))
+    app = make_app(tools_box, risk_rules=rules)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_drafts(pilot)
+        await assessed(pilot, screen)
+        select(screen, tricky.id)
+        await wait_idle(pilot)
+        text = preview(screen)
+        assert "look-alike recipient: ceo@xn--micrsoft-qbh.com: look-alike (international) host" in text
+        assert "flagged word: mentions “refund”" in text and "flagged domain: " in text
+        select(screen, plain.id)
+        await wait_idle(pilot)
+        assert not any(f"{check}: " in preview(screen) for check in ("look-alike recipient", "flagged word",
+                                                                     "flagged domain"))
