@@ -74,7 +74,9 @@ DEFAULT_TIMEOUT = 30.0  # connect/read time-outs: how long the server may stay s
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_DEADLINE = 120.0  # how long one exchange may take in all, however the server trickles
 
-MAX_REPLY_BYTES = 16 * 1024 * 1024  # one JSON reply, one SSE line, one SSE event
+# One JSON reply, one SSE line, one SSE event. A tool result carries the value twice (the text
+# block and structuredContent), so a message at the reader's 16 MB body limit needs room for both.
+MAX_REPLY_BYTES = 48 * 1024 * 1024
 MAX_ERROR_BODY_BYTES = 64 * 1024  # of an HTTP error's body, read only for its message
 MAX_RECONNECTS = 10  # GET resumptions of one answer's event stream
 DEFAULT_RECONNECT_DELAY = 1.0  # seconds, when the server sent no `retry:` field

@@ -130,17 +130,19 @@ async def test_a_huge_sse_line_or_event_is_cut_off_not_buffered(scripted, script
     async with McpClient(scripted.url, KEY) as mcp:
         with pytest.raises(TransportError) as info:
             await mcp.call_tool("t")
-    assert str(info.value) == f"The server at {mcp.host} sent {what} larger than 16 MB; it was not read."
+    assert str(info.value) == f"The server at {mcp.host} sent {what} larger than {MAX_REPLY_BYTES // 2**20} MB; it was not read."
     assert not info.value.retryable
-    assert scripted.bytes_sent < 64 * MB  # the client stopped reading near the cap
+    assert scripted.bytes_sent < MAX_REPLY_BYTES + 16 * MB  # the client stopped reading near the cap
 
 
 async def test_a_huge_json_reply_is_cut_off(scripted):
-    scripted.on_call, scripted.call_content_type = endless(b" " * MB, 40 * MB), "application/json"
+    endless_size = MAX_REPLY_BYTES + 32 * MB
+    scripted.on_call, scripted.call_content_type = endless(b" " * MB, endless_size), "application/json"
     async with McpClient(scripted.url, KEY) as mcp:
-        with pytest.raises(TransportError, match="sent a reply larger than 16 MB; it was not read"):
+        with pytest.raises(TransportError, match=f"sent a reply larger than {MAX_REPLY_BYTES // 2**20} MB; it was "
+                                                 "not read"):
             await mcp.call_tool("t")
-    assert scripted.bytes_sent < 40 * MB
+    assert scripted.bytes_sent < endless_size
 
 
 async def test_just_under_the_cap_is_read(scripted):
