@@ -235,12 +235,16 @@ class DraftsScreen(AppScreen):
         async def check() -> dict[str, Assessment]:
             found: dict[str, Assessment] = {}
             known: dict[tuple[str, str | None], Known] = {}
+            accounts: dict[str, risk_facts.AccountFacts] = {}  # once per account, not per mailbox
             for item in items:
                 session, mailbox_id = item.session, item.draft.mailbox_id
                 if (session.name, mailbox_id) not in known:
                     client = await session.po6_client()
-                    known[(session.name, mailbox_id)] = await risk_facts.known(
-                        session, client, mailbox_id, [m.id for m in session.mailboxes])
+                    if session.name not in accounts:
+                        accounts[session.name] = await risk_facts.account_facts(
+                            session, client, [m.id for m in session.mailboxes])
+                    known[(session.name, mailbox_id)] = await risk_facts.known(client, mailbox_id,
+                                                                               accounts[session.name])
                 try:
                     out = dd.outgoing(item)
                 except outbound.AddressError as error:
@@ -551,11 +555,12 @@ class DraftsScreen(AppScreen):
                 mailboxes = [m.id for m in session.mailboxes]
                 quotas.append(await outbound.estimate_quota(session, client, mailboxes))
                 decision_tools.append(client.has_decision_tools)
+                account = await risk_facts.account_facts(session, client, mailboxes, quotas[-1])
                 known_by_mailbox: dict[str | None, Known] = {}
                 for out in outs:
                     mailbox_id = out.item.draft.mailbox_id
                     if mailbox_id not in known_by_mailbox:
-                        known_by_mailbox[mailbox_id] = await risk_facts.known(session, client, mailbox_id, mailboxes)
+                        known_by_mailbox[mailbox_id] = await risk_facts.known(client, mailbox_id, account)
                     assessments.append(assess(out.risk_message(), known_by_mailbox[mailbox_id], rules,
                                               batch=len(ready)))
             return quotas, decision_tools, assessments

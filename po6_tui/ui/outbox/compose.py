@@ -276,7 +276,8 @@ class ComposeScreen(Editing, AppScreen):
         async def check() -> tuple[outbound.Quota, risks.Message, Assessment]:
             client = await self.session.po6_client()
             quota = await outbound.estimate_quota(self.session, client, mailboxes)
-            known = await risk_facts.known(self.session, client, mailbox_id, mailboxes)
+            account = await risk_facts.account_facts(self.session, client, mailboxes, quota)
+            known = await risk_facts.known(client, mailbox_id, account)
             outgoing = risks.Message(sender, to, message.subject, message.body, cc=cc)
             return quota, outgoing, assess(outgoing, known, rules)
 

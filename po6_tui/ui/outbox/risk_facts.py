@@ -7,6 +7,8 @@ that cannot be reached fails the whole check (the send is not offered on a guess
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from po6_tui.api.errors import ApiError, PlanError, ServerError, TransportError
 from po6_tui.api.po6 import Po6Client
 from po6_tui.risks import Known
@@ -21,17 +23,19 @@ def address_of(value: str) -> str:
     return (value.rpartition("<")[2].rstrip(">") if "<" in value else value).strip().lower()
 
 
-async def known(session: object, client: Po6Client, mailbox_id: str | None, all_mailboxes: list[str]) -> Known:
-    """What the risk checks need about a mailbox; each part None when it could not be read."""
-    correspondents: frozenset[str] | None = None
-    if mailbox_id:
-        try:
-            page = await client.list_sent_emails(mailbox_id=mailbox_id, limit=SENT_LOOKED_AT)
-            correspondents = frozenset(address_of(a) for s in page.emails for a in [*s.to_addresses, *s.cc_addresses])
-        except _UNREACHABLE:
-            raise  # the server is gone: the whole check fails and says so
-        except ApiError:
-            correspondents = None  # refused (a scope, a plan): that check says it did not run
+@dataclass(frozen=True)
+class AccountFacts:
+    """What holds for every mailbox of an account: read once per check, not once per mailbox
+    (PO6 allows 60 requests a minute)."""
+
+    suppressed: dict[str, str] | None  # address → "unsubscribed on the contact list 'X'"
+    sends_left: tuple[int | None, int | None] | None
+
+
+async def account_facts(session: object, client: Po6Client, all_mailboxes: list[str],
+                        quota: outbound.Quota | None = None) -> AccountFacts:
+    """The contact lists' unsubscribed and bounced addresses, and the quota left (`quota` when the
+    caller has it already); each None when it could not be read."""
     suppressed: dict[str, str] | None = {}
     try:
         for email_list in await client.list_email_lists():
@@ -43,16 +47,31 @@ async def known(session: object, client: Po6Client, mailbox_id: str | None, all_
     except PlanError:
         suppressed = {}  # no contact lists on this plan: nobody can be unsubscribed from one
     except _UNREACHABLE:
-        raise
+        raise  # the server is gone: the whole check fails and says so
     except ApiError:
-        suppressed = None
+        suppressed = None  # refused (a scope, a rate limit): that check says it did not run
     sends_left: tuple[int | None, int | None] | None
     try:
-        quota = await outbound.estimate_quota(session, client, all_mailboxes)
+        quota = quota or await outbound.estimate_quota(session, client, all_mailboxes)
         left = quota.left()
         sends_left = (left[0], left[1]) if left is not None else None
     except _UNREACHABLE:
         raise
     except ApiError:
         sends_left = None
-    return Known(correspondents=correspondents, suppressed=suppressed, sends_left=sends_left)
+    return AccountFacts(suppressed, sends_left)
+
+
+async def known(client: Po6Client, mailbox_id: str | None, account: AccountFacts) -> Known:
+    """What the risk checks need about a mailbox: who it wrote to before (its sent log), with the
+    account's facts; each part None when it could not be read."""
+    correspondents: frozenset[str] | None = None
+    if mailbox_id:
+        try:
+            page = await client.list_sent_emails(mailbox_id=mailbox_id, limit=SENT_LOOKED_AT)
+            correspondents = frozenset(address_of(a) for s in page.emails for a in [*s.to_addresses, *s.cc_addresses])
+        except _UNREACHABLE:
+            raise
+        except ApiError:
+            correspondents = None
+    return Known(correspondents=correspondents, suppressed=account.suppressed, sends_left=account.sends_left)
