@@ -358,6 +358,12 @@ class Domain(Model):
     plan: str | None = None
     limits: dict[str, Any] = Field(default_factory=dict)
 
+    @property
+    def max_aliases(self) -> int | None:
+        """How many active aliases the domain's plan allows (None: the server did not say)."""
+        value = self.limits.get("max_aliases")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
 
 class MxRecord(Model):
     host: str = ""

@@ -6,12 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from po6_tui.journal import SavedEdit
 from po6_tui.ui import safe
 from po6_tui.ui.core.message_text import diff_lines
+from po6_tui.ui.kit.dialog import Dialog
 from po6_tui.ui.kit.keymap import PANE_BINDINGS
 from po6_tui.ui.kit.message_form import cleaned
 
@@ -38,19 +38,15 @@ def diff_text(original: SavedEdit, edited: SavedEdit) -> Text:
     return out
 
 
-class DiffScreen(ModalScreen[None]):
+class DiffScreen(Dialog[None]):
     BINDINGS = [
         Binding("escape,q,D", "close", "Close", id="diff.close"),
         *PANE_BINDINGS,
     ]
 
     DEFAULT_CSS = """
-    DiffScreen { align: center middle; }
-    DiffScreen > Vertical { width: 100; max-width: 100%; height: auto; max-height: 90%;
-                            border: thick $primary; background: $surface; padding: 0 1; }
-    DiffScreen #title { text-style: bold; margin-bottom: 1; }
+    DiffScreen > #dialog { width: 100; }
     DiffScreen VerticalScroll { height: auto; max-height: 40; }
-    DiffScreen #hint { color: $text-muted; margin-top: 1; }
     """
 
     def __init__(self, subject: str, original: SavedEdit, edited: SavedEdit) -> None:
@@ -60,14 +56,14 @@ class DiffScreen(ModalScreen[None]):
         self.edited = edited
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(id="dialog"):
             title = Text("Changes to “")
             title.append_text(safe.text(self.subject or "(no subject)", max_len=80))
             title.append("”: the agent's draft (−) against your edit (+)")
-            yield Static(title, id="title")
+            yield Static(title, id="title", classes="dialog-title")
             with VerticalScroll():
                 yield Static(diff_text(self.original, self.edited), id="diff")
-            yield Static("Esc closes · y on the queue sends your edit", id="hint")
+            yield Static("Esc closes · y on the queue sends your edit", id="hint", classes="dialog-hint")
 
     def action_scroll(self, step: int) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=step, animate=False)

@@ -30,7 +30,7 @@ from po6_tui.ui.core.host import host
 from po6_tui.ui.core.outcome import Outcome, each
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.kit.prompt import PromptScreen
-from po6_tui.ui.kit.changes import Debounced
+from po6_tui.ui.core.debounce import Debounced
 from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.kit.table import VimTable
 from po6_tui.ui.core.tasks import describe_error, run_io

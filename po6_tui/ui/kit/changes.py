@@ -1,5 +1,4 @@
-"""What the routing and landing-page views share: the PO6 client they talk to, the two ways
-they ask before writing, and how a yes/no or a verification status looks in a cell.
+"""The two ways the routing and landing-page views ask before writing to PO6.
 
 - `confirm_change`: a write that changes known values shows each change as "before → after"
   (aliases, domain aliases, page title and SEO), then writes only on Yes.
@@ -14,75 +13,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rich.text import Text
 from textual.screen import Screen
 
-from po6_tui.api.errors import ApiError
-from po6_tui.api.models import ConfirmationRequest, Domain
+from po6_tui.api.models import ConfirmationRequest
 from po6_tui.api.po6 import Po6Client
-from po6_tui.ui import safe
 from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui.ui.core.po6_account import po6_client
 from po6_tui.ui.core.tasks import run_io
+from po6_tui.ui.kit.cells import as_line
 
 CANCELLED = "Cancelled: nothing was changed."
-
-
-class NoPo6Account(ApiError):
-    """The operator only has Postern accounts: these views have nothing to talk to."""
-
-
-async def po6_client(screen: Screen) -> Po6Client:
-    """The client of the active PO6 account (routes and pages belong to a PO6 account)."""
-    app = screen.app
-    session = app.active if app.active.provider == "po6" else next(iter(app.mail_accounts), None)
-    if session is None:
-        raise NoPo6Account("No PO6 account is set up (po6-tui login).")
-    return await session.po6_client()
-
-
-class Debounced:
-    """Run the last of a burst of calls once the burst pauses: details fetched on highlight
-    must not spend PO6's 60 requests a minute while the operator holds j."""
-
-    DELAY = 0.25
-
-    def __init__(self, screen: Screen) -> None:
-        self.screen = screen
-        self._timer = None
-
-    def __call__(self, action: Callable[[], object]) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.screen.set_timer(self.DELAY, action)
-
-
-# -- cells -------------------------------------------------------------------------------
-
-VERIFICATION_STYLES = {"verified": "green", "pending": "yellow", "failed": "bold red"}
-
-
-def flag(value: bool, yes: str = "yes", no: str = "no") -> Text:
-    return Text(f"● {yes}", style="green") if value else Text(f"○ {no}", style="dim")
-
-
-def verification(status: str | None) -> Text:
-    status = status or "unknown"
-    return safe.text(status, max_len=30, style=VERIFICATION_STYLES.get(status, "dim"))
-
-
-def as_line(value: object, empty: str = "—") -> str:
-    """A server value as a plain single line for the before → after lines (never markup)."""
-    if value is None or value == "":
-        return empty
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    return safe.one_line(value, 200)
-
-
-def max_aliases(domain: Domain) -> int | None:
-    """How many active aliases the domain's plan allows (None: the server did not say)."""
-    value = domain.limits.get("max_aliases")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 # -- before → after ---------------------------------------------------------------------

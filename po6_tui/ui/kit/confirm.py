@@ -16,11 +16,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Static
 
 from po6_tui.ui import safe
+from po6_tui.ui.kit.dialog import YesNoDialog
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Question:
     danger: bool = True
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(YesNoDialog):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
         Binding("left,h", "app.focus_previous", "Previous", show=False, id="confirm.left"),
@@ -41,30 +42,22 @@ class ConfirmScreen(ModalScreen[bool]):
     ]
 
     DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > #dialog {
-        width: 72; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $error; background: $surface; padding: 1 2;
-    }
-    ConfirmScreen > #dialog.-safe { border: thick $primary; }
-    ConfirmScreen #title { text-style: bold; margin-bottom: 1; }
+    ConfirmScreen > #dialog { width: 72; max-height: 100%; padding: 1 2; }
     ConfirmScreen #server { margin-bottom: 1; }
     ConfirmScreen #details { color: $text-muted; max-height: 12; margin-bottom: 1; }
-    ConfirmScreen #buttons { height: auto; align-horizontal: right; }
-    ConfirmScreen Button { margin-left: 2; }
     ConfirmScreen Input { margin-bottom: 1; }
     """
 
     def __init__(self, question: Question) -> None:
         super().__init__()
         self.question = question
-        # Focus starts on Cancel, so a stray Enter cancels; a typed confirmation starts in its field.
-        self.AUTO_FOCUS = "#typed" if question.type_to_confirm else "#cancel"
+        if question.type_to_confirm:  # a typed confirmation starts in its field
+            self.AUTO_FOCUS = "#typed"
 
     def compose(self) -> ComposeResult:
         q = self.question
-        with Vertical(id="dialog", classes="" if q.danger else "-safe"):
-            yield Static(Text(q.title), id="title")
+        with Vertical(id="dialog", classes="-danger" if q.danger else ""):
+            yield Static(Text(q.title), id="title", classes="dialog-title")
             if q.server_message:
                 server = Text("Server says: ", style="bold")
                 server.append_text(safe.text(q.server_message, single_line=False, max_len=1000))
@@ -80,10 +73,8 @@ class ConfirmScreen(ModalScreen[bool]):
                 hint = Static("", id="typed-hint")
                 hint.display = False
                 yield hint
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel", variant="primary")
-                yield Button(q.confirm_label, id="confirm", variant="error" if q.danger else "success",
-                             disabled=bool(q.type_to_confirm))
+            yield self.answer_buttons(q.confirm_label, variant="error" if q.danger else "success",
+                                      disabled=bool(q.type_to_confirm))
 
     @on(Input.Changed, "#typed")
     def _typed(self, event: Input.Changed) -> None:
@@ -97,14 +88,6 @@ class ConfirmScreen(ModalScreen[bool]):
         hint = self.query_one("#typed-hint", Static)  # Enter with the wrong name: say so, do nothing
         hint.update(Text("That is not the name: type it exactly as shown (Esc cancels).", style="bold"))
         hint.display = True
-
-    @on(Button.Pressed, "#confirm")
-    def _confirm(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
 
 def ask_then(screen: Screen, dialog: ModalScreen[bool], on_yes: Callable[[], object],

@@ -24,12 +24,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from po6_tui.ui import safe
 from po6_tui.ui.core.tasks import describe_error, run_io
 from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui.ui.kit.dialog import Dialog
 
 # Deliberately loose: the server has the last word; this only catches slips of the keyboard.
 _ADDRESS = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]{2,}$")
@@ -58,7 +58,7 @@ class FormField:
     max_length: int = 2000
 
 
-class FormDialog(ModalScreen[Any]):
+class FormDialog(Dialog[Any]):
     """The frame every form shares (see the module's docstring)."""
 
     TITLE_TEXT = ""
@@ -71,21 +71,16 @@ class FormDialog(ModalScreen[Any]):
     ]
 
     DEFAULT_CSS = """
-    FormDialog { align: center middle; }
-    FormDialog > #dialog { width: 76; max-width: 100%; height: auto; max-height: 100%;
-                           border: thick $primary; background: $surface; padding: 0 1; }
-    FormDialog #form-title { text-style: bold; margin-bottom: 1; }
+    FormDialog > #dialog { max-height: 100%; }
     FormDialog #form-note { color: $warning; margin-bottom: 1; }
     FormDialog .label, FormDialog Label { color: $text-muted; }
-    FormDialog .hint { color: $text-muted; height: auto; margin-top: 1; }
     FormDialog .row { height: 1; margin-bottom: 1; }
     FormDialog .row > Static { width: 10; color: $text-muted; }
     FormDialog .row > Input { width: 1fr; background: $boost; }
     FormDialog .field { margin-bottom: 1; }
     FormDialog TextArea { height: 10; min-height: 3; }
     FormDialog #form-error { color: $error; text-style: bold; height: auto; margin-top: 1; display: none; }
-    FormDialog #form-buttons { height: 1; margin-top: 1; align-horizontal: right; }
-    FormDialog #form-buttons Button { margin-left: 2; }
+    FormDialog #form-buttons { height: 1; margin-top: 1; }
     """
 
     def __init__(self) -> None:
@@ -94,12 +89,12 @@ class FormDialog(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Text(self.TITLE_TEXT), id="form-title")
+            yield Static(Text(self.TITLE_TEXT), id="form-title", classes="dialog-title")
             if self.NOTE:
                 yield Static(Text(self.NOTE), id="form-note")
             yield from self.compose_fields()
             yield Static("", id="form-error")
-            with Horizontal(id="form-buttons"):
+            with Horizontal(id="form-buttons", classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
                 yield Button(f"{self.SUBMIT_LABEL} (Ctrl+S)", id="submit", variant="primary", compact=True)
 

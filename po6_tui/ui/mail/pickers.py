@@ -13,10 +13,11 @@ from textual.widgets.option_list import Option
 
 from po6_tui.api.models import FolderInfo
 from po6_tui.ui import safe
+from po6_tui.ui.kit.dialog import Dialog
 from po6_tui.ui.kit.table import LIST_BINDINGS
 
 
-class FolderPicker(ModalScreen[str | None]):
+class FolderPicker(Dialog[str | None]):
     """Choose a folder: type to narrow, ↑/↓ to move, Enter to choose, Esc to cancel.
 
     The list keys move the list while the filter keeps the focus; the keys the filter uses
@@ -28,11 +29,7 @@ class FolderPicker(ModalScreen[str | None]):
     ]
 
     DEFAULT_CSS = """
-    FolderPicker { align: center middle; }
-    FolderPicker > Vertical { width: 50; max-width: 100%; height: auto; max-height: 90%;
-                              border: thick $primary; background: $surface; padding: 0 1; }
-    FolderPicker #title { text-style: bold; margin: 0 0 1 0; }
-    FolderPicker OptionList { height: auto; max-height: 16; border: none; }
+    FolderPicker > #dialog { width: 50; }
     """
 
     def __init__(self, title: str, folders: list[FolderInfo], exclude: str | None = None) -> None:
@@ -41,8 +38,8 @@ class FolderPicker(ModalScreen[str | None]):
         self.folders = [f for f in folders if f.name != exclude]
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(self.title_text), id="title")
+        with Vertical(id="dialog"):
+            yield Static(Text(self.title_text), id="title", classes="dialog-title")
             yield Input(placeholder="type to filter, Enter to choose", id="filter")
             yield OptionList(*self._folder_options(""), id="folders")
 

@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
@@ -18,30 +17,22 @@ from po6_tui.ui.outbox import outbound
 from po6_tui.ui import safe
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import describe_error, run_io
-
-_MODAL_CSS = """
-{name} {{ align: center middle; }}
-{name} > Vertical {{ width: 70; max-width: 100%; height: auto; max-height: 90%;
-                     border: thick $primary; background: $surface; padding: 0 1; }}
-{name} .title {{ text-style: bold; margin-bottom: 1; }}
-{name} .hint {{ color: $text-muted; margin-top: 1; }}
-{name} OptionList, {name} SelectionList {{ height: auto; max-height: 16; border: none; }}
-"""
+from po6_tui.ui.kit.dialog import Dialog
 
 
-class TemplatePicker(ModalScreen[str | None]):
+class TemplatePicker(Dialog[str | None]):
     """Choose a template (Enter), Esc cancels. Returns the template id."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="template_picker.cancel")]
-    DEFAULT_CSS = _MODAL_CSS.format(name="TemplatePicker")
+    DEFAULT_CSS = "TemplatePicker > #dialog { width: 70; }"
 
     def __init__(self, templates: list[Template]) -> None:
         super().__init__()
         self.templates = templates
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Start from a template", classes="title")
+        with Vertical(id="dialog"):
+            yield Static("Start from a template", classes="dialog-title")
             options = []
             for template in self.templates:
                 label = safe.text(template.name or template.id, max_len=60, style="bold")
@@ -49,7 +40,7 @@ class TemplatePicker(ModalScreen[str | None]):
                 label.append_text(safe.text(template.subject, max_len=80, style="dim"))
                 options.append(Option(label, id=template.id))
             yield OptionList(*options) if options else Static("This account has no templates.")
-            yield Static("Enter chooses · Esc cancels", classes="hint")
+            yield Static("Enter chooses · Esc cancels", classes="dialog-hint")
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -59,12 +50,13 @@ class TemplatePicker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class VariablesScreen(ModalScreen[dict[str, str] | None]):
+class VariablesScreen(Dialog[dict[str, str] | None]):
     """One field per {{variable}}; Enter moves on, Enter on the last (or Fill) fills them in."""
 
     AUTO_FOCUS = "#var-0"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="variables.cancel")]
-    DEFAULT_CSS = _MODAL_CSS.format(name="VariablesScreen") + """
+    DEFAULT_CSS = """
+    VariablesScreen > #dialog { width: 70; }
     VariablesScreen Label { margin-top: 1; }
     VariablesScreen Input { width: 1fr; }
     VariablesScreen VerticalScroll { height: auto; max-height: 20; }
@@ -76,16 +68,16 @@ class VariablesScreen(ModalScreen[dict[str, str] | None]):
         self.variables = variables
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(id="dialog"):
             title = Text("Fill in the template ")
             title.append_text(safe.text(self.template_name, max_len=60, style="bold"))
-            yield Static(title, classes="title")
+            yield Static(title, classes="dialog-title")
             with VerticalScroll():
                 for number, name in enumerate(self.variables):
                     yield Label(safe.text("{{" + name + "}}", max_len=60))
                     yield Input(id=f"var-{number}", placeholder=safe.one_line(name, 60))
             yield Button("Fill in", id="fill", variant="primary")
-            yield Static("Enter goes to the next field · Esc cancels", classes="hint")
+            yield Static("Enter goes to the next field · Esc cancels", classes="dialog-hint")
 
     def values(self) -> dict[str, str]:
         return {name: self.query_one(f"#var-{number}", Input).value for number, name in enumerate(self.variables)}
@@ -113,7 +105,7 @@ class ContactSelection(SelectionList[str]):
     BINDINGS = [Binding("enter", "screen.add", "Add the ticked", id="contact_picker.enter")]
 
 
-class ContactListPicker(ModalScreen[list[str] | None]):
+class ContactListPicker(Dialog[list[str] | None]):
     """Recipients from a contact list: choose a list, tick contacts (a ticks all), Enter adds them.
 
     Contact lists are a paid feature: on a Free plan this says so instead of failing."""
@@ -123,19 +115,19 @@ class ContactListPicker(ModalScreen[list[str] | None]):
         Binding("a", "all", "All", show=False, id="contact_picker.all"),
         Binding("ctrl+s", "add", "Add", show=False, id="contact_picker.add"),
     ]
-    DEFAULT_CSS = _MODAL_CSS.format(name="ContactListPicker")
+    DEFAULT_CSS = "ContactListPicker > #dialog { width: 70; }"
 
     def __init__(self, session: AccountSession) -> None:
         super().__init__()
         self.session = session
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Recipients from a contact list", classes="title", id="title")
+        with Vertical(id="dialog"):
+            yield Static("Recipients from a contact list", classes="dialog-title", id="title")
             yield Static("Loading the contact lists…", id="message")
             yield OptionList(id="lists")
             yield ContactSelection(id="contacts")
-            yield Static("Enter chooses · Esc cancels", classes="hint", id="hint")
+            yield Static("Enter chooses · Esc cancels", classes="dialog-hint", id="hint")
 
     def on_mount(self) -> None:
         self.query_one("#contacts").display = False

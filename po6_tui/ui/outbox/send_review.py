@@ -14,16 +14,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
 
 from po6_tui.risks import HIGH, LOW, MEDIUM, Assessment, Message
 from po6_tui.ui import safe
 from po6_tui.ui.kit.confirm import ask_then
+from po6_tui.ui.kit.dialog import YesNoDialog
 from po6_tui.ui.kit.keymap import PANE_BINDINGS, PANE_PAGE_BINDINGS
 
 LEVEL_STYLES = {HIGH: "bold white on dark_red", MEDIUM: "bold black on yellow", LOW: "bold", 0: "dim"}
@@ -122,7 +122,7 @@ class SendReview:
     confirm_label: str = "Send"
 
 
-class SendReviewScreen(ModalScreen[bool]):
+class SendReviewScreen(YesNoDialog):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="send_review.cancel"),
         Binding("n,right", "page(1)", "Next", id="send_review.next"),
@@ -132,18 +132,12 @@ class SendReviewScreen(ModalScreen[bool]):
     ]
 
     DEFAULT_CSS = """
-    SendReviewScreen { align: center middle; }
-    SendReviewScreen > #dialog { width: 100; max-width: 100%; height: 100%; border: thick $primary;
-                                 background: $surface; padding: 0 1; }
+    SendReviewScreen > #dialog { width: 100; height: 100%; max-height: 100%; }
     SendReviewScreen #title { text-style: bold; height: auto; }
     SendReviewScreen #page-label { color: $text-muted; height: 1; }
     SendReviewScreen #review-scroll { height: 1fr; border-top: solid $panel-lighten-1; }
     SendReviewScreen #footer { color: $text-muted; height: auto; max-height: 4; }
-    SendReviewScreen #buttons { height: auto; align-horizontal: right; }
-    SendReviewScreen Button { margin-left: 2; }
     """
-
-    AUTO_FOCUS = "#cancel"
 
     def __init__(self, review: SendReview) -> None:
         super().__init__()
@@ -159,9 +153,7 @@ class SendReviewScreen(ModalScreen[bool]):
                 yield Static("", id="review-text")
             if self.review.footer:
                 yield Static(safe.text("\n".join(self.review.footer), single_line=False, max_len=2000), id="footer")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel", variant="primary")
-                yield Button(self.review.confirm_label, id="confirm", variant="success")
+            yield self.answer_buttons(self.review.confirm_label)
 
     def on_mount(self) -> None:
         self._show()
@@ -198,14 +190,6 @@ class SendReviewScreen(ModalScreen[bool]):
     def action_scroll_page(self, step: int) -> None:
         scroll = self.query_one("#review-scroll", VerticalScroll)
         scroll.scroll_relative(y=step * max(1, scroll.size.height - 1), animate=False)
-
-    @on(Button.Pressed, "#confirm")
-    def _confirm(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
 
 def review_then(screen: Screen, review: SendReview, on_yes: Callable[[], object],

@@ -16,13 +16,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from po6_tui.api.models import LandingPage
 from po6_tui.ui import safe
-from po6_tui.ui.kit.changes import Change, confirm_change, po6_client
+from po6_tui.ui.core.po6_account import po6_client
+from po6_tui.ui.kit.changes import Change, confirm_change
 from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui.ui.kit.dialog import Dialog
 from po6_tui.ui.core.tasks import describe_error
 
 MAX_WIDGETS = 100          # what PO6 accepts (API.md 1.5; the sandbox enforces the same)
@@ -71,7 +72,7 @@ def config_text(config: dict[str, Any] | None) -> str:
     return safe.json_text(config or {"widgets": []})
 
 
-class ConfigEditorScreen(ModalScreen[LandingPage | None]):
+class ConfigEditorScreen(Dialog[LandingPage | None]):
     """Returns the updated page once the server took the config, or None if nothing was saved."""
 
     AUTO_FOCUS = "#config-text"
@@ -82,15 +83,11 @@ class ConfigEditorScreen(ModalScreen[LandingPage | None]):
     ]
 
     DEFAULT_CSS = """
-    ConfigEditorScreen { align: center middle; }
-    ConfigEditorScreen > #editor { width: 100; max-width: 100%; height: 90%; border: thick $primary;
-                                   background: $surface; padding: 0 1; }
+    ConfigEditorScreen > #dialog { width: 100; height: 90%; }
     ConfigEditorScreen #editor-title { text-style: bold; height: auto; }
     ConfigEditorScreen TextArea { height: 1fr; }
     ConfigEditorScreen #editor-status { height: auto; max-height: 4; }
     ConfigEditorScreen #editor-status.-error { color: $error; }
-    ConfigEditorScreen #editor-buttons { height: auto; align-horizontal: right; }
-    ConfigEditorScreen Button { margin-left: 2; }
     """
 
     def __init__(self, page: LandingPage) -> None:
@@ -99,7 +96,7 @@ class ConfigEditorScreen(ModalScreen[LandingPage | None]):
         self.original = config_text(page.config)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="editor"):
+        with Vertical(id="dialog"):
             title = Text("Widget config of ", style="bold")
             title.append_text(safe.text(self.page.title, max_len=80, style="bold"))
             title.append("  (the whole config is replaced on save)", style="dim")
@@ -107,7 +104,7 @@ class ConfigEditorScreen(ModalScreen[LandingPage | None]):
             yield TextArea(self.original, id="config-text", soft_wrap=False, show_line_numbers=True,
                            tab_behavior="indent")
             yield Static(Text("Ctrl+S checks and saves · Esc cancels", style="dim"), id="editor-status")
-            with Horizontal(id="editor-buttons"):
+            with Horizontal(id="editor-buttons", classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
                 yield Button("Check", id="check", compact=True)
                 yield Button("Save", id="save", variant="primary", compact=True)

@@ -20,7 +20,7 @@ from po6_tui.api.models import LandingPage, Lead
 from po6_tui.api.po6 import Po6Client
 from po6_tui.ui import safe
 from po6_tui.ui.pages.files import safe_filename, save_file
-from po6_tui.ui.kit.changes import po6_client
+from po6_tui.ui.core.po6_account import po6_client
 from po6_tui.ui.kit.table import VimTable
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io

@@ -21,7 +21,8 @@ from po6_tui.ui.core import timefmt
 from po6_tui.ui.pages.config_editor import ConfigEditorScreen, config_text
 from po6_tui.ui.pages.files import safe_filename, save_file
 from po6_tui.ui.pages.leads import LeadsScreen
-from po6_tui.ui.kit.changes import Change, confirm_change, po6_client, two_step
+from po6_tui.ui.core.po6_account import po6_client
+from po6_tui.ui.kit.changes import Change, confirm_change, two_step
 from po6_tui.ui.kit.form import FormField, FormScreen, check_not_empty
 from po6_tui.ui.kit.keymap import PANE_BINDINGS
 from po6_tui.ui.kit.table import labelled

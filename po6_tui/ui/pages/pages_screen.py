@@ -19,7 +19,7 @@ from po6_tui.ui.core import timefmt
 from po6_tui.ui.pages.page_screen import PageScreen, status_text
 from po6_tui.ui.pages.leads import LeadsScreen
 from po6_tui.ui.pages.templates import TemplatesScreen
-from po6_tui.ui.kit.changes import po6_client
+from po6_tui.ui.core.po6_account import po6_client
 from po6_tui.ui.kit.table import VimTable
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io

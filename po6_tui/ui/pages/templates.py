@@ -20,7 +20,8 @@ from po6_tui.api.models import Alias, Domain, LandingPage, LandingTemplate
 from po6_tui.ui import safe
 from po6_tui.ui.pages.config_editor import config_text
 from po6_tui.ui.pages.page_screen import PageScreen
-from po6_tui.ui.kit.changes import Debounced, po6_client
+from po6_tui.ui.core.debounce import Debounced
+from po6_tui.ui.core.po6_account import po6_client
 from po6_tui.ui.kit.form import FormField, FormScreen, check_not_empty
 from po6_tui.ui.kit.table import VimTable, labelled
 from po6_tui.ui.shell.app_screen import AppScreen

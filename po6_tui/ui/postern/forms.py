@@ -16,7 +16,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -24,6 +23,7 @@ from po6_tui.api import postern_models as pm
 from po6_tui.api.postern import PosternClient
 from po6_tui.ui import safe
 from po6_tui.ui.kit.confirm import Question, confirm_then
+from po6_tui.ui.kit.dialog import Dialog
 from po6_tui.ui.kit.form import FormDialog
 from po6_tui.ui.core.session import AccountSession
 
@@ -58,7 +58,7 @@ class CreateInboxForm(FormDialog):
         yield self.row("Domain", "domain", placeholder="empty: the default domain", max_length=253)
         yield self.row("Name", "display-name", placeholder="display name (optional)", max_length=128)
         yield Static("A new inbox uses one of the key's mailbox slots; deleting it later does not give "
-                     "the slot back.", classes="hint")
+                     "the slot back.", classes="dialog-hint")
 
     def problem(self) -> str:
         username = self.value("username")
@@ -91,7 +91,7 @@ class WebhookForm(FormDialog):
         yield self.row("Inbox", "address", safe.one_line(self.address, 254),
                        placeholder="empty: every inbox of the key", max_length=254)
         yield Static("Deliveries are signed with a secret that is shown once, right after registering.",
-                     classes="hint")
+                     classes="dialog-hint")
 
     def dirty(self) -> bool:
         return bool(self.value("url"))
@@ -113,7 +113,7 @@ class WebhookForm(FormDialog):
             "Registering the webhook", lambda: self.client.create_webhook(url, address=address), self.dismiss))
 
 
-class SecretOnceScreen(ModalScreen[None]):
+class SecretOnceScreen(Dialog[None]):
     """The webhook secret, shown once: `c` copies it; closing forgets it (never logged or kept)."""
 
     BINDINGS = [
@@ -122,10 +122,7 @@ class SecretOnceScreen(ModalScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    SecretOnceScreen { align: center middle; }
-    SecretOnceScreen > Vertical { width: 76; max-width: 100%; height: auto; border: thick $warning;
-                                  background: $surface; padding: 1 2; }
-    SecretOnceScreen #secret-title { text-style: bold; margin-bottom: 1; }
+    SecretOnceScreen > #dialog { max-height: 100%; padding: 1 2; }
     SecretOnceScreen #secret-value { margin: 1 0; }
     SecretOnceScreen #secret-warning { color: $warning; text-style: bold; }
     """
@@ -142,8 +139,8 @@ class SecretOnceScreen(ModalScreen[None]):
         self._facts.rstrip()
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Webhook registered", id="secret-title")
+        with Vertical(id="dialog", classes="-warning"):
+            yield Static("Webhook registered", id="secret-title", classes="dialog-title")
             yield Static(self._facts)
             yield Static(safe.text(self._secret or "(the server sent no secret)", max_len=200, style="bold reverse"),
                          id="secret-value")
@@ -160,17 +157,13 @@ class SecretOnceScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class AccountPicker(ModalScreen[str | None]):
+class AccountPicker(Dialog[str | None]):
     """`A`: every account of the session, PO6 and Postern; Enter switches to it."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="postern.accounts.cancel")]
 
     DEFAULT_CSS = """
-    AccountPicker { align: center middle; }
-    AccountPicker > Vertical { width: 56; max-width: 100%; height: auto; max-height: 90%;
-                               border: thick $primary; background: $surface; padding: 0 1; }
-    AccountPicker #picker-title { text-style: bold; margin-bottom: 1; }
-    AccountPicker OptionList { height: auto; max-height: 14; border: none; }
+    AccountPicker > #dialog { width: 56; }
     """
 
     def __init__(self, sessions: list[AccountSession], current: str | None) -> None:
@@ -186,8 +179,8 @@ class AccountPicker(ModalScreen[str | None]):
             if session.sandbox:
                 label.append("  sandbox", style="dim")
             options.append(Option(label, id=session.name))
-        with Vertical():
-            yield Static("Switch account (Enter)", id="picker-title")
+        with Vertical(id="dialog"):
+            yield Static("Switch account (Enter)", id="picker-title", classes="dialog-title")
             yield OptionList(*options)
 
     def on_mount(self) -> None:

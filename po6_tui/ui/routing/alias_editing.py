@@ -15,7 +15,9 @@ from textual.binding import Binding
 from po6_tui.api.models import Alias
 from po6_tui.api.po6 import Po6Client
 from po6_tui.ui import safe
-from po6_tui.ui.kit.changes import Change, as_line, confirm_change, po6_client
+from po6_tui.ui.core.po6_account import po6_client
+from po6_tui.ui.kit.cells import as_line
+from po6_tui.ui.kit.changes import Change, confirm_change
 from po6_tui.ui.kit.form import FormField, FormScreen, check_address
 from po6_tui.ui.routing.alias_table import AliasTable
 from po6_tui.ui.shell.app_screen import AppScreen

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from po6_tui.api.models import Alias
 from po6_tui.ui import safe
-from po6_tui.ui.kit.changes import flag, verification
+from po6_tui.ui.kit.cells import flag, verification
 from po6_tui.ui.kit.table import VimTable
 
 ALIAS_COLUMNS = (("address", "Address"), ("forward_to", "Forwards to"), ("active", "Active"),

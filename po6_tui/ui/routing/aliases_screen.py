@@ -19,7 +19,9 @@ from po6_tui.api.models import Alias
 from po6_tui.api.po6 import Po6Client
 from po6_tui.ui import safe
 from po6_tui.ui.routing.alias_editing import AliasEditingScreen
-from po6_tui.ui.kit.changes import Debounced, flag, po6_client, verification
+from po6_tui.ui.core.debounce import Debounced
+from po6_tui.ui.core.po6_account import po6_client
+from po6_tui.ui.kit.cells import flag, verification
 from po6_tui.ui.kit.table import labelled
 from po6_tui.ui.routing.alias_table import AliasTable
 from po6_tui.ui.core.tasks import run_io

@@ -14,7 +14,8 @@ from textual.binding import Binding
 
 from po6_tui.api.models import Catchall
 from po6_tui.ui import safe
-from po6_tui.ui.kit.changes import Change, confirm_change, po6_client
+from po6_tui.ui.core.po6_account import po6_client
+from po6_tui.ui.kit.changes import Change, confirm_change
 from po6_tui.ui.kit.form import FormField, FormScreen, check_address
 from po6_tui.ui.shell.app_screen import AppScreen
 

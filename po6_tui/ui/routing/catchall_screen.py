@@ -17,7 +17,8 @@ from textual.widgets import Static
 from po6_tui.api.models import Catchall, DomainDetail
 from po6_tui.ui import safe
 from po6_tui.ui.routing.catchall_editing import CatchallEditingScreen, CatchallTarget
-from po6_tui.ui.kit.changes import flag, po6_client, verification
+from po6_tui.ui.core.po6_account import po6_client
+from po6_tui.ui.kit.cells import flag, verification
 from po6_tui.ui.kit.table import VimTable
 from po6_tui.ui.core.tasks import run_io
 

@@ -21,7 +21,8 @@ from po6_tui.api.po6 import Po6Client
 from po6_tui.ui import safe
 from po6_tui.ui.routing.alias_editing import AliasEditingScreen
 from po6_tui.ui.routing.catchall_editing import CatchallEditingScreen, CatchallTarget
-from po6_tui.ui.kit.changes import max_aliases, po6_client, verification
+from po6_tui.ui.core.po6_account import po6_client
+from po6_tui.ui.kit.cells import verification
 from po6_tui.ui.routing.alias_table import AliasTable
 from po6_tui.ui.core.tasks import run_io
 
@@ -129,7 +130,7 @@ class DomainScreen(AliasEditingScreen, CatchallEditingScreen):
         out.append_text(verification(domain.verification_status))
         out.append("  plan ", style="dim")
         out.append_text(safe.text(domain.plan or "—", max_len=20))
-        limit, active = max_aliases(domain), self._active_count()
+        limit, active = domain.max_aliases, self._active_count()
         if limit is not None and active is not None:
             style = "bold yellow" if active >= limit else ""
             out.append(f"  {active} of {limit} active aliases used", style=style)
@@ -138,7 +139,7 @@ class DomainScreen(AliasEditingScreen, CatchallEditingScreen):
         return out
 
     def limit_explanation(self) -> str:
-        limit, active = max_aliases(self.domain), self._active_count()
+        limit, active = self.domain.max_aliases, self._active_count()
         name = safe.one_line(self.domain.domain, 120)
         plan = safe.one_line(self.domain.plan or "current", 20)
         if limit is None:
@@ -156,7 +157,7 @@ class DomainScreen(AliasEditingScreen, CatchallEditingScreen):
             raise
 
     def activation_warning(self, alias: Alias) -> str:
-        limit, active = max_aliases(self.domain), self._active_count()
+        limit, active = self.domain.max_aliases, self._active_count()
         if limit is not None and active is not None and active >= limit:
             return f"At the limit, so the server will refuse: {self.limit_explanation()}"
         return ""

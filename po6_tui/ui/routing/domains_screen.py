@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Static
 
 from po6_tui.api.models import Domain
 from po6_tui.ui import safe
-from po6_tui.ui.kit.changes import flag, max_aliases, po6_client, verification
+from po6_tui.ui.core.po6_account import po6_client
+from po6_tui.ui.kit.cells import flag, verification
 from po6_tui.ui.routing.domain_screen import DomainScreen
 from po6_tui.ui.kit.table import VimTable
 from po6_tui.ui.shell.app_screen import AppScreen
@@ -25,7 +26,7 @@ DOMAIN_COLUMNS = (("domain", "Domain"), ("verification", "Verification"), ("catc
 
 
 def domain_cells(domain: Domain) -> list[object]:
-    limit = max_aliases(domain)
+    limit = domain.max_aliases
     return [
         safe.text(domain.domain, max_len=100, style="bold"),
         verification(domain.verification_status),

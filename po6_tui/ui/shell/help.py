@@ -8,9 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
+from po6_tui.ui.kit.dialog import Dialog
 from po6_tui.ui.kit.keymap import PANE_BINDINGS
 from po6_tui.ui.shell import commands
 
@@ -57,16 +58,14 @@ def commands_table() -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
         *PANE_BINDINGS,
     ]
 
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: 90; max-width: 100%; height: 90%; border: thick $primary;
-                            background: $surface; padding: 0 1; }
+    HelpScreen > #dialog { width: 90; height: 90%; }
     HelpScreen #help-title { text-style: bold; height: 1; }
     HelpScreen VerticalScroll { height: 1fr; }
     """
@@ -77,7 +76,7 @@ class HelpScreen(ModalScreen[None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(id="dialog"):
             yield Static(Text(f"Help: {self.title_text}   (Esc closes)"), id="help-title")
             with VerticalScroll():
                 yield Static(Text("Keys", style="bold reverse"))
