@@ -35,7 +35,7 @@ from po6_tui.api.errors import (
     ServerError,
     TransportError,
 )
-from po6_tui.api.mcp import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, McpClient, Tool
+from po6_tui.api.mcp import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ElicitationHandler, McpClient, Tool
 from po6_tui.api.retry import ATTEMPTS, with_retries
 from po6_tui.api.transport import unreadable_reply
 from po6_tui.audit import CONFIRMATION_REQUESTED, OK, AuditRecord
@@ -161,9 +161,11 @@ class Po6Client:
 
     @classmethod
     async def connect(cls, url: str, api_key: str, *, timeout: float = DEFAULT_TIMEOUT,
-                      connect_timeout: float = DEFAULT_CONNECT_TIMEOUT, **kw: Any) -> Po6Client:
-        """Open a session and fetch the tool list (retried like any read)."""
-        client = cls(McpClient(url, api_key, timeout=timeout, connect_timeout=connect_timeout), **kw)
+                      connect_timeout: float = DEFAULT_CONNECT_TIMEOUT, elicit: ElicitationHandler | None = None,
+                      **kw: Any) -> Po6Client:
+        """Open a session and fetch the tool list (retried like any read). `elicit` answers the
+        server's requests for input during a call (api/mcp.py; the app shows a form)."""
+        client = cls(McpClient(url, api_key, timeout=timeout, connect_timeout=connect_timeout, elicit=elicit), **kw)
         try:
             await client.load_tools()
         except BaseException:

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from po6_tui.accounts import Account
+from po6_tui.api.mcp import ElicitationRequest, ElicitationResult
 from po6_tui.risks import Rules
 from po6_tui.ui import safe
 from po6_tui.ui.core.connection import ConnectionWatch
@@ -68,7 +69,7 @@ class Po6App(App):
             # --read-only reaches every client, whatever the profiles say.
             for account in accounts:
                 account.read_only = True
-        self.accounts: list[AccountSession] = [AccountSession(account) for account in accounts]
+        self.accounts: list[AccountSession] = [AccountSession(account, elicit=self.elicit) for account in accounts]
         self.connection = ConnectionWatch(self, self._connection_changed)
         self._active = (self.mail_accounts or self.accounts)[0]
         self.read_only = read_only
@@ -273,6 +274,13 @@ class Po6App(App):
         refresh = getattr(self.screen, "action_refresh", None)
         if refresh is not None:
             refresh()
+
+    async def elicit(self, request: ElicitationRequest) -> ElicitationResult:
+        """A PO6 server asks for input during a call: the form over the current screen."""
+        # deferred: start-up (the form and its schema widgets load when a server first asks)
+        from po6_tui.ui.kit.elicitation import ask_operator
+
+        return await ask_operator(self, request)
 
     def set_theme_named(self, name: str) -> None:
         if name not in self.available_themes:

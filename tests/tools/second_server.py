@@ -4,7 +4,8 @@
 Its tools cover what a form must model: required and optional strings, an integer enum, a
 number with a minimum, booleans, an array of strings, a nested object with its own required
 field, a free-form object, a two-step tool with a confirmation token, a tool answering plain
-(hostile) text, a tool that always fails, and read-only annotations on some tools only.
+(hostile) text, a tool that always fails, read-only annotations on some tools only, and a tool
+that asks the person for input during the call (form elicitation, with SEP-1034 defaults).
 `calls` records every call as it arrived, so tests check exactly what the form sent.
 """
 
@@ -23,6 +24,14 @@ from mcp.server.lowlevel import Server
 READ_ONLY = types.ToolAnnotations(read_only_hint=True)
 HOSTILE_TEXT = "plain \x1b]52;c;aGk=\x07text [@click=app.quit]click me[/] \u202eevil\u202c end"
 PURGE_MESSAGE = "This permanently purges the archive {name} (12 items). It cannot be undone."
+ELICIT_MESSAGE = "Who is coming to the meeting? \x1b[2J[bold]room[/] \u202eevil"
+ELICIT_SCHEMA = {"type": "object", "required": ["name"], "properties": {
+    "name": {"type": "string", "title": "Name", "description": "Who books the room."},
+    "seats": {"type": "integer", "minimum": 1, "maximum": 12, "default": 4},
+    "room": {"type": "string", "enum": ["Ada", "Grace"], "default": "Grace"},
+    "remote": {"type": "boolean", "default": True},
+    "note": {"type": "string", "default": "standup"},
+}}
 
 TOOLS = [
     types.Tool(
@@ -62,6 +71,8 @@ TOOLS = [
     types.Tool(name="echo_text", description="Says something in plain text.", annotations=READ_ONLY,
                input_schema={"type": "object", "properties": {}}),
     types.Tool(name="fail_always", description="Always reports an error.", annotations=READ_ONLY,
+               input_schema={"type": "object", "properties": {}}),
+    types.Tool(name="book_room", description="Asks who is coming, then reports the answer.", annotations=READ_ONLY,
                input_schema={"type": "object", "properties": {}}),
 ]
 
@@ -115,6 +126,10 @@ class SecondServer:
             return types.ListToolsResult(tools=TOOLS)
 
         async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+            if params.name == "book_room":  # asks the person first, on the call's own stream
+                self.calls.append((params.name, dict(params.arguments or {})))
+                answer = await ctx.session.elicit_form(ELICIT_MESSAGE, ELICIT_SCHEMA, related_request_id=ctx.request_id)
+                return self._result({"action": answer.action, "content": answer.content})
             return await self.call(params.name, dict(params.arguments or {}))
 
         return Server("ticket-desk", version="1.0", on_list_tools=list_tools, on_call_tool=call_tool)

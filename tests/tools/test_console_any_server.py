@@ -20,8 +20,8 @@ async def test_its_tools_and_schemas_become_forms(make_second_app):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_tools(pilot)
         assert [tool.name for tool in screen.tools] == [
-            "weather_lookup", "create_ticket", "purge_archive", "echo_text", "fail_always"]
-        assert [tool.writes for tool in screen.tools] == [False, True, True, False, False]
+            "weather_lookup", "create_ticket", "purge_archive", "echo_text", "fail_always", "book_room"]
+        assert [tool.writes for tool in screen.tools] == [False, True, True, False, False, False]
 
         form = await choose(pilot, "create_ticket")
         kinds = {field: type(form.field(field).widget) for field in (
@@ -180,6 +180,6 @@ async def test_switching_account_lists_the_other_servers_tools(ui_sandbox, secon
         assert len(screen.tools) == 42
         app.use_account("desk")  # what `:ctx desk` does
         app.open_view("tools")
-        await wait_for(pilot, lambda: app.screen is screen and len(screen.tools) == 5, what="the desk's tools")
+        await wait_for(pilot, lambda: app.screen is screen and len(screen.tools) == 6, what="the desk's tools")
         await choose(pilot, "weather_lookup")
-        assert "5 tools on desk" in status_text(screen)
+        assert "6 tools on desk" in status_text(screen)

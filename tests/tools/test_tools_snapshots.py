@@ -36,3 +36,21 @@ def test_tools_read_only_on_another_server(snap_compare, make_second_app):
         await wait_idle(pilot)
 
     assert snap_compare(make_second_app(read_only=True), terminal_size=(110, 40), run_before=nested_form)
+
+
+
+def test_a_server_asks_for_input_80x24(snap_compare, make_app):
+    # The question a server sends during a call (tests/tools/test_console_elicitation.py drives
+    # it end to end); shown here with a fixed host, since the test servers' ports change.
+    from second_server import ELICIT_MESSAGE, ELICIT_SCHEMA
+
+    from po6_tui.api.mcp import ElicitationRequest
+    from po6_tui.ui.kit.elicitation import ElicitationScreen
+
+    async def asked(pilot) -> None:
+        question = ElicitationScreen(ElicitationRequest(ELICIT_MESSAGE, ELICIT_SCHEMA, "desk.example", "book_room"))
+        await pilot.app.push_screen(question)
+        question.form.field("name").widget.value = "Ada Lovelace"
+        await wait_idle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=asked)

@@ -16,6 +16,7 @@ from po6_tui.audit import AuditLog, AuditRecord
 from po6_tui.ui.core.write_notes import note_write
 
 if TYPE_CHECKING:  # imported when a Postern account is first used, not at every start
+    from po6_tui.api.mcp import ElicitationHandler
     from po6_tui.api.postern import PosternClient
 
 
@@ -26,6 +27,8 @@ class AccountSession:
     postern: PosternClient | None = field(default=None, repr=False)
     mailboxes: list[Mailbox] = field(default_factory=list)
     folders: dict[str, list[FolderInfo]] = field(default_factory=dict)  # by mailbox id
+    # Answers a PO6 server's requests for input during a call (the app's form, kit/elicitation.py).
+    elicit: ElicitationHandler | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -42,7 +45,8 @@ class AccountSession:
     async def po6_client(self) -> Po6Client:
         """The connected PO6 client (connecting on first use)."""
         if self.client is None:
-            self.client = await self.account.po6_client(audit=_AuditAndNote(AuditLog(profile=self.account.name)))
+            self.client = await self.account.po6_client(audit=_AuditAndNote(AuditLog(profile=self.account.name)),
+                                                        elicit=self.elicit)
         return self.client
 
     def postern_client(self) -> PosternClient:

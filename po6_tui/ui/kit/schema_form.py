@@ -141,6 +141,14 @@ class Field:
     def fail(self, problem: str) -> FormError:
         return FormError(self.path, problem, self.widget)
 
+    def fill(self, value: Any) -> None:
+        """Put `value` (a schema default, already checked against the field's type) in the widget."""
+        widget = self.widget
+        if isinstance(widget, TextArea):
+            widget.text = str(value)
+        elif isinstance(widget, Input):
+            widget.value = str(value)
+
     def missing(self) -> Any:
         if self.required:
             raise self.fail("is required")
@@ -243,6 +251,11 @@ class ChoiceField(Field):
         # Select reads its prompt as markup: the server's default is escaped.
         prompt = "(not set)" if default is MISSING else escape(safe.one_line(f"(not set: {_show(default)})", 60))
         return Select(options, id=self.widget_id, prompt=prompt, allow_blank=True, compact=True)
+
+    def fill(self, value: Any) -> None:
+        for index, choice in enumerate(self.choices):
+            if type(choice) is type(value) and choice == value:  # True is not 1 here
+                self.widget.value = index  # type: ignore[attr-defined]
 
     def value(self) -> Any:
         chosen = self.widget.value
@@ -496,6 +509,14 @@ class SchemaForm(VerticalScroll):
             if value is not MISSING:
                 out[field.name] = value
         return out
+
+    def fill(self, values: dict[str, Any]) -> None:
+        """Pre-fill top-level fields (a server's defaults for an elicitation form, SEP-1034)."""
+        if self.whole_json:
+            return
+        for field in self.fields:
+            if field.name in values and not isinstance(field, (ObjectField, ListField, JsonField)):
+                field.fill(values[field.name])
 
     def first_input(self) -> Widget | None:
         for field in _walk(self.fields):
