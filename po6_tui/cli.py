@@ -17,6 +17,16 @@ usage: po6-tui [--profile NAME] [--read-only]      run the app (on the sandbox i
        po6-tui login                               add an account profile (key typed at a hidden prompt)
        po6-tui profiles                            list account profiles (never shows keys)
        po6-tui serve [--port N]                    serve the app in a browser on loopback
+       po6-tui drafts list|show|approve|reject …   review the agents' drafts from a shell
+       po6-tui mail mailboxes|list|show|search …   read mail;  po6-tui sent list …  the sent log
+       po6-tui call [TOOL [name=value …]]          call any tool of the MCP server (no TOOL: list them)
+       po6-tui postern wait ADDRESS …              wait for a code or link in a Postern inbox
+       po6-tui --version
+
+Scriptable commands take --profile, --read-only and --json (`po6-tui drafts --help`).
+exit codes: 0 success · 1 failure (read-only refusal, an outcome that is unknown: "may have been
+sent") · 2 usage error · 3 authentication · 4 server unreachable · 5 the tool or endpoint
+returned an error · 6 timed out waiting (postern wait)
 """
 
 
@@ -43,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-_COMMANDS = ("sandbox", "login", "profiles", "serve")
+_COMMANDS = ("sandbox", "login", "profiles", "serve", "call", "drafts", "mail", "sent", "postern")
 
 
 def _run(command: str, args: list[str]) -> int:
@@ -57,6 +67,11 @@ def _run(command: str, args: list[str]) -> int:
         from po6_tui.accounts_cli import main as accounts_main
 
         return accounts_main(args)
+    if command in ("call", "drafts", "mail", "sent", "postern"):
+        # deferred: start-up (each command imports only what it runs)
+        from po6_tui.script.run import main as script_main
+
+        return script_main(args)
     if command == "serve":
         # deferred: start-up (each command imports only what it runs)
         from po6_tui.web import main as web_main
@@ -69,6 +84,12 @@ def _run(command: str, args: list[str]) -> int:
 def _run_app(args: list[str]) -> int:
     if args[:1] in (["-h"], ["--help"]):
         print(USAGE, end="")
+        return 0
+    if args[:1] in (["-V"], ["--version"]):
+        # deferred: start-up (each command imports only what it runs)
+        from po6_tui import __version__
+
+        print(f"po6-tui {__version__}")
         return 0
     # deferred: start-up (each command imports only what it runs)
     from po6_tui.run_app import main as app_main

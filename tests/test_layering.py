@@ -1,4 +1,6 @@
-"""`api` and `sandbox` never import textual; nothing imports `ui` but the app's own entry."""
+"""`api`, `sandbox` and the scriptable commands never import textual; nothing imports `ui` but
+the app's own entry (and the commands, which use its textual-free parts: the drafts' decisions,
+the at-most-once send, the risk facts)."""
 
 import pkgutil
 import subprocess
@@ -6,6 +8,7 @@ import sys
 
 import po6_tui.api
 import po6_tui.sandbox
+import po6_tui.script
 
 
 def _modules(package) -> list[str]:
@@ -13,7 +16,8 @@ def _modules(package) -> list[str]:
 
 
 def test_api_and_sandbox_never_import_textual():
-    modules = _modules(po6_tui.api) + _modules(po6_tui.sandbox) + ["po6_tui.config", "po6_tui.cli"]
+    modules = (_modules(po6_tui.api) + _modules(po6_tui.sandbox) + _modules(po6_tui.script)
+               + ["po6_tui.config", "po6_tui.cli"])
     assert len(modules) >= 6, modules
     code = (
         "import importlib, sys\n"
@@ -23,4 +27,4 @@ def test_api_and_sandbox_never_import_textual():
         "print(','.join(bad))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "", f"textual was imported by api/sandbox: {out.stdout}"
+    assert out.stdout.strip() == "", f"textual was imported by api/sandbox/script: {out.stdout}"
