@@ -70,3 +70,48 @@ def test_read_only_refuses_before_any_request(po6_tui):
     as_json = po6_tui("drafts", "approve", "drf_demo06", "--read-only", "--json", env=env)
     error = json.loads(as_json.stderr)  # one JSON line, nothing on stdout
     assert error["exit_code"] == 1 and "Read-only mode" in error["error"] and as_json.stdout == ""
+
+
+def _started(tmp_path, **options):
+    from conftest import RATE_LIMIT, Box
+
+    from po6_tui.sandbox.process import SandboxProcess
+
+    extra = [*RATE_LIMIT, *options.pop("extra", [])]
+    process = SandboxProcess(db=tmp_path / "sandbox.db", seed="demo", extra_args=extra, **options)
+    return Box(process.start(), process.db, process)
+
+
+def test_under_strict_po6_approve_sends_with_compose_and_the_journal_takes_the_draft_off(tmp_path, po6_tui):
+    # Real PO6 has no decision tools (API.md 1.7): the drafts view's path is compose + journal.
+    box = _started(tmp_path, strict=True)
+    try:
+        env = box.env()
+        sent = po6_tui("drafts", "approve", "drf_demo06", "--yes", "--json", env=env)
+        assert sent.returncode == 0, sent.stderr
+        assert json.loads(sent.stdout)["results"][0]["status"] == "sent"
+        assert [r.tool for r in AuditLog().read_recent()] == ["compose_email"]
+        pending = [d["id"] for d in json.loads(po6_tui("drafts", "list", "--json", env=env).stdout)["pending"]]
+        assert "drf_demo06" not in pending and "drf_demo01" in pending
+    finally:
+        box.process.stop()
+
+
+def test_a_lost_reply_is_never_retried_and_the_sent_log_tells_what_happened(tmp_path, po6_tui):
+    box = _started(tmp_path, extra=["--fault-after-write", "drop"])
+    try:
+        env = box.env()
+
+        def weekly_summaries() -> int:
+            log = po6_tui("sent", "list", "--mailbox", "research-agent@po6.com", "--json", env=env)
+            return [e["subject"] for e in json.loads(log.stdout)["emails"]].count("Weekly research summary")
+
+        before = weekly_summaries()
+        done = po6_tui("drafts", "approve", "drf_demo06", "--yes", "--json", env=env)
+        assert done.returncode == 0, done.stderr
+        result = json.loads(done.stdout)["results"][0]
+        assert result["status"] == "sent" and result["sent_id"]  # found in the sent log, not assumed
+        assert weekly_summaries() == before + 1  # sent once
+        assert [r.tool for r in AuditLog().read_recent() if r.tool == "approve_draft"] == ["approve_draft"]
+    finally:
+        box.process.stop()
