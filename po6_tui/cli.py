@@ -21,6 +21,7 @@ usage: po6-tui [--profile NAME] [--read-only]      run the app (on the sandbox i
        po6-tui mail mailboxes|list|show|search …   read mail;  po6-tui sent list …  the sent log
        po6-tui call [TOOL [name=value …]]          call any tool of the MCP server (no TOOL: list them)
        po6-tui postern wait ADDRESS …              wait for a code or link in a Postern inbox
+       po6-tui postern api METHOD PATH …           call any Postern endpoint
        po6-tui --version
 
 Scriptable commands take --profile, --read-only and --json (`po6-tui drafts --help`).

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -63,6 +64,7 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 WAIT_DEFAULT_SECONDS = 120
 WAIT_MAX_SECONDS = 300
+_ENDPOINT_PATH = re.compile(r"/[A-Za-z0-9._~@%+/=-]*")
 WAIT_READ_MARGIN = 15.0  # the HTTP read timeout of a wait exceeds its timeout_seconds by this much
 # A wait's deadline is its timeout_seconds plus the client's ordinary deadline.
 
@@ -89,6 +91,17 @@ def _query(**params: Any) -> dict[str, str]:
 
 def _body(**fields: Any) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None}
+
+
+def endpoint(method: str, path: str) -> tuple[str, str]:
+    """(METHOD, /path under /v1) checked, or ValueError saying what is wrong with them."""
+    method = method.upper()
+    if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        raise ValueError(f"{method[:20]!r} is not an HTTP method Postern uses (GET, POST, PUT, PATCH, DELETE).")
+    path = "/" + path.strip().lstrip("/").removeprefix("v1/")
+    if not _ENDPOINT_PATH.fullmatch(path) or "//" in path or "/../" in path + "/" or "/./" in path + "/":
+        raise ValueError(f"{path[:100]!r} is not a Postern endpoint path (e.g. /inboxes).")
+    return method, path
 
 
 class PosternClient:
@@ -141,8 +154,8 @@ class PosternClient:
     async def _request(self, operation: str, method: str, path: str, parse: Parser[T], *,
                        json: dict[str, Any] | None = None, params: dict[str, str] | None = None,
                        targets: dict[str, str] | None = None, read_timeout: float | None = None,
-                       deadline: float | None = None, authenticated: bool = True) -> T:
-        write = operation in WRITE_OPERATIONS
+                       deadline: float | None = None, authenticated: bool = True, write: bool | None = None) -> T:
+        write = operation in WRITE_OPERATIONS if write is None else write
         if write and self.read_only:
             raise ReadOnlyError(f"Read-only mode: Postern {operation} was not sent.", tool=operation)
         repeatable = method in ("GET", "DELETE") or bool(json and (json.get("client_id") or json.get("idempotency_key")))
@@ -226,6 +239,21 @@ class PosternClient:
         if write and self.audit is not None:
             self.audit(AuditRecord(tool=f"postern.{operation}", targets=dict(targets or {}),
                                    outcome=outcome[:500], profile=self.profile))
+
+    # -- any endpoint (`po6-tui postern api`) ------------------------------------------------
+
+    async def call_endpoint(self, method: str, path: str, *, body: dict[str, Any] | None = None,
+                            params: dict[str, str] | None = None) -> Any:
+        """Any endpoint under /v1, its JSON reply as it came. A write (anything but GET, or a
+        wait) is refused in read-only mode before any I/O, tried once, and audited like the rest.
+        The path stays on this server: no scheme, no `//`, no `..` (the key goes where it goes)."""
+        try:
+            method, path = endpoint(method, path)
+        except ValueError as error:
+            raise InvalidError(str(error)) from None
+        write = method != "GET" and not (method == "POST" and path.endswith("/wait"))
+        return await self._request(f"{method} {path}", method, path, lambda data: data, json=body, params=params,
+                                   write=write, targets={"path": path})
 
     # -- pagination -----------------------------------------------------------------------
 

@@ -128,3 +128,23 @@ def test_version_and_help_name_the_exit_codes(po6_tui, args):
     done = po6_tui(*args)
     assert done.returncode == 0
     assert ("po6-tui 0." in done.stdout) if args == ["--version"] else ("6 timed out waiting" in done.stdout)
+
+
+def test_postern_api_reads_writes_once_and_stays_on_the_server(fresh_box, po6_tui):
+    env = fresh_box.env()
+    listed = po6_tui("postern", "api", "GET", "/inboxes", "limit=2", "--json", env=env)
+    assert listed.returncode == 0 and len(json.loads(listed.stdout)["data"]) == 2
+    asked = po6_tui("postern", "api", "POST", "/inboxes", "username=cli-made", env=env)
+    assert asked.returncode == 2 and "Not sent: add --yes" in asked.stderr
+    made = po6_tui("postern", "api", "POST", "/inboxes", "username=cli-made", "--yes", "--json", env=env)
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["address"].startswith("cli-made@")
+    from po6_tui.audit import AuditLog
+
+    assert [r.tool for r in AuditLog().read_recent()] == ["postern.POST /inboxes"]
+    refused = po6_tui("postern", "api", "DELETE", "/inboxes/cli-made@postern.test", "--read-only",
+                      env={"POSTERN_API_KEY": "pk_agent_unused_123", "POSTERN_API_BASE_URL": "http://127.0.0.1:9"})
+    assert refused.returncode == 1 and "no request was made" in refused.stderr
+    for path in ("https://evil.example/v1/inboxes", "/inboxes/../../admin", "/inboxes?x=1"):
+        bad = po6_tui("postern", "api", "GET", path, env=env)
+        assert bad.returncode == 2 and "not a Postern endpoint path" in bad.stderr, (path, bad.stderr)
