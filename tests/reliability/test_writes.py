@@ -191,6 +191,54 @@ async def test_every_write_tool_is_refused_before_any_io(monkeypatch):
     assert not calls.tools and not calls.postern and not sent
 
 
+async def call_action(screen, action: str) -> None:  # noqa: ANN001
+    """Run `action_NAME(args)` itself: Textual's run_action would ask check_action first."""
+    name, _, args = action.partition("(")
+    params = [a.strip().strip("'\"") for a in args.rstrip(")").split(",")] if args else []
+    result = getattr(screen, f"action_{name}")(*params)
+    if inspect.isawaitable(result):
+        await result
+
+
+def _footer_keys(app) -> dict[str, str]:
+    """What the footer offers: key → description (the bindings Textual shows)."""
+    return {binding.key: binding.description for _, binding, enabled, _ in app.screen.active_bindings.values()
+            if binding.show and enabled}
+
+
+async def test_read_only_mode_takes_write_keys_off_the_footer(fault_box, app_on, monkeypatch):
+    box = fault_box()
+    writes = {"Read/unread", "Star", "Move", "Delete"}
+    app = app_on(box)
+    async with app.run_test(size=(160, 35)) as pilot:  # the ordinary app offers them
+        await wait_list(pilot)
+        assert writes <= set(_footer_keys(app).values())
+        await type_command(pilot, "drafts")
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), 15, "the drafts queue")
+        assert {"Approve", "Reject"} <= set(_footer_keys(app).values())
+
+    calls = record_calls(monkeypatch)
+    app = app_on(box, read_only=True)
+    async with app.run_test(size=(160, 35)) as pilot:
+        await wait_list(pilot)
+        assert not writes & set(_footer_keys(app).values())
+        mail = app.screen
+        for key in ("N", "F", "s", "d", "m", "r", "f"):  # nothing opens, nothing is asked, nothing is called
+            await pilot.press(key)
+            await wait_idle(pilot)
+            assert app.screen is mail, key
+        await type_command(pilot, "drafts")
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), 15, "the drafts queue")
+        assert not {"Approve", "Reject"} & set(_footer_keys(app).values())
+        drafts = app.screen
+        for key in ("y", "x", "m"):
+            await pilot.press(key)
+            await wait_idle(pilot)
+            assert app.screen is drafts, key
+    written = {"mark_email", "move_email", "delete_email", "approve_draft", "reject_draft", "compose_email"}
+    assert not written & set(calls.tools), calls.tools
+
+
 async def test_write_actions_in_the_app_are_refused_in_read_only_mode(fault_box, app_on, monkeypatch):
     box = fault_box()
     calls = record_calls(monkeypatch)
@@ -206,21 +254,26 @@ async def test_write_actions_in_the_app_are_refused_in_read_only_mode(fault_box,
             assert "read-only" in text.lower(), f"{what}: {text!r}"
             refusals.append(text)
 
-        for key in ("N", "F"):
-            await pilot.press(key)
-            await refused(key)
-        await pilot.press("s")  # move: pick a folder
+        # The keys are gone (test_read_only_mode_takes_write_keys_off_the_footer); the actions,
+        # reached another way (the command palette), still refuse.
+        async def act(action: str) -> None:
+            await call_action(app.screen, action)
+
+        for action in ("toggle_read", "toggle_star"):
+            await act(action)
+            await refused(action)
+        await act("move")  # move: pick a folder
         await wait_for(pilot, lambda: isinstance(app.screen, FolderPicker), 10)
         app.screen.query_one(OptionList).highlighted = 0
         await pilot.press("enter")
         await refused("move")
-        await pilot.press("d")  # delete: the first (asking) call is already refused
+        await act("delete")  # delete: the first (asking) call is already refused
         await wait_idle(pilot)
         if isinstance(app.screen, ConfirmScreen):
             await confirm_dialog(pilot)
         await refused("delete")
-        for key in ("m", "r", "f"):
-            await pilot.press(key)
+        for key in ("compose", "reply", "forward"):
+            await act(f"compose('{key}')")
             text = await send_from_compose(pilot, f"read-only {key}")
             assert "read-only" in text.lower(), (key, text)
             refusals.append(text)
@@ -229,11 +282,11 @@ async def test_write_actions_in_the_app_are_refused_in_read_only_mode(fault_box,
 
         await type_command(pilot, "drafts")  # drafts: approve and reject
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), 15, "the drafts queue")
-        await pilot.press("y")  # refused at once: no confirmation for what cannot happen
+        await act("approve")  # refused at once: no confirmation for what cannot happen
         await wait_idle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         await refused("approve")
-        await pilot.press("x")  # likewise: no reason prompt
+        await act("reject")  # likewise: no reason prompt
         await wait_idle(pilot)
         assert not isinstance(app.screen, PromptScreen)
         await refused("reject")
@@ -255,7 +308,8 @@ async def test_a_read_only_profile_shows_the_badge_and_refuses(fault_box, app_on
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_list(pilot)
         assert "READ-ONLY" in str(app.screen.query_one(TopBar).content)
-        await pilot.press("F")
+        assert "Star" not in _footer_keys(app).values()  # the profile's read-only takes the key off
+        await call_action(app.screen, "toggle_star")  # and the action itself refuses
         await wait_idle(pilot)
         assert "Read-only mode: mark_email was not sent." in status(app)
     assert "mark_email" not in calls.tools

@@ -7,47 +7,23 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from po6_tui.sandbox import admin
-from po6_tui.sandbox.process import SandboxProcess
-
-RATE_LIMIT = ["--rate-limit", "1000000"]
-
-
-@dataclass
-class Box:
-    url: str
-    db: Path
-    process: SandboxProcess
-
-    def key(self, label: str) -> str:
-        return next(k["key"] for k in admin.read_keys(self.db) if k["label"] == label)
-
-    def env(self, po6: str = "plus", postern: str = "postern-agent") -> dict[str, str]:
-        return {"PO6_API_KEY": self.key(po6), "PO6_MCP_URL": self.url + "/mcp",
-                "POSTERN_API_KEY": self.key(postern), "POSTERN_API_BASE_URL": self.url}
-
-
-def _start(directory: Path) -> Box:
-    process = SandboxProcess(db=directory / "sandbox.db", seed="demo", extra_args=RATE_LIMIT)
-    return Box(process.start(), process.db, process)
+from scripthelpers import Box, start_box
 
 
 @pytest.fixture(scope="module")
 def box(tmp_path_factory) -> Iterator[Box]:
     """Shared by a module's tests: only read from it."""
-    started = _start(tmp_path_factory.mktemp("script-sandbox"))
+    started = start_box(tmp_path_factory.mktemp("script-sandbox"))
     yield started
     started.process.stop()
 
 
 @pytest.fixture
 def fresh_box(tmp_path) -> Iterator[Box]:
-    started = _start(tmp_path)
+    started = start_box(tmp_path)
     yield started
     started.process.stop()
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 
 from po6_tui.audit import AuditLog
+from scripthelpers import env_for, start_box
 
 
 def test_list_as_a_table_and_as_json(box, po6_tui):
-    table = po6_tui("drafts", "list", env=box.env())
+    table = po6_tui("drafts", "list", env=env_for(box))
     assert table.returncode == 0, table.stderr
     assert table.stdout.splitlines()[0].split() == ["ID", "MAILBOX", "TO", "SUBJECT", "EXPIRES", "IN"]
     assert "drf_demo01" in table.stdout and "pending" in table.stdout.splitlines()[-1]
 
-    listed = po6_tui("drafts", "list", "--json", env=box.env())
+    listed = po6_tui("drafts", "list", "--json", env=env_for(box))
     data = json.loads(listed.stdout)
     ids = [d["id"] for d in data["pending"]]
     assert "drf_demo01" in ids and "drf_risk01" in ids
@@ -22,16 +23,16 @@ def test_list_as_a_table_and_as_json(box, po6_tui):
 
 
 def test_show_prints_the_whole_draft_and_its_risks(box, po6_tui):
-    shown = po6_tui("drafts", "show", "drf_risk01", env=box.env())
+    shown = po6_tui("drafts", "show", "drf_risk01", env=env_for(box))
     assert shown.returncode == 0, shown.stderr
     assert "Risk:    high: secret" in shown.stdout and "AWS access key" in shown.stdout
     assert "Wint3r-Deploy-42" in shown.stdout  # the body, in full: the operator must see what leaves
-    data = json.loads(po6_tui("drafts", "show", "drf_risk01", "--json", env=box.env()).stdout)
+    data = json.loads(po6_tui("drafts", "show", "drf_risk01", "--json", env=env_for(box)).stdout)
     assert data["risk"]["level"] == "high" and {f["check"] for f in data["risk"]["findings"]} == {"secret"}
 
 
 def test_approve_needs_yes_off_a_terminal_then_sends_once(fresh_box, po6_tui):
-    env = fresh_box.env()
+    env = env_for(fresh_box)
     refused = po6_tui("drafts", "approve", "drf_demo06", env=env)
     assert refused.returncode == 2 and "add --yes" in refused.stderr
     assert "Weekly research summary" in refused.stdout and "Risk:" in refused.stdout  # shown before asking
@@ -51,7 +52,7 @@ def test_approve_needs_yes_off_a_terminal_then_sends_once(fresh_box, po6_tui):
 
 
 def test_reject_with_a_reason(fresh_box, po6_tui):
-    env = fresh_box.env()
+    env = env_for(fresh_box)
     done = po6_tui("drafts", "reject", "drf_demo04", "drf_demo05", "--reason", "off tone", "--yes", env=env)
     assert done.returncode == 0, done.stderr
     assert "drf_demo04: rejected" in done.stdout and "drf_demo05: rejected" in done.stdout
@@ -72,21 +73,11 @@ def test_read_only_refuses_before_any_request(po6_tui):
     assert error["exit_code"] == 1 and "Read-only mode" in error["error"] and as_json.stdout == ""
 
 
-def _started(tmp_path, **options):
-    from conftest import RATE_LIMIT, Box
-
-    from po6_tui.sandbox.process import SandboxProcess
-
-    extra = [*RATE_LIMIT, *options.pop("extra", [])]
-    process = SandboxProcess(db=tmp_path / "sandbox.db", seed="demo", extra_args=extra, **options)
-    return Box(process.start(), process.db, process)
-
-
 def test_under_strict_po6_approve_sends_with_compose_and_the_journal_takes_the_draft_off(tmp_path, po6_tui):
     # Real PO6 has no decision tools (API.md 1.7): the drafts view's path is compose + journal.
-    box = _started(tmp_path, strict=True)
+    box = start_box(tmp_path, strict=True)
     try:
-        env = box.env()
+        env = env_for(box)
         sent = po6_tui("drafts", "approve", "drf_demo06", "--yes", "--json", env=env)
         assert sent.returncode == 0, sent.stderr
         assert json.loads(sent.stdout)["results"][0]["status"] == "sent"
@@ -98,9 +89,9 @@ def test_under_strict_po6_approve_sends_with_compose_and_the_journal_takes_the_d
 
 
 def test_a_lost_reply_is_never_retried_and_the_sent_log_tells_what_happened(tmp_path, po6_tui):
-    box = _started(tmp_path, extra=["--fault-after-write", "drop"])
+    box = start_box(tmp_path, "--fault-after-write", "drop")
     try:
-        env = box.env()
+        env = env_for(box)
 
         def weekly_summaries() -> int:
             log = po6_tui("sent", "list", "--mailbox", "research-agent@po6.com", "--json", env=env)

@@ -13,12 +13,13 @@ import pytest
 from po6_tui.sandbox.delivery import deliver_local
 from po6_tui.sandbox.mailparse import parse_message
 from po6_tui.sandbox.store import Store
+from scripthelpers import env_for
 
 HOSTILE_SUBJECT = "Invoice \x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J\u202egnp.exe \x9b31m"
 
 
 def test_mail_list_show_and_search(box, po6_tui):
-    env = box.env()
+    env = env_for(box)
     listed = po6_tui("mail", "list", "--mailbox", "signup-bot@po6.com", "--limit", "3", "--json", env=env)
     emails = json.loads(listed.stdout)["emails"]
     assert len(emails) == 3 and emails[0]["id"] == "em_14"
@@ -31,13 +32,13 @@ def test_mail_list_show_and_search(box, po6_tui):
 
 
 def test_sent_list(box, po6_tui):
-    sent = po6_tui("sent", "list", "--mailbox", "research-agent@po6.com", "--limit", "2", env=box.env())
+    sent = po6_tui("sent", "list", "--mailbox", "research-agent@po6.com", "--limit", "2", env=env_for(box))
     assert sent.returncode == 0 and sent.stdout.split()[:5] == ["ID", "SENT", "STATUS", "TO", "SUBJECT"]
     assert "delivered" in sent.stdout
 
 
 def test_call_checks_fields_against_the_schema_before_sending(box, po6_tui):
-    env = box.env()
+    env = env_for(box)
     alias = po6_tui("call", "get_alias", "alias_id=als_sales", "--json", env=env)
     assert alias.returncode == 0 and json.loads(alias.stdout)["result"]["address"] == "acme-sales@po6.com"
     typed = po6_tui("call", "list_emails", "mailbox_id=mbx_signup", "limit=2", "-F", "unread_only=true", "--json",
@@ -55,7 +56,7 @@ def test_call_checks_fields_against_the_schema_before_sending(box, po6_tui):
 
 
 def test_a_write_asks_and_a_two_step_tool_shows_the_servers_words(fresh_box, po6_tui):
-    env = fresh_box.env()
+    env = env_for(fresh_box)
     asked = po6_tui("call", "update_alias", "alias_id=als_sales", "-F", "is_active=false", env=env)
     assert asked.returncode == 2 and "Not called: add --yes" in asked.stderr
     done = po6_tui("call", "update_alias", "alias_id=als_sales", "-F", "is_active=false", "--yes", "--json", env=env)
@@ -67,19 +68,19 @@ def test_a_write_asks_and_a_two_step_tool_shows_the_servers_words(fresh_box, po6
 
 
 def test_tool_errors_auth_and_unreachable_have_their_exit_codes(box, po6_tui):
-    error = po6_tui("call", "get_alias", "alias_id=als_nope", "--json", env=box.env())
+    error = po6_tui("call", "get_alias", "alias_id=als_nope", "--json", env=env_for(box))
     assert error.returncode == 5 and json.loads(error.stderr)["exit_code"] == 5
-    wrong_key = {**box.env(), "PO6_API_KEY": "mcp_po6_not_a_real_key_0000"}
+    wrong_key = {**env_for(box), "PO6_API_KEY": "mcp_po6_not_a_real_key_0000"}
     auth = po6_tui("mail", "mailboxes", env=wrong_key)
     assert auth.returncode == 3 and "mcp_po6_not_a_real" not in auth.stderr, auth.stderr
     nowhere = po6_tui("mail", "mailboxes", env={"PO6_API_KEY": "mcp_po6_x_123456789", "PO6_MCP_URL": "http://127.0.0.1:9/mcp"})
     assert nowhere.returncode == 4 and "Could not connect" in nowhere.stderr
-    usage = po6_tui("drafts", "frobnicate", env=box.env())
+    usage = po6_tui("drafts", "frobnicate", env=env_for(box))
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
 
 
 def test_postern_wait_prints_the_code_or_times_out(box, po6_tui):
-    env = box.env()
+    env = env_for(box)
     code = po6_tui("postern", "wait", "signup-bot@postern.test", "--subject", "verification code", "--existing",
                    "--timeout", "2", env=env)
     assert code.returncode == 0, code.stderr
@@ -99,7 +100,7 @@ def test_a_hostile_subject_never_reaches_the_terminal(fresh_box):
         email_id = deliver_local(store, "signup-bot@po6.com", parse_message(raw))
     finally:
         store.close()
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PO6_", "POSTERN_"))}, **fresh_box.env()}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PO6_", "POSTERN_"))}, **env_for(fresh_box)}
     for args in (["mail", "list", "--mailbox", "signup-bot@po6.com", "--limit", "3"],
                  ["mail", "show", email_id, "--mailbox", "signup-bot@po6.com"]):
         primary, secondary = pty.openpty()  # stdout is a terminal, as for a person
@@ -131,7 +132,7 @@ def test_version_and_help_name_the_exit_codes(po6_tui, args):
 
 
 def test_postern_api_reads_writes_once_and_stays_on_the_server(fresh_box, po6_tui):
-    env = fresh_box.env()
+    env = env_for(fresh_box)
     listed = po6_tui("postern", "api", "GET", "/inboxes", "limit=2", "--json", env=env)
     assert listed.returncode == 0 and len(json.loads(listed.stdout)["data"]) == 2
     asked = po6_tui("postern", "api", "POST", "/inboxes", "username=cli-made", env=env)

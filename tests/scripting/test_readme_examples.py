@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from scripthelpers import env_for
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -26,7 +27,7 @@ def test_every_example_runs_as_written(fresh_box, tmp_path):
     launcher = bin_dir / "po6-tui"
     launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m po6_tui "$@"\n')
     launcher.chmod(0o755)
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PO6_", "POSTERN_"))}, **fresh_box.env(),
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PO6_", "POSTERN_"))}, **env_for(fresh_box),
            "PATH": f"{bin_dir}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     for line in lines:
         done = subprocess.run(["bash", "-o", "pipefail", "-c", line], capture_output=True, text=True, env=env,

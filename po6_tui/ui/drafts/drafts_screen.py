@@ -160,6 +160,13 @@ class DraftsScreen(AppScreen):
         Binding("ctrl+u", "scroll_preview(-1)", "Preview up", show=False, priority=True, id="drafts.preview_up"),
         Binding("R", "refresh", "Refresh", show=False, id="drafts.refresh"),
     ]
+    WRITE_ACTIONS = frozenset({"approve", "reject", "compose"})
+
+    @property
+    def read_only(self) -> bool:
+        """The queue holds every account's drafts: its keys go only when no account may write."""
+        found = host(self)
+        return found is not None and (found.read_only or all(s.account.read_only for s in found.mail_accounts))
 
     ORDERS = ("expiry", "risk")
     RISK_FILTERS = (0, MEDIUM, HIGH)  # show drafts at or above this level (0: all)

@@ -41,6 +41,7 @@ class MessageActionsScreen(AppScreen):
         Binding("r", "compose('reply')", "Reply", show=False, id="mail.reply"),
         Binding("f", "compose('forward')", "Forward", show=False, id="mail.forward"),
     ]
+    WRITE_ACTIONS = frozenset({"toggle_read", "toggle_star", "move", "delete", "compose"})
 
     # -- what subclasses provide ---------------------------------------------------------
     def action_targets(self) -> list[EmailSummary]:

@@ -182,7 +182,9 @@ class ReaderScreen(Reading, MessageActionsScreen):
 
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "marked"  # marks live in the list; the reader acts on its message
+        if action == "marked":
+            return False  # marks live in the list; the reader acts on its message
+        return super().check_action(action, parameters)
 
     # -- message actions on the open message --------------------------------------------------
     def action_targets(self) -> list[EmailSummary]:

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from po6_tui.ui.core.host import host
 from po6_tui.ui.shell.bars import StatusLine, TopBar
 
 
@@ -21,6 +22,21 @@ class AppScreen(Screen):
     BINDINGS = [
         Binding("q", "back", "Back", show=False, id="view.back"),
     ]
+
+    # The actions that change something on a server. In read-only mode (the app's --read-only,
+    # or a read-only profile in front) their keys leave the footer and do nothing: nothing offers
+    # a write that would only be refused after a confirmation. The actions refuse as well.
+    WRITE_ACTIONS: frozenset[str] = frozenset()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.WRITE_ACTIONS and self.read_only:
+            return False
+        return True
+
+    @property
+    def read_only(self) -> bool:
+        found = host(self)
+        return found is not None and (found.read_only or found.active.account.read_only)
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.VIEW)
