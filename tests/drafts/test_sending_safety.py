@@ -135,7 +135,10 @@ async def test_read_only_mode_refuses_clearly(make_app, ui_sandbox):
     async with app.run_test(size=(120, 35)) as pilot:
         screen = await open_drafts(pilot)
         select(screen, "drf_demo03")
-        await pilot.press("y")  # refused before any confirmation or check
+        await pilot.press("y")  # the key is off in read-only mode: nothing is asked
+        await wait_idle(pilot)
+        assert not isinstance(app.screen, (ConfirmScreen, SendReviewScreen))
+        screen.action_approve()  # the action itself refuses before any confirmation or check
         await wait_idle(pilot)
         assert not isinstance(app.screen, (ConfirmScreen, SendReviewScreen))
         assert "Read-only mode: cannot approve drafts; nothing was sent or changed." in status(app)
