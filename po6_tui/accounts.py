@@ -86,14 +86,20 @@ class DemoSandbox:
         self._previous_handlers: dict[int, Any] = {}
 
     def start(self, timeout: float = 60.0) -> str:
+        """Start the demo sandbox. When its database is there and current (every start but the
+        first), do not wait for it: the app draws its first screen meanwhile, and its first
+        requests wait in the socket's queue (sandbox/process.py). The first start seeds the
+        database, and the keys are read from it, so that one waits."""
         # deferred: start-up (clients, audit log and sandbox load when an account is used)
+        from po6_tui.sandbox.admin import SCHEMA_VERSION, schema_version
         from po6_tui.sandbox.process import SandboxProcess
 
         self.db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the demo database holds keys
         self._process = SandboxProcess(db=self.db, seed="demo", extra_args=["--replace-outdated"])
         atexit.register(self.stop)
         self._install_signal_handlers()
-        self.url = self._process.start(timeout)
+        ready = schema_version(self.db) == SCHEMA_VERSION and bool(self.accounts())
+        self.url = self._process.start(timeout, wait=not ready)
         return self.url
 
     def accounts(self, *, read_only: bool = False) -> list[Account]:

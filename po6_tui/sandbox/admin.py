@@ -11,6 +11,10 @@ import os
 import sqlite3
 from pathlib import Path
 
+# The database layout this sandbox makes and reads (store.py); here, so the app can tell whether
+# the demo database is current without importing the store.
+SCHEMA_VERSION = "5"
+
 # The sandbox clock: `now()` = real UTC + this offset (seconds), read by the server per request.
 CLOCK_OFFSET = "clock_offset"
 META_TABLE = "CREATE TABLE IF NOT EXISTS sandbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -86,3 +90,19 @@ def advance_clock(db_path: str | Path, seconds: float) -> float:
         return offset
     finally:
         conn.close()
+
+
+def schema_version(db_path: str | Path) -> str | None:
+    """The schema version the database was made with; None if there is none to read."""
+    path = Path(db_path)
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            row = conn.execute("SELECT value FROM sandbox_meta WHERE key = 'schema_version'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None

@@ -53,6 +53,8 @@ def _serve_parser() -> argparse.ArgumentParser:
                         help="if the database was made by another sandbox version, keep it as NAME.outdated "
                              "and start a fresh one (demo mode uses this)")
     parser.add_argument("--allow-remote", action="store_true", help=argparse.SUPPRESS)
+    # demo mode: serve on a listening socket the parent made and handed over (process.py)
+    parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
     # Tests that make hundreds of calls with one key raise this; the documented limit is 60.
     parser.add_argument("--rate-limit", type=int, default=60, help=argparse.SUPPRESS)
     # 15 failed authentications with one key prefix lock that prefix out for 15 minutes; 0 turns
@@ -101,7 +103,7 @@ def _serve(argv: list[str]) -> int:
             path.unlink(missing_ok=True)
     return serve(host=args.host, port=args.port, db=db, seed=args.seed,
                  strict=args.strict, rate_limit=args.rate_limit, auth_lockout=args.auth_lockout, faults=faults,
-                 replace_outdated=args.replace_outdated)
+                 replace_outdated=args.replace_outdated, fd=args.fd)
 
 
 def _keys(argv: list[str]) -> int:

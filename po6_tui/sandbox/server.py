@@ -32,6 +32,7 @@ from starlette.routing import Mount, Route
 from po6_tui.sandbox import po6
 from po6_tui.sandbox.host_guard import HostOriginGuard, is_loopback
 from po6_tui.sandbox.postern import PosternApi
+from po6_tui.sandbox.process import listen
 from po6_tui.sandbox.store import Store, StoreVersionError, iso
 from po6_tui.sandbox.tools_schema import TOOLS, ToolError, input_schema
 
@@ -239,21 +240,6 @@ def build_app(store: Store, *, strict: bool = False, rate_limit: int = 60, auth_
     return Starlette(routes=routes, lifespan=lifespan, middleware=[guard])
 
 
-def _listen(host: str, port: int) -> socket.socket:
-    """Bind the socket ourselves: with --port 0 we learn the real port before announcing it."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    family, _, _, _, address = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # Accepted sockets inherit this. Without it, uvicorn's separate header and body writes meet
-    # the client's delayed ACK and every keep-alive reply waits ~40 ms.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind(address)
-    sock.listen(128)
-    sock.set_inheritable(True)
-    return sock
-
-
 def _open_store(db: Any, replace_outdated: bool) -> Store:
     """Open the database; with `replace_outdated` (demo mode), one made by another schema version
     is set aside as `NAME.outdated` and a fresh one made, instead of refusing to start."""
@@ -272,7 +258,10 @@ def _open_store(db: Any, replace_outdated: bool) -> Store:
 
 
 def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = False, rate_limit: int = 60,
-          auth_lockout: int = LOCKOUT_FAILURES, faults: Any = None, replace_outdated: bool = False) -> int:
+          auth_lockout: int = LOCKOUT_FAILURES, faults: Any = None, replace_outdated: bool = False,
+          fd: int | None = None) -> int:
+    """Serve until stopped. `fd`: a listening socket made by the parent (process.py) instead
+    of binding host:port here."""
     import uvicorn
 
     # deferred: loaded only when asked for (a seed, fault flags)
@@ -293,7 +282,7 @@ def serve(*, host: str, port: int, db: Any, seed: str | None, strict: bool = Fal
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, stop)
     try:
-        sock = _listen(host, port)
+        sock = socket.socket(fileno=fd) if fd is not None else listen(host, port)
     except OSError as error:
         print(f"po6-tui sandbox: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 1

@@ -28,7 +28,7 @@ SYSTEM_FOLDERS = ("INBOX", "Sent", "Drafts", "Trash", "Spam", "Archive")
 # Bump when the schema changes in a way `CREATE … IF NOT EXISTS` cannot carry over (triggers, counters),
 # or when old databases must not be served. 5: databases of 4 hold the demo keys every install
 # shared (seeded dice); demo mode sets them aside (`--replace-outdated`) for one with keys of its own.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = admin.SCHEMA_VERSION
 
 
 class StoreVersionError(RuntimeError):

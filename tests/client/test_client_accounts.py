@@ -75,6 +75,47 @@ async def test_demo_mode_starts_the_sandbox_and_stops_it(tmp_path):
     demo.stop()  # idempotent
 
 
+async def test_the_second_demo_start_does_not_wait_for_the_sandbox(tmp_path):
+    # The first start seeds the database and waits; from the second on, the socket is handed to
+    # the child and start() returns at once: the first request waits in the socket's queue.
+    first = DemoSandbox(tmp_path / "demo.db")
+    try:
+        first.start()
+        assert first._process is not None and first._process._fd is None  # it waited (seeding)
+    finally:
+        first.stop()
+    demo = DemoSandbox(tmp_path / "demo.db")
+    try:
+        url = demo.start()
+        assert demo._process is not None and demo._process._fd is not None  # handed over, not waited for
+        account = next(a for a in demo.accounts() if a.provider == "po6")
+        assert account.url == url + "/mcp"
+        client = await account.po6_client()
+        async with client:
+            assert [m.address for m in await client.list_mailboxes()][0] == "signup-bot@po6.com"
+    finally:
+        demo.stop()
+
+
+async def test_a_sandbox_that_dies_at_start_refuses_connections_rather_than_hanging(tmp_path):
+    from po6_tui.api.errors import TransportError
+    from po6_tui.api.po6 import Po6Client
+    from po6_tui.sandbox.process import SandboxProcess
+
+    process = SandboxProcess(db=tmp_path / "x.db", extra_args=["--rate-limit", "0"])  # refused: exits at once
+    url = process.start(wait=False)
+    try:
+        for _ in range(100):  # until the child has exited (its argument check fails)
+            if not process.running():
+                break
+            time.sleep(0.05)
+        assert not process.running()
+        with pytest.raises(TransportError, match="Could not connect"):
+            await Po6Client.connect(url + "/mcp", "mcp_po6_unused_0000", connect_timeout=5, timeout=5)
+    finally:
+        process.stop()
+
+
 def test_demo_mode_is_read_only_when_asked(tmp_path):
     demo = DemoSandbox(tmp_path / "demo.db")
     try:

@@ -26,13 +26,22 @@ import harness as h
 
 
 def launch_once(url: str, key: str, size: int, home: Path) -> tuple[float, float]:
-    """(wall seconds to the first screen with mail, CPU seconds the app had used by then)."""
+    """(wall seconds to the first screen with mail, CPU seconds the app had used by then).
+
+    From the second launch on, that screen is the last session's, marked "refreshing" until the
+    server answers (ui/core/first_screen.py); `live` below waits for the answer as well."""
     terminal = h.launch_app(url, key, home)
     try:
         wall = terminal.wait(h.inbox_listed(size)) - terminal.started
-        return wall, terminal.cpu_seconds()
+        cpu = terminal.cpu_seconds()
+        LIVE.append(terminal.wait(lambda screen: h.inbox_listed(size)(screen) and "refreshing" not in screen)
+                    - terminal.started)
+        return wall, cpu
     finally:
         terminal.close("q")
+
+
+LIVE: list[float] = []  # launch → the same screen with the server's data (not the cached one)
 
 
 def open_folder_once(url: str, key: str, size: int, home: Path) -> float:
@@ -76,9 +85,14 @@ def measure(sizes: list[int], runs: int, neomutt_sizes: list[int]) -> list[h.Row
         db = h.seeded_db(size)
         with h.running_sandbox(db) as url, tempfile.TemporaryDirectory() as tmp:
             scale_key, plus_key = h.key_for(db, h.SCALE_KEY_LABEL), h.key_for(db, "plus")
-            launch_once(url, scale_key, size, Path(tmp) / "warm-up")  # the OS caches, not ours
-            launched = [launch_once(url, scale_key, size, Path(tmp) / f"l{run}") for run in range(runs)]
+            # One home, as a user has: the warm-up fills the OS caches and our first-screen cache
+            # (the counterpart of neomutt's warm header cache); the timed launches start from them.
+            home = Path(tmp) / "home"
+            launch_once(url, scale_key, size, home)
+            LIVE.clear()
+            launched = [launch_once(url, scale_key, size, home) for run in range(runs)]
             launches, cpus = [wall for wall, _ in launched], [cpu for _, cpu in launched]
+            lives = list(LIVE)
             opens = [open_folder_once(url, plus_key, size, Path(tmp) / f"o{run}") for run in range(runs)]
         mutt_cold = mutt_warm = None
         if h.neomutt_path() and size in neomutt_sizes:
@@ -88,21 +102,23 @@ def measure(sizes: list[int], runs: int, neomutt_sizes: list[int]) -> list[h.Row
         launch, opened = statistics.median(launches), statistics.median(opens)
         opened_by_size[size] = opened
         print(f"  po6-tui {size:,}: launch {h.spread(launches)} ms (CPU {h.spread(cpus)} ms); "
-              f"open folder {h.spread(opens)} ms")
+              f"live {h.spread(lives)} ms; open folder {h.spread(opens)} ms")
 
         mutt = (f"cold {mutt_cold * 1000:.0f} ms, warm {mutt_warm * 1000:.0f} ms; ours = "
                 f"{launch / mutt_cold:.2f}× cold, {launch / mutt_warm:.2f}× warm" if mutt_cold else "")
         if size == 10_000:
-            target, verdict = "≤ 500 ms and ≤ 2.5× neomutt", h.verdict(launch * 1000, 500)
-            if mutt_cold and launch > 2.5 * mutt_cold:
-                verdict += f"; {launch / mutt_cold:.2f}× neomutt cold (> 2.5×)"
-            elif mutt_cold:
-                verdict += f"; ratio met ({launch / mutt_cold:.2f}× ≤ 2.5×)"
+            target, verdict = "≤ 350 ms and ≤ 1.75× neomutt warm", h.verdict(launch * 1000, 350)
+            if mutt_warm:
+                ratio = launch / mutt_warm
+                verdict += f"; ratio {'met' if ratio <= 1.75 else 'missed'} ({ratio:.2f}× neomutt warm)"
         else:
             target, verdict = "", ""
-        rows.append(h.Row(f"launch → first screen with mail, {size:,} inbox (median of {runs})",
+        rows.append(h.Row(f"launch → first screen with mail, {size:,} inbox (median of {runs}; the last "
+                          f"session's, marked refreshing)",
                           f"{launch * 1000:.0f} ms (app CPU {statistics.median(cpus) * 1000:.0f} ms)",
                           target, verdict, mutt))
+        rows.append(h.Row(f"launch → the same screen with the server's data, {size:,} inbox (median of {runs})",
+                          f"{statistics.median(lives) * 1000:.0f} ms"))
 
         mutt = (f"warm {mutt_warm * 1000:.0f} ms: ours is {mutt_warm / opened:.0f}× faster" if mutt_warm else "")
         if size == 100_000:

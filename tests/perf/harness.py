@@ -51,7 +51,8 @@ MAILDIRS = Path(os.environ.get("PO6_PERF_MAILDIRS") or ("/dev/shm/po6-perf" if P
 COLUMNS, LINES = 100, 30
 SCALE_MAILBOX = "mbx_scale"
 SCALE_KEY_LABEL = "perf-scale"  # a key that reaches only the scale mailbox
-APP = str(Path(sys.executable).with_name("po6-tui"))
+# PO6_PERF_APP: another install to measure (e.g. a checkout of an older commit, for before/after).
+APP = os.environ.get("PO6_PERF_APP") or str(Path(sys.executable).with_name("po6-tui"))
 
 Predicate = Callable[[str], bool]
 

@@ -6,6 +6,7 @@ The key stays inside `Account` (hidden from repr), so it never appears in a log 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ class AccountSession:
     folders: dict[str, list[FolderInfo]] = field(default_factory=dict)  # by mailbox id
     # Answers a PO6 server's requests for input during a call (the app's form, kit/elicitation.py).
     elicit: ElicitationHandler | None = field(default=None, repr=False)
+    _connecting: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @property
     def name(self) -> str:
@@ -43,10 +45,12 @@ class AccountSession:
         return self.account.is_sandbox
 
     async def po6_client(self) -> Po6Client:
-        """The connected PO6 client (connecting on first use)."""
-        if self.client is None:
-            self.client = await self.account.po6_client(audit=_AuditAndNote(AuditLog(profile=self.account.name)),
-                                                        elicit=self.elicit)
+        """The connected PO6 client (connecting on first use; callers at the same moment share
+        the one connection: the list and the sidebar start together)."""
+        async with self._connecting:
+            if self.client is None:
+                self.client = await self.account.po6_client(
+                    audit=_AuditAndNote(AuditLog(profile=self.account.name)), elicit=self.elicit)
         return self.client
 
     def postern_client(self) -> PosternClient:

@@ -8,6 +8,7 @@ without moving the cursor or dropping marks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from rich.text import Text
 from textual import on
@@ -21,6 +22,7 @@ from po6_tui.ui import safe
 from po6_tui.ui.mail.filters import FilterError, Filters
 from po6_tui.ui.mail.actions import MessageActionsScreen
 from po6_tui.ui.kit.prompt import PromptScreen
+from po6_tui.ui.core import first_screen, timefmt
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.mail.mailbox_tree import MailboxTree, Place
@@ -75,6 +77,8 @@ class MailScreen(MessageActionsScreen):
         self._folder_source: Source | None = None  # where `q`/Esc returns from a search
         self._search_total = 0  # the server's count of matches (we show at most SEARCH_LIMIT)
         self._refresh_timer = None
+        self._cached_at: datetime | None = None  # the list shows the last session's first page
+        self._keep_next_load = True  # the next live page of the opening place is kept for the next start
 
     # -- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -96,6 +100,8 @@ class MailScreen(MessageActionsScreen):
         self.message_list.load(self._never_loader, empty_text="Connecting…")
         if not self.app.mail_accounts:
             self.message_list.load(self._never_loader, empty_text="No PO6 account is set up (po6-tui login).")
+        elif self.app.active in self.app.mail_accounts:
+            self._show_cached(self.app.active)
         for session in self.app.mail_accounts:
             self._load_account(session, first=session is self.app.active)
         interval = self.app.refresh_interval
@@ -104,6 +110,35 @@ class MailScreen(MessageActionsScreen):
 
     async def _never_loader(self, _offset: int, _limit: int) -> tuple[list[EmailSummary], int]:
         return [], 0
+
+    # -- the last session's first screen (ui/core/first_screen.py) ----------------------------
+    def _show_cached(self, session: AccountSession) -> None:
+        """Show what this account opened on last time, marked as refreshing, until it answers."""
+        cached = first_screen.load(session.account)
+        if cached is None or session.mailboxes:
+            return
+        session.mailboxes = cached.mailboxes
+        self.sidebar.sync(self.app.mail_accounts)
+        self._cached_at = cached.saved_at
+        self.open_place(Place(session.name, cached.mailbox_id, "INBOX"), focus_list=False,
+                        first_page=(cached.rows, cached.total))
+
+    def _opening_place(self, session: AccountSession) -> Place | None:
+        """Where the app opens for `session`: its first mailbox's INBOX."""
+        return Place(session.name, session.mailboxes[0].id, "INBOX") if session.mailboxes else None
+
+    def _keep_first_screen(self) -> bool:
+        """The server's first page of the place the app opens on, kept for the next start (once
+        per start and per refresh: not on every page). True when it was that place."""
+        source, ml = self.source, self.message_list
+        session = self.app.active
+        if source is None or source.is_search or source.filters.active or ml.total is None \
+                or source.place != self._opening_place(session):
+            return False
+        rows = [row for row in (ml.row(i) for i in range(min(first_screen.ROWS, ml.total))) if row is not None]
+        first_screen.save(session.account, first_screen.FirstScreen(
+            timefmt.now(), list(session.mailboxes), source.place.mailbox_id or "", rows, ml.total))
+        return True
 
     # -- accounts, mailboxes and folders ------------------------------------------------------
     def _load_account(self, session: AccountSession, *, first: bool = False) -> None:
@@ -114,7 +149,10 @@ class MailScreen(MessageActionsScreen):
 
         def done(session: AccountSession) -> None:
             self.sidebar.sync(self.app.mail_accounts)
-            if first and self.source is None and session.mailboxes:
+            shown = self.source.place if self.source is not None else None
+            gone = shown is not None and self._cached_at is not None and session.mailbox(shown.mailbox_id) is None
+            if first and (self.source is None or gone) and session.mailboxes:
+                self._cached_at = None  # the cached mailbox is no more: open what there is
                 mailbox = session.mailboxes[0]
                 self.open_place(Place(session.name, mailbox.id, "INBOX"), focus_list=False)
             if not session.mailboxes:
@@ -146,6 +184,7 @@ class MailScreen(MessageActionsScreen):
 
     def refresh_all(self) -> None:
         """Counts of every account, folders of the open mailboxes, and the list (R, timer)."""
+        self._keep_next_load = True
         for session in self.app.mail_accounts:
             if session.client is None and not session.mailboxes:
                 self._load_account(session, first=session is self.app.active)
@@ -161,7 +200,8 @@ class MailScreen(MessageActionsScreen):
         self.report("Refreshing…")
 
     # -- opening things -------------------------------------------------------------------
-    def open_place(self, place: Place, *, focus_list: bool = True, filters: Filters | None = None) -> None:
+    def open_place(self, place: Place, *, focus_list: bool = True, filters: Filters | None = None,
+                   first_page: tuple[list[EmailSummary], int] | None = None) -> None:
         session = self.session_named(place.account)
         self.app.active = session
         if place.mailbox_id is None:
@@ -171,18 +211,20 @@ class MailScreen(MessageActionsScreen):
         if place.folder is None:
             place = Place(place.account, place.mailbox_id, "INBOX")
         keep = filters if filters is not None else (self.source.filters if self.source else Filters())
-        self._show(Source(place, keep))
+        if first_page is None:
+            self._cached_at = None
+        self._show(Source(place, keep), first_page)
         if place.mailbox_id not in session.folders:
             self._load_folders(session, place.mailbox_id)
         self.sidebar.select_place(place)
         if focus_list:
             self.set_focus(self.message_list)
 
-    def _show(self, source: Source) -> None:
+    def _show(self, source: Source, first_page: tuple[list[EmailSummary], int] | None = None) -> None:
         self.source = source
         if not source.is_search:
             self._folder_source = source
-        self.message_list.load(self._loader(source), empty_text=self._empty_text(source))
+        self.message_list.load(self._loader(source), empty_text=self._empty_text(source), first_page=first_page)
         self._update_header()
 
     def _empty_text(self, source: Source) -> str:
@@ -249,6 +291,8 @@ class MailScreen(MessageActionsScreen):
             if source.filters.active:
                 header.append("  filter: ", style="bold")
                 header.append_text(safe.text(source.filters.describe(), max_len=80, style="bold"))
+            if self._cached_at is not None:  # stale data must look stale
+                header.append(f"  cached {timefmt.short(self._cached_at)} · refreshing…", style="bold yellow")
         # One row high whatever it says: no layout pass (this runs on every page that arrives).
         self.query_one("#list-header", Static).update(header, layout=False)
 
@@ -272,6 +316,10 @@ class MailScreen(MessageActionsScreen):
 
     @on(MessageList.Loaded)
     def _list_loaded(self) -> None:
+        if not self.message_list.showing_cached:
+            self._cached_at = None  # the server answered: the list is live
+            if self._keep_next_load:
+                self._keep_next_load = not self._keep_first_screen()
         self._update_header()
         self._update_context()
 

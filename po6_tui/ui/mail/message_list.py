@@ -133,6 +133,8 @@ class MessageList(ScrollView, can_focus=True):
         self._loader: Loader | None = None
         self._cache: PageCache[EmailSummary] = PageCache(PAGE_SIZE)
         self.total: int | None = None  # None until the first page answers
+        self.showing_cached = False  # rows kept from the last session, until the server answers
+        self._want_last = False  # G was pressed before the real total was known
         self.marked: dict[str, EmailSummary] = {}
         self._gone: set[str] = set()  # moved/deleted here; shown struck out until the refresh
         self._find: str = ""
@@ -149,8 +151,10 @@ class MessageList(ScrollView, can_focus=True):
         self._normal_empty_text = self.empty_text  # shown again once a failed first load succeeds
 
     # -- feeding -----------------------------------------------------------------------
-    def load(self, loader: Loader, *, empty_text: str = "(no messages)") -> None:
-        """Show another folder or result set: forget rows, marks and position."""
+    def load(self, loader: Loader, *, empty_text: str = "(no messages)",
+             first_page: tuple[list[EmailSummary], int] | None = None) -> None:
+        """Show another folder or result set: forget rows, marks and position. `first_page`
+        (rows and total kept from the last session) is shown at once and fetched again."""
         self._loader = loader
         self.empty_text = self._normal_empty_text = empty_text
         self._cache.clear()
@@ -159,7 +163,13 @@ class MessageList(ScrollView, can_focus=True):
         self._gone.clear()
         self._cursor_id = None
         self.cursor = 0
+        self._want_last = False
         self.scroll_to(0, 0, animate=False, immediate=True)
+        self.showing_cached = first_page is not None
+        if first_page is not None:
+            rows, total = first_page
+            self._page_arrived(0, self._cache.begin(0), rows, total)
+            self._cache.refresh()  # shown until the server's page replaces it
         self._update_virtual_size()
         self.refresh()
         self._fetch_wanted()
@@ -249,6 +259,7 @@ class MessageList(ScrollView, can_focus=True):
             if loader is not self._loader:
                 return  # the operator moved to another folder meanwhile
             rows, total = result
+            self.showing_cached = False
             self._page_arrived(start, generation, rows, total)
 
         def failed(_error: BaseException) -> None:
@@ -274,6 +285,10 @@ class MessageList(ScrollView, can_focus=True):
         self._follow_cursor_message(start, rows)
         if self.total and self.cursor >= self.total:
             self.cursor = self.total - 1
+        if self._want_last and not self.showing_cached and self.total:
+            self._want_last = False
+            self.cursor = self.total - 1
+            self._fetch_wanted()
         self.refresh()
         self._schedule_render_ahead()
         self.post_message(self.Loaded(self, self.total or 0))
@@ -339,29 +354,37 @@ class MessageList(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)
 
     def action_cursor_down(self) -> None:
+        self._want_last = False  # another move: a G still waiting for the total is dropped
         self.cursor += 1
 
     def action_cursor_up(self) -> None:
+        self._want_last = False  # another move: a G still waiting for the total is dropped
         self.cursor -= 1
 
     def action_page_down(self) -> None:
+        self._want_last = False  # another move: a G still waiting for the total is dropped
         step = self._page_height()
         self.scroll_to(y=self.scroll_offset.y + step, animate=False, immediate=True)
         self.cursor += step
 
     def action_page_up(self) -> None:
+        self._want_last = False  # another move: a G still waiting for the total is dropped
         step = self._page_height()
         self.scroll_to(y=self.scroll_offset.y - step, animate=False, immediate=True)
         self.cursor -= step
 
     def action_first(self) -> None:
+        self._want_last = False  # another move: a G still waiting for the total is dropped
         self.cursor = 0
         self._fetch_wanted()
 
     def action_last(self) -> None:
         # Jump first, then fetch (at once: a jump is not a burst to coalesce) the page where
-        # the viewport landed.
+        # the viewport landed. Pressed before the server said how many there are (or while the
+        # list shows the last session's page), the jump is made again when it answers: a G
+        # pressed at once is not lost.
         self.cursor = (self.total or 1) - 1
+        self._want_last = self.total is None or self.showing_cached
         self._fetch_wanted()
 
     def action_toggle_mark(self) -> None:
