@@ -18,10 +18,15 @@ from pathlib import Path
 import harness as h
 
 
-def g_once(url: str, key: str, size: int, oldest: str, home: Path) -> float:
+def g_once(url: str, key: str, size: int, oldest: str, home: Path, *, at_once: bool) -> float:
+    """Launch; G once the list is live, or (`at_once`) as soon as the folder's header is drawn,
+    while its first page may still be on its way."""
     terminal = h.launch_app(url, key, home)
     try:
-        terminal.wait(lambda screen: h.inbox_listed(size)(screen) and "refreshing" not in screen)
+        if at_once:
+            terminal.wait(lambda screen: "▸ INBOX" in screen)
+        else:
+            terminal.wait(lambda screen: h.inbox_listed(size)(screen) and "refreshing" not in screen)
         return terminal.press("G", h.cursor_on(terminal, oldest))
     finally:
         terminal.close("q")
@@ -49,10 +54,12 @@ def main() -> None:
         oldest = oldest_subject(db)
         with h.running_sandbox(db) as url, tempfile.TemporaryDirectory() as tmp:
             key = h.key_for(db, h.SCALE_KEY_LABEL)
-            times = [g_once(url, key, size, oldest, Path(tmp) / f"g{run}") for run in range(args.runs)]
-        median = h.median_ms(times)
-        rows.append(h.Row(f"G at once in a folder just opened, {size:,} → the oldest shown",
-                          f"{median:.0f} ms median ({h.spread(times)})", "≤ 100 ms", h.verdict(median, 100)))
+            for at_once, what in ((False, "once its first rows are live"), (True, "as soon as its header is drawn")):
+                times = [g_once(url, key, size, oldest, Path(tmp) / f"g{at_once}{run}", at_once=at_once)
+                         for run in range(args.runs)]
+                median = h.median_ms(times)
+                rows.append(h.Row(f"G in a folder just opened ({size:,}), {what} → the oldest shown",
+                                  f"{median:.0f} ms median ({h.spread(times)})", "≤ 100 ms", h.verdict(median, 100)))
     h.Row.print_table(rows)
 
 

@@ -87,7 +87,7 @@ async def test_g_pressed_before_the_folder_answers_is_not_lost(sandbox_factory):
 
     app = Po6App([Account(name="slow", provider="po6", url=box.mcp_url, api_key=box.key("plus"))],
                  refresh_interval=0)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 14)) as pilot:  # fewer rows on screen than in the folder
         ml = await wait_list(pilot, timeout=30)
         app.mail.open_place(Place("slow", "mbx_billing", "INBOX"))  # Enter on another folder…
         assert ml.total is None  # …whose first page is on its way
@@ -95,3 +95,6 @@ async def test_g_pressed_before_the_folder_answers_is_not_lost(sandbox_factory):
         await wait_for(pilot, lambda: ml.total is not None and ml.cursor == ml.total - 1 and ml.current is not None,
                        30, "the last row")
         assert ml.total > 1 and ml.current.id == ml.row(ml.total - 1).id
+        await pilot.pause()
+        top = int(ml.scroll_offset.y)
+        assert top <= ml.cursor < top + ml.size.height  # and on screen, not only the cursor moved

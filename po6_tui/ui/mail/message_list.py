@@ -287,8 +287,8 @@ class MessageList(ScrollView, can_focus=True):
             self.cursor = self.total - 1
         if self._want_last and not self.showing_cached and self.total:
             self._want_last = False
-            self.cursor = self.total - 1
-            self._fetch_wanted()
+            # After the refresh: the new height must be laid out before the view can scroll there.
+            self.call_after_refresh(self.action_last)
         self.refresh()
         self._schedule_render_ahead()
         self.post_message(self.Loaded(self, self.total or 0))
