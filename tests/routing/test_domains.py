@@ -35,6 +35,9 @@ async def test_domains_and_their_mx_records(make_app):
         screen = await open_domain(pilot, "dom_shop")
         mx = text(screen, "#mx")
         assert mx.count("✗ BROKEN") == 2 and "2 of 2 MX records are broken" in mx
+        # They name PO6's servers already: the advice says what else can be wrong, not "point them at PO6".
+        assert "does not see them in the domain's DNS yet" in mx and "dig MX" in mx
+        assert "Point them at PO6" not in mx
         await pilot.press("q")
         await wait_idle(pilot)
         await select_row(pilot, table, "dom_acme")
@@ -133,3 +136,15 @@ async def test_catchall_redirect_then_on(make_app, routing_box):
         await answer(pilot, yes=True)
         assert (await server.get_domain("dom_shop")).catchall.enabled is True
         assert "Catch-all of acme-shop.com is on, forwarding to shop-bot@po6.com (pending)" in status(app)
+
+
+def test_mx_records_pointing_elsewhere_are_named():
+    from po6_tui.api.models import DomainDetail, MxRecord
+    from po6_tui.ui.routing.domain_screen import mx_text
+
+    detail = DomainDetail(id="d", domain="shop.example", mx_records=[
+        MxRecord(host="mx1.po6.com", priority=10, valid=True),
+        MxRecord(host="aspmx.l.google.com", priority=5, valid=False)])
+    said = mx_text(detail).plain
+    assert "1 of 2 MX records are broken" in said
+    assert "they point at aspmx.l.google.com, not at PO6's mail servers" in said and "Point them at PO6" in said

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from po6_tui.api import postern_models as pm
 from po6_tui.api.postern import PosternClient
 from po6_tui.ui import safe
+from po6_tui.ui.kit import clipboard
 from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.kit.dialog import Dialog
 from po6_tui.ui.kit.form import FormDialog
@@ -149,8 +150,7 @@ class SecretOnceScreen(Dialog[None]):
 
     def action_copy(self) -> None:
         if self._secret:
-            self.app.copy_to_clipboard(safe.one_line(self._secret, 200))
-            self.notify("Secret copied to the clipboard (by OSC 52; your terminal must allow it).", markup=False)
+            self.notify(clipboard.copy(self.app, safe.one_line(self._secret, 200), "the secret"), markup=False)
 
     def action_close(self) -> None:
         self._secret = ""

@@ -25,6 +25,7 @@ from textual.worker import Worker
 from po6_tui.api import postern_models as pm
 from po6_tui.api.postern import PosternClient
 from po6_tui.ui import safe
+from po6_tui.ui.kit import clipboard
 from po6_tui.ui.core import timefmt
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
@@ -275,13 +276,13 @@ class PosternWaitScreen(AppScreen):
         # The app writes the clipboard itself (OSC 52) with the real value, controls and escape
         # sequences removed: server text never reaches the terminal raw, and a code pastes as sent.
         value, invisible = safe.copyable(value)
-        self.app.copy_to_clipboard(value)
         shown = safe.one_line(value) if what in ("code", "user") else ("••••••••" if what == "password" else "")
-        if invisible:
-            self.report(f"Copied {name}{' ' + shown if shown else ''}; it contains invisible characters "
-                        f"({', '.join(invisible[:4])}): check it where you paste it.", "warning")
+        said = clipboard.copy(self.app, value, f"{name}{' ' + shown if shown else ''}")
+        if invisible:  # the warning first: the status line is one row
+            self.report(f"{name.capitalize()} contains invisible characters ({', '.join(invisible[:4])}): check "
+                        f"it where you paste it. {said}", "warning")
         else:
-            self.report(f"Copied {name}{' ' + shown if shown else ''} to the clipboard.")
+            self.report(said)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # These keys are letters: inside a filter field they must type, not act.

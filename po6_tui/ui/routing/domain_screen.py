@@ -44,9 +44,27 @@ def mx_text(detail: DomainDetail) -> Text:
         if record.priority is not None:
             out.append(f"  priority {record.priority}", style="dim")
     if broken:
-        out.append(f"\n{len(broken)} of {len(detail.mx_records)} MX records are broken: point them at PO6's "
-                   "mail servers in your DNS, or mail may not arrive.", style="yellow")
+        out.append(f"\n{len(broken)} of {len(detail.mx_records)} MX records are broken: ", style="yellow")
+        out.append_text(mx_advice(detail, broken))
     return out
+
+
+PO6_MAIL_HOST = ".po6.com"  # PO6's mail servers are mx1.po6.com, mx2.po6.com
+
+
+def mx_advice(detail: DomainDetail, broken: list) -> Text:
+    """What is wrong with the broken records, in words (PO6 says only "not valid")."""
+    elsewhere = [r for r in broken if not r.host.lower().rstrip(".").endswith(PO6_MAIL_HOST)]
+    if elsewhere:
+        advice = Text("they point at ", style="yellow")
+        advice.append_text(safe.text(", ".join(r.host for r in elsewhere[:3]), max_len=160, style="yellow"))
+        advice.append(", not at PO6's mail servers (mx1.po6.com, mx2.po6.com): mail for this domain goes "
+                      "there, not to PO6. Point them at PO6 in your DNS.", style="yellow")
+        return advice
+    domain = safe.one_line(detail.domain, 120)
+    return Text("they name PO6's own mail servers, but PO6 does not see them in the domain's DNS yet: the "
+                f"change may still be propagating (up to your records' TTL), or it was made in another DNS "
+                f"zone than the one that serves {domain}. Check with `dig MX {domain}`.", style="yellow")
 
 
 def catchall_text(catchall: Catchall | None) -> Text:
