@@ -35,6 +35,7 @@ from po6_tui.api.errors import (
     ServerError,
     TransportError,
 )
+from po6_tui.api import in_flight
 from po6_tui.api.mcp import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ElicitationHandler, McpClient, Tool
 from po6_tui.api.retry import ATTEMPTS, with_retries
 from po6_tui.api.transport import unreadable_reply
@@ -254,7 +255,8 @@ class Po6Client:
         else — a transport fault, a 5xx, a reply we cannot read, any unexpected exception — leaves
         the outcome unknown: an `OutcomeUnknownError` ("may or may not have taken effect")."""
         try:
-            result = await send()
+            with in_flight.writing(tool):
+                result = await send()
             described = outcome(result)  # inside: a reply too odd to describe is not a known outcome
         except (TransportError, ServerError) as error:
             # The request may have reached the server: say so, and never repeat it on our own.

@@ -18,6 +18,7 @@ Every method goes through one wrapper, `PosternClient._request`, which
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import re
@@ -31,6 +32,7 @@ from pydantic import ValidationError
 
 from po6_tui import __version__
 from po6_tui.api import postern_models as pm
+from po6_tui.api import in_flight
 from po6_tui.api.errors import (
     ApiError,
     AuthError,
@@ -166,7 +168,8 @@ class PosternClient:
                                     deadline=deadline or self.deadline, authenticated=authenticated)
 
         try:
-            result = await with_retries(once, attempts=self.retry_attempts if repeatable else 1, sleep=self._sleep)
+            with in_flight.writing(f"Postern {operation}") if write else contextlib.nullcontext():
+                result = await with_retries(once, attempts=self.retry_attempts if repeatable else 1, sleep=self._sleep)
         except (TransportError, ServerError) as error:
             if write:
                 # The request may have reached the server (even a retried one with an idempotency

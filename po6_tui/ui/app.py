@@ -14,11 +14,13 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from po6_tui.accounts import Account
+from po6_tui.api import in_flight
 from po6_tui.api.mcp import ElicitationRequest, ElicitationResult
 from po6_tui.risks import Rules
 from po6_tui.ui import safe
 from po6_tui.ui.core.connection import ConnectionWatch
 from po6_tui.ui.core.session import AccountSession
+from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.kit.prompt import PromptScreen
 from po6_tui.ui.mail.mail_screen import MailScreen
 from po6_tui.ui.mail.mailbox_tree import Place
@@ -313,6 +315,25 @@ class Po6App(App):
         await self.push_screen(PromptScreen(":", initial=initial, complete=complete, describe=describe,
                                             history="command"), entered)
 
+    async def action_quit(self) -> None:  # Ctrl+Q
+        self.quit_safely()
+
+    def quit_safely(self) -> None:
+        """Ctrl+Q, `:quit`, and q on the mail list: quit, but ask first while a write waits for its
+        answer (quitting then leaves its outcome unknown)."""
+        waiting = in_flight.waiting()
+        if not waiting:
+            self.exit()
+            return
+        count = len(waiting)
+        question = Question(
+            f"Quit while {count} write{'s' if count > 1 else ''} wait{'' if count > 1 else 's'} for the server's answer?",
+            details=f"Waiting: {', '.join(dict.fromkeys(waiting))}.\nIf you quit now, po6-tui cannot tell you "
+                    "whether it took effect (it may have been sent): look at :sent and :log when you come back.",
+            confirm_label="Quit anyway")
+        confirm_then(self.screen, question, self.exit,
+                     lambda: self.report("Not quit: the write is still waiting for the server's answer."))
+
     def action_help(self) -> None:
         screen = self.screen
         if isinstance(screen, HelpScreen):
@@ -351,7 +372,7 @@ class Po6App(App):
 def _register_builtin_commands() -> None:
     for view in views.VIEWS:
         register(Command(view.name, view.help, lambda app, _arg, name=view.name: app.open_view(name)))
-    register(Command("quit", "Quit po6-tui", lambda app, _arg: app.exit(), aliases=("q",)))
+    register(Command("quit", "Quit po6-tui", lambda app, _arg: app.quit_safely(), aliases=("q",)))
     register(Command("ctx", "Switch to another account (no name: list them)", lambda app, arg: app.use_account(arg),
                      usage="[NAME]", complete=lambda app: [a.name for a in app.accounts]))
     register(Command("search", "Search the current mailbox on the server (sender, subject, body)",

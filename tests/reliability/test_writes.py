@@ -352,3 +352,26 @@ async def test_writes_made_in_the_app_show_in_the_log_view(fault_box, app_on):
     raw = AuditLog().path.read_text()
     assert "SECRET-BODY-TEXT" not in raw and "SECRET-SUBJECT" not in raw and box.key("plus") not in raw
     assert all(set(json.loads(line)) == {"time", "profile", "tool", "targets", "outcome"} for line in raw.splitlines())
+
+
+async def test_q_asks_before_quitting_while_a_write_waits_for_its_answer(fault_box, app_on):
+    from drafthelpers import answer, status
+
+    from po6_tui.api import in_flight
+
+    box = fault_box("--fault-after-write", "slow:3")  # the star is made, its answer held 3 s
+    app = app_on(box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_list(pilot)
+        mail = app.screen
+        await pilot.press("F")
+        await wait_for(pilot, lambda: in_flight.waiting() == ["mark_email"], what="the write on its way")
+        await pilot.press("q")
+        dialog = await answer(pilot, yes=False, idle=False)  # Cancel: stay
+        assert "Quit while 1 write waits" in dialog.question.title and "mark_email" in dialog.question.details
+        assert app.is_running and app.screen is mail and "Not quit" in status(app)
+        await wait_for(pilot, lambda: not in_flight.waiting(), 15, "the answer")
+        await wait_idle(pilot)
+        await pilot.press("q")  # nothing waits: q quits at once, no question
+        await wait_for(pilot, lambda: app.return_code is not None, 5, "the app to quit")
+        assert not isinstance(app.screen, ConfirmScreen)

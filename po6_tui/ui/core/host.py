@@ -54,6 +54,8 @@ class Host(Protocol):
 
     def refresh_now(self) -> None: ...
 
+    def quit_safely(self) -> None: ...  # quit; ask first while a write waits for its answer
+
     # One agent mailbox in another view (the fleet opens them; features never import each other).
     # `mailbox` is a PO6 mailbox id or a Postern inbox's address.
     def open_mailbox(self, account: str, mailbox: str) -> None: ...

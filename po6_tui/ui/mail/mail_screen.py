@@ -23,6 +23,7 @@ from po6_tui.ui.mail.filters import FilterError, Filters
 from po6_tui.ui.mail.actions import MessageActionsScreen
 from po6_tui.ui.kit.prompt import PromptScreen
 from po6_tui.ui.core import first_screen, timefmt
+from po6_tui.ui.core.host import host
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.mail.mailbox_tree import MailboxTree, Place
@@ -399,7 +400,11 @@ class MailScreen(MessageActionsScreen):
         if self.source is not None and self.source.is_search:
             self.leave_search()
             return
-        self.app.exit()
+        found = host(self)
+        if found is not None:
+            found.quit_safely()  # asks first while a write waits for its answer
+        else:
+            self.app.exit()
 
     def action_clear(self) -> None:
         """Esc: undo the most recent narrowing: find, then search, then filter, then marks."""
