@@ -137,7 +137,7 @@ async def test_a_lost_server_shows_offline_and_comes_back_by_itself(fault_box, a
         box.process.stop()
         await pilot.press("R")
         await wait_for(pilot, lambda: app.connection_banner.startswith("Offline"), 30, "the offline banner")
-        assert f"Offline: cannot reach 127.0.0.1:{port} — " in app.connection_banner
+        assert f"Offline: cannot reach 127.0.0.1:{port} (the sandbox account) — " in app.connection_banner
         assert f"cannot reach 127.0.0.1:{port}" in str(app.screen.query_one(TopBar).content)
         await pilot.press("j", "enter")  # the app still answers keys while offline
         await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen), 10)
@@ -219,3 +219,24 @@ async def test_a_reconnect_replays_no_dialog(fault_box, app_on, said):
             await pilot.press("escape")
         finally:
             restarted.stop()
+
+
+async def test_the_offline_banner_names_the_account_whose_server_is_down(fault_box, app_on):
+    # The env account is fine; a saved profile points at a server that is not there. The top
+    # bar shows "env"; the banner must not read as if env were offline.
+    from uihelpers import account_for
+
+    from po6_tui.accounts import Account
+    from po6_tui.ui.app import Po6App
+
+    box = fault_box()
+    good = account_for(box)
+    good.name = "env"
+    down = Account("staging", "po6", "http://127.0.0.1:9/mcp", api_key="mcp_po6_staging_0000")
+    app = Po6App([good, down], refresh_interval=0)
+    async with app.run_test(size=(120, 35)) as pilot:
+        app.connection.retry_delays = (30.0,)
+        await wait_list(pilot)
+        await wait_for(pilot, lambda: app.connection_banner.startswith("Offline"), 30, "the offline banner")
+        assert "Offline: cannot reach 127.0.0.1:9 (the staging account)" in app.connection_banner
+        assert app.account_label == "env" and "env" not in app.connection_banner

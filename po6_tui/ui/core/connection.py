@@ -75,6 +75,7 @@ class ConnectionWatch:
         self.retry_delays = RETRY_DELAYS
         self.rate_limit_default = RATE_LIMIT_DEFAULT
         self.offline_hosts: list[str] = []
+        self.offline_accounts: list[str] = []  # whose server that is: not always the one in front
         self.banner = ""
         self._pending: dict[tuple[int, str, str], Callable[[], object]] = {}
         self._probing = False
@@ -147,6 +148,7 @@ class ConnectionWatch:
             return
         was_offline = self.offline
         self.offline_hosts = []
+        self.offline_accounts = []
         self._attempt = 0
         self._update()
         if was_offline:
@@ -160,7 +162,8 @@ class ConnectionWatch:
         """The hosts that cannot be reached now (a cheap read per account)."""
         sessions: list[AccountSession] = list(self.app.accounts)
         results = await asyncio.gather(*(self._probe_one(s) for s in sessions), return_exceptions=True)
-        hosts = []
+        hosts: list[str] = []
+        accounts: list[str] = []
         self._trouble = ""
         for session, result in zip(sessions, results, strict=True):
             if isinstance(result, TransportError | ServerError):
@@ -172,6 +175,8 @@ class ConnectionWatch:
                 host = host_of(session.account.url)
                 if host not in hosts:
                     hosts.append(host)
+                accounts.append(session.name)
+        self.offline_accounts = accounts
         return hosts
 
     async def _probe_one(self, session: AccountSession) -> None:
@@ -227,6 +232,9 @@ class ConnectionWatch:
         if self.offline:
             hosts = ", ".join(self.offline_hosts)
             state = f"Server trouble: {hosts} {self._trouble}" if self._trouble else f"Offline: cannot reach {hosts}"
+            names = self.offline_accounts
+            if names:  # whose server: the top bar's account may be one that is fine
+                state += f" (the {names[0]} account)" if len(names) == 1 else f" (accounts {', '.join(names)})"
             if self._probe_at is not None:
                 banner = f"{state} — retrying in {max(1, math.ceil(self._probe_at - now))} s"
             else:
