@@ -146,3 +146,24 @@ async def test_copy_gives_the_real_value_and_warns_of_invisible_characters(make_
         assert app.clipboard.startswith("Tmp\u200b-99") and "\x1b" not in app.clipboard
         assert "⟦" not in app.clipboard
         assert "invisible characters (U+200B)" in screen_text(app)
+
+
+async def test_the_include_box_looks_off_when_off_and_the_watch_says_which_mail_counts(make_postern_app):
+    app = make_postern_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        watcher = await open_watcher(pilot, SIGNUP)
+        box = watcher.query_one("#wait-include", Checkbox)
+        assert not box.value and "X" not in box.render().plain  # an empty box, not a dimmer X
+        box.value = True
+        await pilot.pause()
+        assert "X" in box.render().plain
+        box.value = False
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "● Watching" in screen_text(app), what="the watch")
+        assert "(new mail only): 0 matches" in screen_text(app)  # the code already there is not one
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not watcher.watching, what="the stop")
+        box.value = True
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(watcher.matches) == 3, timeout=20, what="the mail already there")
+        assert "(mail already there too)" in screen_text(app)

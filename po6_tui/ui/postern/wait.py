@@ -30,6 +30,7 @@ from po6_tui.ui.core import timefmt
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.kit.table import VimTable
+from po6_tui.ui.kit.tickbox import TickBox
 
 EVERYTHING = "1970-01-01T00:00:00Z"  # `since` that includes every message already in the inbox
 
@@ -74,6 +75,7 @@ class PosternWaitScreen(AppScreen):
         self.current = current if current in self.addresses else self.addresses[0]
         self.matches: list[pm.WaitResult] = []
         self.watching: str = ""  # the inbox being watched, "" when stopped
+        self._including = False  # the watch started with "include mail already in the inbox"
         self._worker: Worker | None = None
 
     # -- layout ----------------------------------------------------------------------------
@@ -93,7 +95,7 @@ class PosternWaitScreen(AppScreen):
                 yield Input(placeholder="pattern in subject or text, e.g. code \\d{6}", compact=True,
                             id="wait-regex", max_length=500)
             with Horizontal(id="wait-buttons"):
-                yield Checkbox("Include mail already in the inbox", compact=True, id="wait-include")
+                yield TickBox("Include mail already in the inbox", compact=True, id="wait-include")
                 yield Button("Start (Ctrl+S)", compact=True, variant="primary", id="wait-start")
         yield Static("", id="wait-state")
         yield VimTable(id="matches", zebra_stripes=False)
@@ -132,6 +134,7 @@ class PosternWaitScreen(AppScreen):
         address = str(self.query_one("#wait-inbox", Select).value)
         include = self.query_one("#wait-include", Checkbox).value
         self.watching = address
+        self._including = include
         self._show_state()
         self._worker = run_io(self, lambda: self._watch(address, filters, include), what="Watching",
                               failed=lambda _error: self._stopped(), group="watch", exclusive=True)
@@ -207,6 +210,8 @@ class PosternWaitScreen(AppScreen):
         if self.watching:
             text = Text("● Watching ")
             text.append_text(safe.text(self.watching, max_len=80))
+            # Say which mail counts: with the box off, a code already in the inbox is not a match.
+            text.append(" (mail already there too)" if self._including else " (new mail only)")
             text.append(f": {found}. Esc stops.")
         else:
             text = Text(f"Stopped: {found}. Set the filters (all optional) and press Enter or Ctrl+S.",
