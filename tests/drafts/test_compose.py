@@ -72,7 +72,12 @@ async def test_reply_goes_to_the_sender_and_a_closed_reply_comes_back(make_app, 
         await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.is_mounted)
         screen = app.screen
         assert screen.query("#restored")
-        assert screen.query_one("#body", TextArea).text.startswith(f"Thanks {unique}")
+        body = screen.query_one("#body", TextArea)
+        assert body.text.startswith(f"Thanks {unique}")
+        await pilot.press(*" again")  # typing goes on where the operator left off, above the quote
+        assert body.text.startswith(f"Thanks {unique} again\n")
+        await pilot.press("ctrl+end")  # and ctrl+end reaches the end of the whole text
+        assert body.cursor_location == body.document.end
         await pilot.press("ctrl+s")
         dialog = await answer(pilot)
         assert "Send this reply?" == dialog.review.title
@@ -160,3 +165,18 @@ async def test_a_contact_list_failure_shows_the_servers_words_as_text(make_app, 
         shown = app.screen.query_one("#message").render()
         assert "No lists [@click=app.bell]today[/]" in shown.plain and "\x1b" not in shown.plain
         assert not shown.spans  # no link, no style from the server
+
+
+async def test_the_compose_fields_stand_out_from_the_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_list(pilot)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.is_mounted)
+        await pilot.pause()
+        field = app.screen.query_one("#subject", Input)
+        app.screen.query_one("#body", TextArea).focus()  # the field's colour when it is not focused
+        await pilot.pause()
+        _, behind = field.parent.background_colors
+        _, own = field.background_colors
+        assert abs(own.brightness - behind.brightness) > 0.05, (own, behind)  # was 234 on 233

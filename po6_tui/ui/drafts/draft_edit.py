@@ -49,7 +49,7 @@ class DraftEditScreen(Editing, AppScreen):
         yield Static(header, id="edit-header")
         if self.restored is not None:
             yield restored_notice(self.restored, "unfinished edit")
-        yield MessageForm(self.start, save=self.save_edit, id="form")
+        yield MessageForm(self.start, save=self.save_edit, resume=self.restored is not None, id="form")
 
     def journal_place(self) -> tuple[str, str]:
         return self.item.session.name, self.item.draft.id

@@ -61,6 +61,11 @@ class Editing:
     def form(self) -> MessageForm:
         return self.query_one(MessageForm)  # type: ignore[attr-defined]
 
+    def action_body_edge(self, end: bool) -> None:
+        body = self.form.body
+        body.focus()
+        body.move_cursor(body.document.end if end else (0, 0))
+
     def action_back(self) -> None:  # q outside a field: close, like Esc
         self.action_close()
 

@@ -39,6 +39,9 @@ EDITOR_KEYS = [
     Binding("escape", "close", "Back (text kept)", id="editor.close"),
     Binding("ctrl+o", "external", "$EDITOR", id="editor.external"),
     Binding("ctrl+r", "revert", "Revert", id="editor.revert"),
+    # Textual's TextArea has no ctrl+home/ctrl+end: the start and the end of the whole text.
+    Binding("ctrl+home", "body_edge(False)", "Start of the text", show=False, id="editor.text_start"),
+    Binding("ctrl+end", "body_edge(True)", "End of the text", show=False, id="editor.text_end"),
 ]
 
 # old id: (new id, the keys the old id had). The old keys say which of the new id's keys a

@@ -47,8 +47,9 @@ class MessageForm(Vertical):
     MessageForm { height: 1fr; }
     MessageForm .row { height: 1; margin-bottom: 1; }
     MessageForm .row Label { width: 10; text-style: bold; padding: 0 1; }
-    MessageForm .row Input { width: 1fr; height: 1; border: none; padding: 0 1; background: $boost; }
-    MessageForm .row Input:focus { background: $primary 20%; }
+    /* The fields must stand out from the screen: $boost was one shade off it (234 on 233). */
+    MessageForm .row Input { width: 1fr; height: 1; border: none; padding: 0 1; background: $panel-lighten-1; }
+    MessageForm .row Input:focus { background: $primary 30%; }
     MessageForm .row .fixed { width: 1fr; padding: 0 1; color: $text-muted; }
     MessageForm #sender { width: 1fr; padding: 0 1; }
     MessageForm TextArea { height: 1fr; }
@@ -56,7 +57,7 @@ class MessageForm(Vertical):
 
     def __init__(self, message: SavedEdit, *, sender: Text | str = "", fixed: frozenset[str] = frozenset(),
                  hidden: frozenset[str] = frozenset(), save: Callable[[SavedEdit], None] | None = None,
-                 id: str | None = None) -> None:
+                 resume: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
         self.message = message
         self.sender = sender
@@ -66,6 +67,7 @@ class MessageForm(Vertical):
         self._timer: Timer | None = None
         self._dirty = False
         self._latest: SavedEdit | None = None  # what was typed last, kept for saving on the way out
+        self.resume = resume  # the operator's own text, restored: the cursor goes where they left off
 
     def compose(self) -> ComposeResult:
         if self.sender:
@@ -103,6 +105,10 @@ class MessageForm(Vertical):
         # replace() rather than load_text(): it keeps the undo history, so ctrl+z brings the old text back
         body.replace(message.body, (0, 0), body.document.end)
         self.changed()
+
+    def on_mount(self) -> None:
+        if self.resume:  # at the end of what they wrote, so new words do not land in front of it
+            self.body.move_cursor(resume_point(self.body.text))
 
     @property
     def body(self) -> TextArea:
@@ -179,3 +185,18 @@ def edit_externally(app: App, message: SavedEdit) -> SavedEdit | None:
         return None
     path.unlink(missing_ok=True)
     return edited
+
+
+def resume_point(text: str) -> tuple[int, int]:
+    """(row, column) at the end of the operator's own words: above a reply's quote (the
+    "… wrote:" line and the "> " lines), trailing blank lines left out."""
+    lines = text.split("\n")
+    end = len(lines)
+    for number, line in enumerate(lines):
+        quote_follows = number + 1 < len(lines) and lines[number + 1].startswith(">")
+        if line.startswith(">") or (line.rstrip().endswith("wrote:") and quote_follows):
+            end = number
+            break
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1
+    return (end - 1, len(lines[end - 1])) if end else (0, 0)

@@ -159,7 +159,7 @@ class ComposeScreen(Editing, AppScreen):
             frozenset({"subject"}) if self.mode == "forward" else frozenset())
         hidden = frozenset({"cc"}) if self.mode != "compose" else frozenset()
         yield MessageForm(self.start if self.restored else cleaned(self.start), sender=sender, fixed=fixed,
-                          hidden=hidden, save=self.save_edit, id="form")
+                          hidden=hidden, save=self.save_edit, resume=self.restored is not None, id="form")
         if self.mode == "forward":
             yield Static("The body is your note; the server appends the original message below it.",
                          id="forward-note")

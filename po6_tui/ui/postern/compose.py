@@ -88,7 +88,7 @@ class ComposeForm(Editing, FormDialog):
         start = self.restored or SavedEdit("", "", "", "")
         reply = self.original is not None
         yield MessageForm(start, fixed=frozenset(), hidden=frozenset({"to", "cc", "subject"}) if reply else frozenset(),
-                          save=self.save_edit, id="form")
+                          save=self.save_edit, resume=self.restored is not None, id="form")
 
     @property
     def body(self) -> str:
