@@ -42,7 +42,9 @@ class AppScreen(Screen):
         yield TopBar(self.VIEW)
         yield from self.compose_body()
         yield StatusLine()
-        yield Footer(compact=True)
+        # No "^p Palette" at the footer's right: it was drawn over the hints when they ran longer
+        # than the line ("…v HTML/tex▏^p Palettee"); the palette is in Help (?) and Ctrl+P still works.
+        yield Footer(compact=True, show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
         yield from ()
