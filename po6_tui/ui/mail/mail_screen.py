@@ -322,6 +322,11 @@ class MailScreen(MessageActionsScreen):
     def mailbox_id_for(self, summary: EmailSummary) -> str:
         return summary.mailbox_id or (self.source.place.mailbox_id if self.source else "") or ""
 
+    def folder_for(self, summary: EmailSummary) -> str | None:
+        if summary.folder or self.source is None or self.source.is_search:
+            return summary.folder
+        return self.source.place.folder
+
     def messages_changed(self, updated: list[EmailSummary]) -> None:
         self.message_list.update_messages(updated)
         self._refresh_counts_soon()
@@ -335,6 +340,12 @@ class MailScreen(MessageActionsScreen):
 
     def messages_deleted(self, ids: list[str]) -> None:
         self.message_list.remove_messages(ids)
+        self._refresh_counts_soon()
+
+    def messages_restored(self, restored: list[EmailSummary]) -> None:
+        # Back in their folder: this list shows them again where the server lists them (or,
+        # in the folder they left by `u`, no longer).
+        self.message_list.restore_messages(m.id for m in restored)
         self._refresh_counts_soon()
 
     def _refresh_counts_soon(self) -> None:

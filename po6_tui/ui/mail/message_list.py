@@ -209,6 +209,12 @@ class MessageList(ScrollView, can_focus=True):
         self._cursor_id = None  # the cursor stays at its index: the next message moves up to it
         self._fetch_wanted()
 
+    def restore_messages(self, ids: Iterable[str]) -> None:
+        """Messages moved back (undo): no longer struck out; the rows on screen are fetched again."""
+        self._gone -= set(ids)
+        self.reload()
+        self.refresh()
+
     # -- fetching ----------------------------------------------------------------------
     def _visible_range(self) -> tuple[int, int]:
         top = int(self.scroll_offset.y)

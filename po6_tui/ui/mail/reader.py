@@ -20,6 +20,7 @@ from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
 from po6_tui.ui.mail.actions import MessageActionsScreen
 from po6_tui.ui.mail.message_list import MessageList
+from po6_tui.ui.mail.undo import MoveRecord
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.kit.message_body import MessageBodyView
@@ -31,6 +32,7 @@ class MessageSource(Protocol):
     imports that screen, so the two do not import each other."""
 
     message_list: MessageList
+    last_move: MoveRecord | None  # what `u` takes back, for the list and its readers alike
 
     def step(self, delta: int) -> EmailSummary | None: ...
 
@@ -43,6 +45,10 @@ class MessageSource(Protocol):
     def messages_moved(self, moved: list[EmailSummary]) -> None: ...
 
     def messages_deleted(self, ids: list[str]) -> None: ...
+
+    def messages_restored(self, restored: list[EmailSummary]) -> None: ...
+
+    def folder_for(self, summary: EmailSummary) -> str | None: ...
 
     def report(self, message: str, severity: str = "information") -> None: ...
 
@@ -200,12 +206,27 @@ class ReaderScreen(Reading, MessageActionsScreen):
                 self.summary = summary
         self.mail.messages_changed(updated)
 
+    def folder_for(self, summary: EmailSummary) -> str | None:
+        return self.mail.folder_for(summary)
+
+    def undo_owner(self):  # noqa: ANN201 (the list's screen: a MessageSource)
+        return self.mail
+
+    def report_result(self, message: str, severity: str = "information") -> None:
+        self.mail.report(message, severity)  # the reader has closed: the list says how it went
+
     def messages_moved(self, moved: list[EmailSummary]) -> None:
         self.mail.messages_moved(moved)
-        self.mail.report(f"Moved to {safe.one_line(moved[0].folder, 40)}." if moved else "")
-        self.dismiss()
+        if any(m.id == self.summary.id for m in moved):
+            self.dismiss()
 
     def messages_deleted(self, ids: list[str]) -> None:
         self.mail.messages_deleted(ids)
-        self.mail.report("Deleted.")
-        self.dismiss()
+        if self.summary.id in ids:
+            self.dismiss()
+
+    def messages_restored(self, restored: list[EmailSummary]) -> None:
+        for summary in restored:
+            if summary.id == self.summary.id:
+                self.summary = summary
+        self.mail.messages_restored(restored)
