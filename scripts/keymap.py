@@ -35,7 +35,7 @@ KEY_NAMES = {"colon": ":", "question_mark": "?", "slash": "/", "semicolon": ";",
              "backslash": "\\", "space": "Space", "escape": "Esc", "enter": "Enter", "tab": "Tab",
              "pagedown": "PgDn", "pageup": "PgUp", "home": "Home", "end": "End", "up": "↑", "down": "↓",
              "left": "←", "right": "→", "less_than_sign": "<", "greater_than_sign": ">", "plus": "+",
-             "minus": "-", "delete": "Del"}
+             "minus": "-", "delete": "Del", "right_square_bracket": "]", "left_square_bracket": "["}
 
 
 def key_text(keys: str) -> str:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from textual.widgets import Button
-from uihelpers import type_command, wait_for, wait_idle, wait_list
+from uihelpers import deliver, type_command, wait_for, wait_idle, wait_list
 
 from po6_tui.api.errors import NotFoundError
 from po6_tui.ui.kit.confirm import ConfirmScreen
@@ -241,16 +241,9 @@ async def test_batch_actions_on_marked_messages(make_app, ui_fresh_sandbox):
         assert messages.marked == {}
 
 
-def deliver(box, tmp_path, subject: str) -> None:
-    eml = tmp_path / "new.eml"
-    eml.write_text(f"From: a@example.org\nTo: signup-bot@po6.com\nSubject: {subject}\n\nHello\n")
-    subprocess.run([sys.executable, "-m", "po6_tui", "sandbox", "deliver", "--db", str(box.db),
-                    "--to", "signup-bot@po6.com", str(eml)], check=True, capture_output=True)
-
-
-async def test_a_search_mixing_trash_and_inbox_is_refused_with_a_sentence(make_app, ui_fresh_sandbox, tmp_path):
-    deliver(ui_fresh_sandbox, tmp_path, "Zebracorn one")
-    deliver(ui_fresh_sandbox, tmp_path, "Zebracorn two")
+async def test_a_search_mixing_trash_and_inbox_is_refused_with_a_sentence(make_app, ui_fresh_sandbox):
+    for subject in ("Zebracorn one", "Zebracorn two"):
+        deliver(ui_fresh_sandbox, f"From: a@example.org\nTo: signup-bot@po6.com\nSubject: {subject}\n\nHello\n")
     app = make_app(ui_fresh_sandbox)
     async with app.run_test(size=(100, 30)) as pilot:
         messages = await wait_list(pilot)
@@ -348,3 +341,51 @@ async def test_auto_refresh_updates_counts_without_a_key(make_app, ui_fresh_sand
         assert messages.current.id == on and len(messages.marked) == 1
         inbox = next(f for f in app.active.folders[SIGNUP] if f.name == "INBOX")
         assert f"{inbox.unread}/{inbox.total}" in app.mail.sidebar.node_for(Place("sandbox", SIGNUP, "INBOX")).label.plain
+
+
+async def test_next_unread_in_the_list_and_in_the_reader(make_app, ui_fresh_sandbox):
+    app = make_app(ui_fresh_sandbox, mark_read_on_open=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        messages = await wait_list(pilot)
+        unread = [i for i in range(messages.total) if not messages.row(i).is_read]
+        assert len(unread) >= 3
+        messages.cursor = 0
+        await pilot.press("right_square_bracket")
+        assert messages.cursor == next(i for i in unread if i > 0)
+        # In the reader, ] opens the next unread message (and reading it marks it read).
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.email is not None)
+        reader = app.screen
+        following = next(i for i in unread if i > messages.cursor)
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: reader.email is not None and reader.email.id == messages.row(following).id,
+                       what="the next unread message in the reader")
+        assert messages.cursor == following
+        await pilot.press("q")
+        messages.cursor = unread[-1]
+        await pilot.press("right_square_bracket")
+        assert messages.cursor == unread[-1]
+        assert "No unread message below this one" in status(app)
+
+
+async def test_next_unread_fetches_the_pages_below(make_app, ui_fresh_sandbox, monkeypatch):
+    from po6_tui.ui.mail import message_list
+
+    app = make_app(ui_fresh_sandbox)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_list(pilot)
+        client = await app.active.po6_client()
+        page = await client.list_emails(mailbox_id=SIGNUP, folder="INBOX", limit=100)
+        for email in page.emails[:-1]:
+            await client.mark_email(mailbox_id=SIGNUP, email_id=email.id, action="read")
+        await client.mark_email(mailbox_id=SIGNUP, email_id=page.emails[-1].id, action="unread")
+    last = page.emails[-1].id
+    monkeypatch.setattr(message_list, "PAGE_SIZE", 2)  # pages of two rows, on a short screen
+    app = make_app(ui_fresh_sandbox)
+    async with app.run_test(size=(100, 10)) as pilot:
+        messages = await wait_list(pilot)
+        assert messages.row(len(page.emails) - 1) is None, "the last page is not loaded yet"
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: messages.current is not None and messages.current.id == last,
+                       what="the unread message at the bottom")
+        assert messages.cursor == len(page.emails) - 1

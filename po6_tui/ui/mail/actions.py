@@ -51,7 +51,10 @@ class MessageActionsScreen(AppScreen):
         Binding("semicolon", "marked", "Marked", id="mail.marked"),
         Binding("m", "compose('compose')", "Compose", show=False, id="mail.compose"),
         Binding("r", "compose('reply')", "Reply", show=False, id="mail.reply"),
+        Binding("a", "compose('reply_all')", "Reply all", show=False, id="mail.reply_all"),
         Binding("f", "compose('forward')", "Forward", show=False, id="mail.forward"),
+        # mutt's Tab, which here switches panes: `mail.next_unread = "tab"` with `mail.pane` moved.
+        Binding("right_square_bracket", "next_unread", "Next unread", show=False, id="mail.next_unread"),
     ]
 
     # -- what subclasses provide ---------------------------------------------------------
@@ -108,8 +111,11 @@ class MessageActionsScreen(AppScreen):
     def action_delete(self) -> None:
         self.delete(self.action_targets())
 
+    def action_next_unread(self) -> None:
+        """`]`: the next unread message below this one (the list moves to it; a reader opens it)."""
+
     def action_compose(self, mode: str) -> None:
-        """m / r / f: write a new message, or reply to / forward the one under the cursor."""
+        """m / r / a / f: write a new message, or reply to / forward the one under the cursor."""
         # deferred: start-up (compose loads when first used)
         from po6_tui.ui.outbox.compose import open_compose
 

@@ -396,6 +396,16 @@ class MailScreen(MessageActionsScreen):
         if sidebar.has_class("-hidden"):
             self.set_focus(self.message_list)
 
+    def action_next_unread(self) -> None:
+        def settled(found: bool) -> None:
+            if found:
+                self.report("")
+            else:
+                self.report("No unread message below this one (U shows only unread messages).", "warning")
+
+        if self.message_list.next_unread(settled) is None:
+            self.report("Looking further down for an unread message…")
+
     def action_find(self) -> None:
         def found(pattern: str | None) -> None:
             if pattern:

@@ -181,6 +181,23 @@ class ReaderScreen(Reading, MessageActionsScreen):
         if summary is None:
             self.report("No " + ("next" if delta > 0 else "previous") + " message here.", "warning")
             return
+        self._show_summary(summary)
+
+    def action_next_unread(self) -> None:
+        message_list = self.mail.message_list
+
+        def settled(found: bool) -> None:
+            if self not in self.app.screen_stack:
+                return  # closed while the list looked further
+            if found and message_list.current is not None:
+                self._show_summary(message_list.current)
+            elif not found:
+                self.report("No unread message below this one.", "warning")
+
+        if message_list.next_unread(settled) is None:
+            self.report("Looking further down for an unread message…")
+
+    def _show_summary(self, summary: EmailSummary) -> None:
         self.summary = summary
         self.email = None
         self.query_one(MessageBodyView).show_loading()
