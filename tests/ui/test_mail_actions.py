@@ -389,3 +389,16 @@ async def test_next_unread_fetches_the_pages_below(make_app, ui_fresh_sandbox, m
         await wait_for(pilot, lambda: messages.current is not None and messages.current.id == last,
                        what="the unread message at the bottom")
         assert messages.cursor == len(page.emails) - 1
+
+
+async def test_next_unread_on_tab_as_in_mutt(make_app, ui_fresh_sandbox):
+    app = make_app(ui_fresh_sandbox, keymap={"mail.next_unread": "tab", "mail.pane": "ctrl+w"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        messages = await wait_list(pilot)
+        unread = [i for i in range(messages.total) if not messages.row(i).is_read]
+        messages.cursor = 0
+        await pilot.press("tab")
+        assert messages.cursor == next(i for i in unread if i > 0)
+        assert app.focused is messages
+        await pilot.press("ctrl+w")
+        assert app.focused is app.mail.sidebar
