@@ -24,7 +24,7 @@ from po6_tui.ui.mail.undo import MoveRecord
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.kit.message_body import MessageBodyView
-from po6_tui.ui.kit.reader import READER_KEYS, Headers, Reading, attachments, sender_line
+from po6_tui.ui.kit.reader import READER_KEYS, Headers, Reading, attachments, no_content_note, sender_line
 
 
 class MessageSource(Protocol):
@@ -59,7 +59,7 @@ def email_headers(email: Email) -> Headers:
     return Headers(sender_line(email.from_name, email.from_), email.subject,
                    [("To", ", ".join(email.to)), ("Cc", ", ".join(email.cc)), ("Reply-To", email.reply_to or ""),
                     ("Date", timefmt.full(email.date)), ("Folder", email.folder or "")],
-                   email.headers, attachments(email.attachments))
+                   email.headers, attachments(email.attachments), no_content_note("PO6"))
 
 
 class ReaderScreen(Reading, MessageActionsScreen):
@@ -200,6 +200,7 @@ class ReaderScreen(Reading, MessageActionsScreen):
     def _show_summary(self, summary: EmailSummary) -> None:
         self.summary = summary
         self.email = None
+        self.shown_body = None
         self.query_one(MessageBodyView).show_loading()
         self._load()
 
