@@ -30,6 +30,7 @@ GROUPS = {
     "form": "Forms", "picker": "Pickers", "template_picker": "Template picker",
     "variables": "Template variables", "contact_picker": "Contact-list picker",
     "pane": "Scrolling text (help, diff, a landing page)", "help": "Help",
+    "links": "A message's links (`o` in the reader)",
 }
 KEY_NAMES = {"colon": ":", "question_mark": "?", "slash": "/", "semicolon": ";", "asterisk": "*",
              "backslash": "\\", "space": "Space", "escape": "Esc", "enter": "Enter", "tab": "Tab",

@@ -275,14 +275,19 @@ def _body_text(body: str) -> Text:
     return text(body, single_line=False, max_len=READER_BODY_MAX)
 
 
-def message_body(body_text: str | None, body_html: str | None, *, prefer_html: bool = False) -> Body:
+def message_body(body_text: str | None, body_html: str | None, *, prefer_html: bool = False,
+                 number_links: bool = True) -> Body:
     """A message body ready for the reader: plain text when there is one (unless `prefer_html`),
     else the HTML converted to text. The links of the HTML part are listed either way: a
-    deceptive link in the HTML part matters even when the plain part is what is shown."""
+    deceptive link in the HTML part matters even when the plain part is what is shown. URLs in
+    the plain text get "[N]" after them unless `number_links` is false (a message about to be
+    sent is shown exactly as it will go)."""
     converted = html_to_text(body_html) if body_html else None
     if converted is not None and (prefer_html or not (body_text or "").strip()):
         return Body(_body_text(converted.body), converted.links, "html")
     html_links = converted.links if converted is not None else []
+    if body_text and not number_links:  # the text exactly as it goes (a send's confirmation)
+        return Body(_body_text(body_text), html_links, "text")
     if body_text:
         # The numbers match the text on screen; the HTML part's links follow, said to be there.
         numbered, links = number_text_links(body_text[:READER_BODY_MAX])

@@ -203,3 +203,8 @@ def test_plain_text_urls_are_numbered_without_their_sentence_punctuation():
     assert [(link.number, link.target, link.elsewhere) for link in body.links] == [
         (1, "https://a.example/1", ""), (2, "https://h.example/", "HTML")]
     assert "(in the HTML version)" in safe.links_text(body.links).plain
+
+
+def test_a_message_about_to_be_sent_is_shown_exactly_as_it_goes():
+    body = safe.message_body("see https://a.example/1", None, number_links=False)
+    assert body.text.plain == "see https://a.example/1" and body.links == []
