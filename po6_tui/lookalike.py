@@ -37,7 +37,10 @@ def host_warning(host: str) -> str:
 
 def link_warning(words: str, target: str) -> str:
     """Why a link (its text `words`, its real `target`) may deceive, or ""."""
-    parts = urlsplit(target.strip())
+    try:
+        parts = urlsplit(target.strip())
+    except ValueError:  # "https://[not-an-ip]/": urlsplit checks bracketed hosts
+        return "malformed address"
     scheme = parts.scheme.lower()
     if scheme and scheme not in SAFE_SCHEMES:
         return f"unusual link type {scheme}:"

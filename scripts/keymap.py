@@ -30,12 +30,13 @@ GROUPS = {
     "form": "Forms", "picker": "Pickers", "template_picker": "Template picker",
     "variables": "Template variables", "contact_picker": "Contact-list picker",
     "pane": "Scrolling text (help, diff, a landing page)", "help": "Help",
+    "links": "A message's links (`o` in the reader)",
 }
 KEY_NAMES = {"colon": ":", "question_mark": "?", "slash": "/", "semicolon": ";", "asterisk": "*",
              "backslash": "\\", "space": "Space", "escape": "Esc", "enter": "Enter", "tab": "Tab",
              "pagedown": "PgDn", "pageup": "PgUp", "home": "Home", "end": "End", "up": "↑", "down": "↓",
              "left": "←", "right": "→", "less_than_sign": "<", "greater_than_sign": ">", "plus": "+",
-             "minus": "-", "delete": "Del"}
+             "minus": "-", "delete": "Del", "right_square_bracket": "]", "left_square_bracket": "["}
 
 
 def key_text(keys: str) -> str:

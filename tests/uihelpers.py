@@ -47,6 +47,21 @@ def account_for(box: UiSandbox, label: str = "plus", *, read_only: bool = False)
                    is_sandbox=True, api_key=box.key(label))
 
 
+def deliver(box: UiSandbox, message: str, to: str = "signup-bot@po6.com") -> None:
+    """Deliver an RFC 5322 message (text) to a mailbox of the sandbox, as mail arriving would."""
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".eml", delete=False) as file:
+        file.write(message)
+    try:
+        subprocess.run([sys.executable, "-m", "po6_tui", "sandbox", "deliver", "--db", str(box.db), "--to", to,
+                        file.name], check=True, capture_output=True)
+    finally:
+        Path(file.name).unlink()
+
+
 async def wait_for(pilot, condition: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:
     """Let the app run until `condition()` is true (the network answers in workers)."""
     deadline = time.monotonic() + timeout

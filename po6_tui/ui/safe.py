@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.text import Text
@@ -115,8 +115,10 @@ def one_line(value: object, max_len: int = SINGLE_LINE_MAX) -> str:
 class Link:
     number: int
     text: str          # the words the sender made clickable (cleaned)
-    target: str        # where it really goes (cleaned, capped)
+    target: str        # where it really goes (cleaned, capped): what the screen shows
     warning: str = ""  # why this link deserves suspicion, or ""
+    raw: str = ""      # the target for the clipboard or a browser (`copyable`: no controls, no marks)
+    elsewhere: str = ""  # the version it is in when that is not the one shown ("HTML"), or ""
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,8 @@ def html_to_text(html: str) -> HtmlText:
         target = hrefs[number - 1] if 0 < number <= len(hrefs) else ""
         links.append(Link(number=number, text=one_line(words, 200),
                           target=one_line(target, URL_MAX),
-                          warning=link_warning(clean(words), clean(target, max_len=2000))))
+                          warning=link_warning(clean(words), clean(target, max_len=2000)),
+                          raw=copyable(target)[0]))
         return f"{words}[{number}]"
 
     body = _ANCHOR.sub(replace, body)
@@ -199,6 +202,35 @@ def html_to_text(html: str) -> HtmlText:
 
 
 LINKS_SHOWN = 200  # a newsletter has dozens; a hostile mail may have thousands
+TEXT_LINKS_MAX = 1000  # URLs numbered in a plain-text body; past them, URLs are left as they are
+# A URL in plain text: up to white space or a character that cannot end one; trailing
+# punctuation of the sentence ("see https://x.org/a.") is not part of it.
+_TEXT_URL = re.compile(r"\b(?:https?://|mailto:)[^\s<>\"'`\[\]]+", re.IGNORECASE)
+_URL_TRAILER = ".,;:!?)]}*_"
+
+
+def number_text_links(body: str) -> tuple[str, list[Link]]:
+    """A plain-text body with "[N]" after each URL, and those links (the text is the target:
+    nothing to deceive with, but invisible characters inside one are still marked)."""
+    links: list[Link] = []
+
+    def number(match: re.Match[str]) -> str:
+        url = match.group(0)
+        trailer = ""
+        while url and url[-1] in _URL_TRAILER and not (url[-1] == ")" and "(" in url):
+            url, trailer = url[:-1], url[-1] + trailer
+        if len(links) >= TEXT_LINKS_MAX or len(url) < 10:
+            return match.group(0)
+        links.append(Link(number=len(links) + 1, text="", target=one_line(url, URL_MAX),
+                          warning=link_warning("", clean(url, max_len=2000)), raw=copyable(url)[0]))
+        return f"{url}[{len(links)}]{trailer}"
+
+    return _TEXT_URL.sub(number, body), links
+
+
+def _also_in(version: str, links: list[Link], after: int) -> list[Link]:
+    """Links of the version not shown, numbered after those of the shown one."""
+    return [replace(link, number=after + index + 1, elsewhere=version) for index, link in enumerate(links)]
 
 
 def links_text(links: list[Link]) -> Text:
@@ -218,6 +250,8 @@ def links_text(links: list[Link]) -> Text:
         if link.warning:
             result.append("  ⚠ ", style=WARNING_STYLE)
             result.append_text(text(link.warning, style=WARNING_STYLE))
+        if link.elsewhere:
+            result.append(f"  (in the {link.elsewhere} version)", style="dim")
         result.append("\n")
     result.rstrip()
     return result
@@ -241,17 +275,24 @@ def _body_text(body: str) -> Text:
     return text(body, single_line=False, max_len=READER_BODY_MAX)
 
 
-def message_body(body_text: str | None, body_html: str | None, *, prefer_html: bool = False) -> Body:
+def message_body(body_text: str | None, body_html: str | None, *, prefer_html: bool = False,
+                 number_links: bool = True) -> Body:
     """A message body ready for the reader: plain text when there is one (unless `prefer_html`),
     else the HTML converted to text. The links of the HTML part are listed either way: a
-    deceptive link in the HTML part matters even when the plain part is what is shown."""
+    deceptive link in the HTML part matters even when the plain part is what is shown. URLs in
+    the plain text get "[N]" after them unless `number_links` is false (a message about to be
+    sent is shown exactly as it will go)."""
     converted = html_to_text(body_html) if body_html else None
     if converted is not None and (prefer_html or not (body_text or "").strip()):
         return Body(_body_text(converted.body), converted.links, "html")
-    links = converted.links if converted is not None else []
+    html_links = converted.links if converted is not None else []
+    if body_text and not number_links:  # the text exactly as it goes (a send's confirmation)
+        return Body(_body_text(body_text), html_links, "text")
     if body_text:
-        return Body(_body_text(body_text), links, "text")
-    return Body(Text("(no body)", style="dim italic"), links, "empty")
+        # The numbers match the text on screen; the HTML part's links follow, said to be there.
+        numbered, links = number_text_links(body_text[:READER_BODY_MAX])
+        return Body(_body_text(numbered), links + _also_in("HTML", html_links, len(links)), "text")
+    return Body(Text("(no body)", style="dim italic"), _also_in("HTML", html_links, 0), "empty")
 
 
 # --- senders ---------------------------------------------------------------------------------

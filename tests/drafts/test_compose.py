@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from drafthelpers import answer, client_for, sent_log, status
 from textual.widgets import Input, OptionList, SelectionList, TextArea
-from uihelpers import wait_for, wait_idle, wait_list
+from uihelpers import deliver, wait_for, wait_idle, wait_list
 
 from po6_tui.journal import Journal
 from po6_tui.ui.outbox.compose import ComposeScreen, open_compose
@@ -46,7 +46,7 @@ async def test_compose_checks_addresses_then_sends(make_app, tools_box, unique):
         assert "From:    research-agent@po6.com" in dialog.plain()
         assert "To:      ada@example.com, bo@example.com" in dialog.plain()
         assert "Cc:      cy@example.com" in dialog.plain()
-        assert "Sent to ada@example.com, bo@example.com." in status(app)
+        assert "Sent to ada@example.com, bo@example.com (Cc cy@example.com)." in status(app)
         assert not isinstance(app.screen, ComposeScreen)
     sent = [s for s in await sent_log(tools_box, "mbx_research") if s.subject == f"Hello {unique}"]
     assert len(sent) == 1 and sent[0].cc_addresses == ["cy@example.com"]
@@ -180,3 +180,79 @@ async def test_the_compose_fields_stand_out_from_the_screen(make_app):
         _, behind = field.parent.background_colors
         _, own = field.background_colors
         assert abs(own.brightness - behind.brightness) > 0.05, (own, behind)  # was 234 on 233
+
+
+GROUP_MAIL = ("From: Carol <carol@example.org>\nTo: Signup-Bot@po6.com, Dave <dave@example.org>\n"
+              "Cc: erin@example.org, carol@example.org\nSubject: Plans for {unique}\n"
+              "Date: Wed, 18 Nov 2026 09:30:00 +0000\nMessage-ID: <plans-{unique}@example.org>\n\nShall we meet?\n")
+
+
+async def test_reply_to_all_copies_the_others_and_cc_is_editable(make_app, ui_fresh_sandbox, unique):
+    deliver(ui_fresh_sandbox, GROUP_MAIL.format(unique=unique))
+    app = make_app(ui_fresh_sandbox)
+    async with app.run_test(size=(120, 35)) as pilot:
+        messages = await wait_list(pilot)
+        assert messages.current.subject == f"Plans for {unique}"
+        await pilot.press("a")  # reply to all, on the mail list
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.is_mounted)
+        screen = app.screen
+        assert screen.mode == "reply_all"
+        assert "carol@example.org" in str(screen.query_one("#fixed-to").content)
+        cc = screen.query_one("#cc", Input)
+        # The other recipients, less the mailbox's own address (in any case) and the sender.
+        assert cc.value == "dave@example.org, erin@example.org"
+        assert "wrote:\n> Shall we meet?" in screen.query_one("#body", TextArea).text
+        cc.value += ", frank@example.org"
+        await pilot.press("ctrl+s")
+        dialog = await answer(pilot)
+        assert dialog.review.title == "Send this reply to all?"
+        assert "Cc:      dave@example.org, erin@example.org, frank@example.org" in dialog.plain()
+        assert "not threaded" in dialog.plain()
+        assert "Sent to carol@example.org (Cc dave@example.org, erin@example.org, frank@example.org)." in status(app)
+    sent = [s for s in await sent_log(ui_fresh_sandbox, "mbx_signup") if s.subject == f"Re: Plans for {unique}"]
+    assert len(sent) == 1
+    assert sent[0].to_addresses == ["carol@example.org"]
+    assert sent[0].cc_addresses == ["dave@example.org", "erin@example.org", "frank@example.org"]
+
+
+async def test_a_reply_without_cc_still_uses_the_reply_tool_and_a_forward_takes_a_cc(make_app, ui_fresh_sandbox,
+                                                                                    unique, monkeypatch):
+    deliver(ui_fresh_sandbox, GROUP_MAIL.format(unique=unique))
+    app = make_app(ui_fresh_sandbox)
+    async with app.run_test(size=(120, 35)) as pilot:
+        messages = await wait_list(pilot)
+        client = await app.active.po6_client()
+        called: list[str] = []
+        for name in ("reply_email", "forward_email", "compose_email"):
+            real = getattr(client, name)
+
+            async def recording(*args, _real=real, _name=name, **kwargs):
+                called.append(_name)
+                return await _real(*args, **kwargs)
+
+            monkeypatch.setattr(client, name, recording)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.is_mounted)
+        assert app.screen.query_one("#cc", Input).value == "", "a plain reply copies no one"
+        await pilot.press("ctrl+s")
+        await answer(pilot)
+        assert called == ["reply_email"]
+        await wait_for(pilot, lambda: app.screen is app.mail)
+        messages.cursor = 0
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.is_mounted)
+        screen = app.screen
+        screen.query_one("#to", Input).value = "gina@example.org"
+        screen.query_one("#cc", Input).value = "hank@example.org"
+        screen.query_one("#body", TextArea).text = "FYI"
+        await pilot.press("ctrl+s")
+        await answer(pilot)
+        assert called == ["reply_email", "compose_email"]
+    forward = next(s for s in await sent_log(ui_fresh_sandbox, "mbx_signup") if s.subject == f"Fwd: Plans for {unique}")
+    assert forward.to_addresses == ["gina@example.org"] and forward.cc_addresses == ["hank@example.org"]
+    async with await client_for(ui_fresh_sandbox) as client:
+        copies = (await client.list_emails(mailbox_id="mbx_signup", folder="Sent", limit=10)).emails
+        copy = await client.get_email(mailbox_id="mbx_signup",
+                                      email_id=next(c.id for c in copies if c.subject == forward.subject))
+    assert copy.body_text.startswith("FYI\n\n---------- Forwarded message ----------\nFrom: ")
+    assert "Shall we meet?" in copy.body_text

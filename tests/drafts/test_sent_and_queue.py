@@ -3,7 +3,7 @@ from the shared read-only sandbox."""
 
 from __future__ import annotations
 
-from drafthelpers import make_draft, open_drafts, select
+from drafthelpers import client_for, make_draft, open_drafts, select
 from uihelpers import wait_for, wait_idle
 
 from po6_tui.ui.drafts import decisions as dd
@@ -62,3 +62,61 @@ async def test_hostile_draft_is_shown_safely(make_app, tools_box, unique):
         assert "[b]not bold[/b]" in shown
         await pilot.click("#preview")  # nothing in it is a link to an action
         assert app.is_running
+
+
+async def test_enter_opens_a_bounced_send_with_its_reason(make_app, ui_sandbox):
+    from po6_tui.ui.outbox.sent_message import SentMessageScreen
+
+    app = make_app(ui_sandbox)
+    async with app.run_test(size=(120, 35)) as pilot:
+        app.open_view("sent")
+        await wait_for(pilot, lambda: isinstance(app.screen, SentScreen) and app.screen.emails)
+        screen = app.screen
+        screen.query_one("#mailbox").value = "mbx_outreach"
+        await wait_for(pilot, lambda: screen.mailbox_id == "mbx_outreach" and len(screen.emails) == 5)
+        await pilot.press("b", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SentMessageScreen) and app.screen.detail is not None)
+        await wait_idle(pilot)
+        headers = _plain(app.screen.query_one("#headers"))
+        assert "lead@closed-company.invalid" in headers
+        assert "bounced (the receiving side refused it)" in headers
+        assert "<lead@closed-company.invalid>: host not found (from the bounce notice of" in headers
+        await pilot.press("q")
+        assert app.screen is screen
+
+
+async def test_enter_opens_the_full_message_from_the_sent_folder(make_app, tools_box, unique):
+    from po6_tui.ui.kit.message_body import MessageBodyView
+    from po6_tui.ui.outbox.sent_message import SentMessageScreen
+
+    async with await client_for(tools_box) as client:
+        await client.compose_email(mailbox_id="mbx_research", to_addresses=[f"x-{unique}@nowhere.invalid"],
+                                   cc_addresses=["cy@example.com"], subject=f"Report {unique}",
+                                   body_text=f"The full text {unique}.")
+    app = make_app(tools_box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        app.open_view("sent")
+        await wait_for(pilot, lambda: isinstance(app.screen, SentScreen) and app.screen.emails)
+        screen = app.screen
+        screen.query_one("#mailbox").value = "mbx_research"
+        await wait_for(pilot, lambda: screen.mailbox_id == "mbx_research" and screen.emails
+                       and screen.emails[0].subject == f"Report {unique}")
+        await wait_idle(pilot)
+        await pilot.press("g", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SentMessageScreen) and app.screen.detail is not None)
+        await wait_idle(pilot)
+        assert f"The full text {unique}." in app.screen.query_one(MessageBodyView).body.plain
+        headers = _plain(app.screen.query_one("#headers"))
+        assert f"x-{unique}@nowhere.invalid" in headers and "cy@example.com" in headers
+        assert "PO6 gives no reason with the status, and no bounce notice in this mailbox names a recipient." \
+            in " ".join(headers.split())
+
+
+def _plain(widget) -> str:
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=200, record=True, color_system=None, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()

@@ -34,7 +34,8 @@ async def test_hostile_mail_is_shown_harmlessly(make_postern_app, postern_box):
         text = screen_text(app)
         assert "[bold red]URGENT[/]" in text and "Your code is 123456" in text
         assert "⟦U+202E⟧gpj.exe" in text  # the bidi override is shown, not obeyed
-        assert "https://evil.example/steal" in text and "text names bank.example but it goes to evil.example" in text
+        words = " ".join(text.split())  # a long link line wraps
+        assert "https://evil.example/steal" in words and "text names bank.example but it goes to evil.example" in words
         await pilot.press("q")
         await wait_idle(pilot)
 

@@ -57,3 +57,32 @@ async def test_read_only_asks_before_opening_unread_postern_mail(make_postern_ap
         page = await client.list_messages(inbox, direction="inbound")
         assert [m.unread for m in page.data] == [True], "nothing changed on the server"
     assert sent
+
+
+async def test_the_postern_reader_numbers_links_and_lists_attachments(make_postern_app, postern_box):
+    from email.message import EmailMessage
+
+    from uihelpers import deliver
+
+    from po6_tui.ui.kit.links import LinksScreen
+
+    inbox = await new_inbox(postern_box, "links")
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "Shop <no-reply@shop.example>", inbox, "Your receipt"
+    message.set_content("Receipt: https://shop.example/r/42\n")
+    message.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="receipt.pdf")
+    deliver(postern_box, bytes(message).decode(), to=inbox)
+    app = make_postern_app(postern_box)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await open_postern(pilot, inbox)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PosternReaderScreen) and app.screen.message is not None)
+        await wait_idle(pilot)
+        text = screen_text(app)
+        assert "receipt.pdf" in text and "application/pdf" in text
+        assert "Postern gives each attachment's name, type and size, not its content" in text
+        assert "https://shop.example/r/42[1]" in text
+        await pilot.press("o")
+        assert isinstance(app.screen, LinksScreen)
+        await pilot.press("enter")
+        assert app.clipboard == "https://shop.example/r/42"

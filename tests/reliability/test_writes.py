@@ -208,7 +208,7 @@ def _footer_keys(app) -> dict[str, str]:
 
 async def test_read_only_mode_takes_write_keys_off_the_footer(fault_box, app_on, monkeypatch):
     box = fault_box()
-    writes = {"Read/unread", "Star", "Move", "Delete"}
+    writes = {"Read/unread", "Star", "Move", "Trash"}
     app = app_on(box)
     async with app.run_test(size=(160, 35)) as pilot:  # the ordinary app offers them
         await wait_list(pilot)

@@ -279,7 +279,8 @@ async def test_palette_lists_every_command_and_action(make_app):
         for expected in (":drafts", ":search QUERY", ":ctx", ":quit"):
             assert expected in titles
         assert any(title.startswith("Star (") for title in titles)
-        assert any(title.startswith("Delete (") for title in titles)
+        assert any(title.startswith("Trash (") for title in titles)
+        assert any(title.startswith("Undo move (") for title in titles)
         assert any(title.startswith("Mark (") for title in titles)
 
 

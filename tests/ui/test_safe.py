@@ -184,3 +184,27 @@ def test_json_for_an_editor_parses_back_to_the_same_value_with_nothing_hidden():
     assert json.loads(shown) == value
     assert not any(0x7F <= ord(c) <= 0x9F or c in "\x1b\u202e\u200b\u2028\U000e0041" for c in shown), shown
     assert "\\u009b" in shown and "\\u202e" in shown and "é 日本" in shown  # visible escapes; real text kept
+
+
+def test_a_malformed_bracketed_host_is_flagged_not_a_crash():
+    # urlsplit raises ValueError on "https://[x/": the reader must still open the message.
+    converted = safe.html_to_text('<a href="https://[not-an-ip/">click</a>')
+    assert converted.links[0].warning == "malformed address"
+
+
+def test_plain_text_urls_are_numbered_without_their_sentence_punctuation():
+    numbered, links = safe.number_text_links("See https://a.example/x_(y). Or (http://b.example/q), "
+                                             "mailto:ops@c.example; [link=https://d.example]d[/link]\n")
+    assert numbered == ("See https://a.example/x_(y)[1]. Or (http://b.example/q[2]), "
+                        "mailto:ops@c.example[3]; [link=https://d.example[4]]d[/link]\n")
+    assert [link.raw for link in links] == ["https://a.example/x_(y)", "http://b.example/q", "mailto:ops@c.example",
+                                            "https://d.example"]
+    body = safe.message_body("text https://a.example/1", '<a href="https://h.example/">h</a>')
+    assert [(link.number, link.target, link.elsewhere) for link in body.links] == [
+        (1, "https://a.example/1", ""), (2, "https://h.example/", "HTML")]
+    assert "(in the HTML version)" in safe.links_text(body.links).plain
+
+
+def test_a_message_about_to_be_sent_is_shown_exactly_as_it_goes():
+    body = safe.message_body("see https://a.example/1", None, number_links=False)
+    assert body.text.plain == "see https://a.example/1" and body.links == []

@@ -11,6 +11,7 @@ from textual.widgets import Input
 from uihelpers import wait_for, wait_idle, wait_list
 
 from po6_tui.ui.kit.confirm import ConfirmScreen
+from po6_tui.ui.mail.mailbox_tree import Place
 from po6_tui.ui.mail.reader import ReaderScreen
 from po6_tui.ui.kit.message_body import MessageBodyView
 
@@ -52,7 +53,10 @@ def test_reader_with_an_html_mail(snap_compare, make_app):
 def test_delete_confirmation(snap_compare, make_app):
     async def ask_to_delete(pilot) -> None:
         await _main_ready(pilot)
-        await pilot.press("space", "space", "semicolon", "d")
+        # Outside Trash, d moves to Trash; in Trash it deletes for good, asked first.
+        pilot.app.mail.open_place(Place("sandbox", "mbx_outreach", "Trash"))
+        await wait_list(pilot, total=1)
+        await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
         await wait_idle(pilot)
 

@@ -120,7 +120,7 @@ def draft_preview(item: dd.QueueItem, assessment: Assessment | None = None,
     if item.edit is not None:
         out.append_text(safe.text(message.body or "(empty body)", single_line=False, max_len=safe.BODY_MAX))
     else:
-        body = safe.message_body(draft.body_text, draft.body_html)
+        body = safe.message_body(draft.body_text, draft.body_html, number_links=False)
         out.append_text(body.text)
         if body.links:
             out.append("\n\nLinks\n", style="bold")

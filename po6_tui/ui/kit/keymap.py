@@ -32,6 +32,7 @@ READER_BINDINGS = [
     Binding("q,escape", "close", "Back", id="reader.back"),
     Binding("h", "toggle_headers", "All headers", show=False, id="reader.headers"),
     Binding("v", "toggle_html", "HTML/text", id="reader.html"),
+    Binding("o", "links", "Links", id="reader.links"),
 ]
 
 # The journaled editors (kit/editor.py): compose, reply, forward, the draft editor, Postern send.

@@ -74,11 +74,10 @@ def source_line(body: safe.Body, *, has_both: bool) -> Text:
 
 
 def links_section(body: safe.Body) -> Text:
-    """The links of the HTML part with their real targets, under a title ("" when none)."""
+    """The links, numbered as in the body, with their real targets, under a title ("" when none)."""
     section = Text(end="")
     if body.links:
-        section.append(f"Links{' in the HTML version' if body.source != 'html' else ''} ({len(body.links)}): "
-                       "where they really go\n", style="bold")
+        section.append(f"Links ({len(body.links)}): where they really go\n", style="bold")
         section.append_text(safe.links_text(body.links))
     return section
 

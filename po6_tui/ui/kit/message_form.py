@@ -41,7 +41,7 @@ def cleaned(message: SavedEdit) -> SavedEdit:
 
 class MessageForm(Vertical):
     """To / Cc / Subject inputs and the body. `fixed` fields are shown but not editable (a reply
-    goes to the original sender); `hidden` ones are not shown (a forward has no Cc)."""
+    goes to the original sender); `hidden` ones are not shown (a Postern reply has no headers)."""
 
     DEFAULT_CSS = """
     MessageForm { height: 1fr; }

@@ -27,6 +27,7 @@ from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.kit.keymap import READER_BINDINGS
+from po6_tui.ui.kit.links import LinksScreen
 from po6_tui.ui.kit.message_body import READING_BINDINGS, BodyReading, MessageBodyView
 
 
@@ -52,6 +53,13 @@ class Headers:
     rows: list[tuple[str, str]] = field(default_factory=list)  # To, Cc, Date …: shown when not empty
     all_headers: Mapping[str, str] = field(default_factory=dict)  # shown with h
     attachments: list[Attachment] = field(default_factory=list)
+    # Said under the attachments when the API gives no way to fetch their content.
+    attachments_note: str = ""
+
+
+def no_content_note(service: str) -> str:
+    return (f"{service} gives each attachment's name, type and size, not its content: "
+            "nothing can be saved from here.")
 
 
 def sender_line(name: str | None, address: str) -> str:
@@ -83,6 +91,8 @@ def headers_table(headers: Headers, full: bool) -> Table:
             listing.append("  ")
             listing.append_text(safe.text(attachment.content_type, max_len=80, style="dim"))
             listing.append(f"  {timefmt.size(attachment.size)}", style="dim")
+        if headers.attachments_note:
+            listing.append("\n" + headers.attachments_note, style="dim italic")
         table.add_row("Attached", listing)
     return table
 
@@ -98,6 +108,7 @@ class Reading(BodyReading):
 
     full_headers = False
     prefer_html = False
+    shown_body: safe.Body | None = None  # what the body view shows (its links: `o`)
 
     # -- what a reader says ------------------------------------------------------------------
     def message_headers(self) -> Headers | None:
@@ -119,6 +130,7 @@ class Reading(BodyReading):
         yield MessageBodyView(id="scroll")
 
     def show_message(self, body: safe.Body) -> None:
+        self.shown_body = body
         headers, versions = self.message_headers(), self.message_versions()
         if headers is not None:
             self.query_one("#headers", Static).update(headers_table(headers, self.full_headers))
@@ -137,6 +149,15 @@ class Reading(BodyReading):
         headers = self.message_headers()
         if headers is not None:
             self.query_one("#headers", Static).update(headers_table(headers, self.full_headers))
+
+    def action_links(self) -> None:
+        """o: the message's links with their real targets, to copy or open."""
+        body = self.shown_body
+        if body is None or not body.links:
+            self.report("This message has no links." if body is not None else "The message is still loading.",
+                        "warning")
+            return
+        self.app.push_screen(LinksScreen(body.links))
 
     def action_toggle_html(self) -> None:
         versions = self.message_versions()

@@ -371,6 +371,11 @@ class MailScreen(MessageActionsScreen):
     def mailbox_id_for(self, summary: EmailSummary) -> str:
         return summary.mailbox_id or (self.source.place.mailbox_id if self.source else "") or ""
 
+    def folder_for(self, summary: EmailSummary) -> str | None:
+        if summary.folder or self.source is None or self.source.is_search:
+            return summary.folder
+        return self.source.place.folder
+
     def messages_changed(self, updated: list[EmailSummary]) -> None:
         self.message_list.update_messages(updated)
         self._refresh_counts_soon()
@@ -384,6 +389,12 @@ class MailScreen(MessageActionsScreen):
 
     def messages_deleted(self, ids: list[str]) -> None:
         self.message_list.remove_messages(ids)
+        self._refresh_counts_soon()
+
+    def messages_restored(self, restored: list[EmailSummary]) -> None:
+        # Back in their folder: this list shows them again where the server lists them (or,
+        # in the folder they left by `u`, no longer).
+        self.message_list.restore_messages(m.id for m in restored)
         self._refresh_counts_soon()
 
     def _refresh_counts_soon(self) -> None:
@@ -437,6 +448,16 @@ class MailScreen(MessageActionsScreen):
         sidebar.toggle_class("-hidden")
         if sidebar.has_class("-hidden"):
             self.set_focus(self.message_list)
+
+    def action_next_unread(self) -> None:
+        def settled(found: bool) -> None:
+            if found:
+                self.report("")
+            else:
+                self.report("No unread message below this one (U shows only unread messages).", "warning")
+
+        if self.message_list.next_unread(settled) is None:
+            self.report("Looking further down for an unread message…")
 
     def action_find(self) -> None:
         def found(pattern: str | None) -> None:

@@ -138,8 +138,10 @@ class MessageList(ScrollView, can_focus=True):
         self.marked: dict[str, EmailSummary] = {}
         self._gone: set[str] = set()  # moved/deleted here; shown struck out until the refresh
         self._find: str = ""
-        self._find_pending = False  # a find is waiting for a page it asked for
-        self._find_scanned = 0  # pages fetched past the loaded ones for the current find
+        # A look ahead (find, next unread) waiting for a page it asked for: run again when it comes.
+        self._seek_again: Callable[[], object] | None = None
+        self._seek_key: tuple = ()  # what the pages counted in `_seek_scanned` were fetched for
+        self._seek_scanned = 0  # pages fetched past the loaded ones for the current look ahead
         self._cursor_id: str | None = None  # the message the cursor should follow on refresh
         self._fetch_timer = None
         self._columns: Columns | None = None
@@ -161,6 +163,7 @@ class MessageList(ScrollView, can_focus=True):
         self.total = None
         self.marked.clear()
         self._gone.clear()
+        self._seek_again = None
         self._cursor_id = None
         self.cursor = 0
         self._want_last = False
@@ -218,6 +221,12 @@ class MessageList(ScrollView, can_focus=True):
         self._cache.refresh()
         self._cursor_id = None  # the cursor stays at its index: the next message moves up to it
         self._fetch_wanted()
+
+    def restore_messages(self, ids: Iterable[str]) -> None:
+        """Messages moved back (undo): no longer struck out; the rows on screen are fetched again."""
+        self._gone -= set(ids)
+        self.reload()
+        self.refresh()
 
     # -- fetching ----------------------------------------------------------------------
     def _visible_range(self) -> tuple[int, int]:
@@ -294,9 +303,9 @@ class MessageList(ScrollView, can_focus=True):
         self.post_message(self.Loaded(self, self.total or 0))
         if first_answer or self.cursor in range(start, start + len(rows)):
             self._post_highlight()
-        if self._find and self._find_pending:
-            self._find_pending = False
-            self.find(self._find)
+        again, self._seek_again = self._seek_again, None
+        if again is not None:
+            again()
         self._schedule_fetch()
 
     def _follow_cursor_message(self, start: int, rows: list[EmailSummary]) -> None:
@@ -436,18 +445,35 @@ class MessageList(ScrollView, can_focus=True):
         return result
 
     def _find_move(self, pattern: str, *, backwards: bool = False) -> bool | None:
-        """Move to the next row matching `pattern` (subject or sender, case-insensitive).
-
-        Looks through loaded rows first; going forwards past them it fetches up to
-        FIND_SCAN_PAGES more pages, then gives up (`:search` asks the server instead).
-        Returns True when found, False when not, None while still fetching.
-        """
-        if pattern != self._find:
-            self._find_scanned = 0
+        """Move to the next row matching `pattern` (subject or sender, case-insensitive)."""
         self._find = pattern
         self.refresh()
         needle = pattern.casefold()
-        if not needle or not self.total:
+        if not needle:
+            return False
+        return self._seek(("find", pattern), lambda row: self._matches(row, needle),
+                          lambda: self._find and self.find(self._find), backwards=backwards)
+
+    def next_unread(self, then: Callable[[bool], object]) -> bool | None:
+        """Move to the next unread message below the cursor; `then(found)` once that is known
+        (at once, or after the pages it fetched arrived). None while pages are fetched."""
+        result = self._seek(("unread",), lambda row: not row.is_read, lambda: self.next_unread(then))
+        if result is not None:
+            then(result)
+        return result
+
+    def _seek(self, key: tuple, wanted: Callable[[EmailSummary], bool], again: Callable[[], object], *,
+              backwards: bool = False) -> bool | None:
+        """Move the cursor to the next row `wanted` accepts.
+
+        Looks through loaded rows first; going forwards past them it fetches up to
+        FIND_SCAN_PAGES more pages (calling `again` as each arrives), then gives up (`:search`
+        and the filters ask the server instead). True when found, False when not, None while
+        still fetching.
+        """
+        if key != self._seek_key:
+            self._seek_key, self._seek_scanned = key, 0
+        if not self.total:
             return False
         rows = list(self._cache.loaded_rows())
         if backwards:
@@ -455,8 +481,8 @@ class MessageList(ScrollView, can_focus=True):
         else:
             rows = [(i, r) for i, r in rows if i > self.cursor]
         for index, row in rows:
-            if row.id not in self._gone and self._matches(row, needle):
-                self._find_scanned = 0
+            if row.id not in self._gone and wanted(row):
+                self._seek_scanned = 0
                 self.cursor = index
                 return True
         if backwards:
@@ -465,11 +491,11 @@ class MessageList(ScrollView, can_focus=True):
         next_index = self.cursor + 1
         while self._cache.get(next_index) is not None:
             next_index += 1
-        if next_index >= self.total or self._find_scanned >= FIND_SCAN_PAGES:
-            self._find_scanned = 0
+        if next_index >= self.total or self._seek_scanned >= FIND_SCAN_PAGES:
+            self._seek_scanned = 0
             return False
-        self._find_scanned += 1
-        self._find_pending = True
+        self._seek_scanned += 1
+        self._seek_again = again
         self._fetch_page(self._cache.page_start(next_index))
         return None
 

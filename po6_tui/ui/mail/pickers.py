@@ -104,7 +104,7 @@ class MarkedMenu(ModalScreen[str | None]):
         ("N", "toggle_read", "read / unread"),
         ("F", "toggle_star", "star / unstar"),
         ("s", "move", "move to a folder"),
-        ("d", "delete", "delete"),
+        ("d", "delete", "to Trash (in Trash: delete)"),
         ("u", "clear_marks", "clear the marks"),
     )
 

@@ -20,10 +20,11 @@ from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
 from po6_tui.ui.mail.actions import MessageActionsScreen
 from po6_tui.ui.mail.message_list import MessageList
+from po6_tui.ui.mail.undo import MoveRecord
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.kit.message_body import MessageBodyView
-from po6_tui.ui.kit.reader import READER_KEYS, Headers, Reading, attachments, sender_line
+from po6_tui.ui.kit.reader import READER_KEYS, Headers, Reading, attachments, no_content_note, sender_line
 
 
 class MessageSource(Protocol):
@@ -31,6 +32,7 @@ class MessageSource(Protocol):
     imports that screen, so the two do not import each other."""
 
     message_list: MessageList
+    last_move: MoveRecord | None  # what `u` takes back, for the list and its readers alike
 
     def step(self, delta: int) -> EmailSummary | None: ...
 
@@ -44,6 +46,10 @@ class MessageSource(Protocol):
 
     def messages_deleted(self, ids: list[str]) -> None: ...
 
+    def messages_restored(self, restored: list[EmailSummary]) -> None: ...
+
+    def folder_for(self, summary: EmailSummary) -> str | None: ...
+
     def report(self, message: str, severity: str = "information") -> None: ...
 
 Ready = tuple[Email, safe.Body]  # a fetched message and its body, ready to show
@@ -53,7 +59,7 @@ def email_headers(email: Email) -> Headers:
     return Headers(sender_line(email.from_name, email.from_), email.subject,
                    [("To", ", ".join(email.to)), ("Cc", ", ".join(email.cc)), ("Reply-To", email.reply_to or ""),
                     ("Date", timefmt.full(email.date)), ("Folder", email.folder or "")],
-                   email.headers, attachments(email.attachments))
+                   email.headers, attachments(email.attachments), no_content_note("PO6"))
 
 
 class ReaderScreen(Reading, MessageActionsScreen):
@@ -175,8 +181,26 @@ class ReaderScreen(Reading, MessageActionsScreen):
         if summary is None:
             self.report("No " + ("next" if delta > 0 else "previous") + " message here.", "warning")
             return
+        self._show_summary(summary)
+
+    def action_next_unread(self) -> None:
+        message_list = self.mail.message_list
+
+        def settled(found: bool) -> None:
+            if self not in self.app.screen_stack:
+                return  # closed while the list looked further
+            if found and message_list.current is not None:
+                self._show_summary(message_list.current)
+            elif not found:
+                self.report("No unread message below this one.", "warning")
+
+        if message_list.next_unread(settled) is None:
+            self.report("Looking further down for an unread message…")
+
+    def _show_summary(self, summary: EmailSummary) -> None:
         self.summary = summary
         self.email = None
+        self.shown_body = None
         self.query_one(MessageBodyView).show_loading()
         self._load()
 
@@ -202,12 +226,27 @@ class ReaderScreen(Reading, MessageActionsScreen):
                 self.summary = summary
         self.mail.messages_changed(updated)
 
+    def folder_for(self, summary: EmailSummary) -> str | None:
+        return self.mail.folder_for(summary)
+
+    def undo_owner(self):  # noqa: ANN201 (the list's screen: a MessageSource)
+        return self.mail
+
+    def report_result(self, message: str, severity: str = "information") -> None:
+        self.mail.report(message, severity)  # the reader has closed: the list says how it went
+
     def messages_moved(self, moved: list[EmailSummary]) -> None:
         self.mail.messages_moved(moved)
-        self.mail.report(f"Moved to {safe.one_line(moved[0].folder, 40)}." if moved else "")
-        self.dismiss()
+        if any(m.id == self.summary.id for m in moved):
+            self.dismiss()
 
     def messages_deleted(self, ids: list[str]) -> None:
         self.mail.messages_deleted(ids)
-        self.mail.report("Deleted.")
-        self.dismiss()
+        if self.summary.id in ids:
+            self.dismiss()
+
+    def messages_restored(self, restored: list[EmailSummary]) -> None:
+        for summary in restored:
+            if summary.id == self.summary.id:
+                self.summary = summary
+        self.mail.messages_restored(restored)

@@ -1,4 +1,10 @@
-"""Compose (m), reply (r) and forward (f), from any mailbox the plan lets send.
+"""Compose (m), reply (r), reply to all (a) and forward (f), from any mailbox the plan lets send.
+
+A reply goes to the original sender; reply to all also copies (Cc) the other recipients, less the
+mailbox's own address. Cc is editable on replies and forwards. PO6's reply and forward tools take
+no Cc, so a reply or forward with a Cc is sent with compose_email: the same subject, the quote
+or the original text below the note, but not threaded by In-Reply-To and without the original's
+attachments (the screen says so).
 
 Addresses are checked before anything is sent; a forward respects the plan's recipient cap
 before the server is asked; the confirmation shows exactly what goes and the quota left; the
@@ -39,7 +45,8 @@ from po6_tui.ui.kit.message_form import MessageForm, cleaned
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
 
-Mode = Literal["compose", "reply", "forward"]
+Mode = Literal["compose", "reply", "reply_all", "forward"]
+REPLIES = ("reply", "reply_all")
 QUOTE_MAX = 20_000  # characters of the original quoted in a reply
 
 
@@ -52,6 +59,33 @@ def _quote(email: Email) -> str:
     quoted = "\n".join("> " + line for line in original.split("\n"))
     who = safe.one_line(email.from_, 100)
     return f"\n\nOn {timefmt.full(email.date)}, {who} wrote:\n{quoted}\n"
+
+
+def _forwarded(email: Email, note: str) -> str:
+    """The body of a forward sent as a new message (with a Cc): the note, then the original's text,
+    laid out as PO6's forward_email lays it out."""
+    original = safe.clean(email.body_text or "", single_line=False, max_len=QUOTE_MAX)
+    block = (f"---------- Forwarded message ----------\nFrom: {safe.one_line(email.from_, 300)}\n"
+             f"Date: {timefmt.full(email.date)}\nSubject: {safe.one_line(email.subject, 300)}\n\n{original}")
+    return f"{note}\n\n{block}" if note.strip() else block
+
+
+def _address(text: str) -> str:
+    """The bare address of "Name <a@b.c>" (or of "a@b.c"), lower-cased: for comparing."""
+    return text.rsplit("<", 1)[-1].rstrip(">").strip().lower()
+
+
+def reply_all_cc(email: Email, own_address: str, to: str) -> str:
+    """Reply to all's Cc: the original's To and Cc, less the mailbox's own address and the
+    reply's To, each once, in their order."""
+    skip = {_address(own_address), _address(to)}
+    kept: list[str] = []
+    for recipient in [*email.to, *email.cc]:
+        address = _address(recipient)
+        if address and address not in skip:
+            skip.add(address)
+            kept.append(safe.one_line(recipient, 300))
+    return ", ".join(kept)
 
 
 def _prefixed(prefix: str, subject: str) -> str:
@@ -111,7 +145,7 @@ class ComposeScreen(Editing, AppScreen):
     ComposeScreen #from-row { height: 3; }
     ComposeScreen #from-row Label { width: 10; text-style: bold; padding: 1 1; }
     ComposeScreen #from-row Select { width: 1fr; }
-    ComposeScreen #forward-note { height: auto; padding: 0 1; color: $text-muted; }
+    ComposeScreen #forward-note, ComposeScreen #reply-note { height: auto; padding: 0 1; color: $text-muted; }
     """
 
     def __init__(self, session: AccountSession, mode: Mode, mailbox_id: str, email: Email | None = None) -> None:
@@ -125,10 +159,14 @@ class ComposeScreen(Editing, AppScreen):
         self.restored = self.load_restored()
         self.start = self.restored or self._fresh()
         # A reply starts in the body; a new message or a forward starts with its recipients.
-        self.AUTO_FOCUS = "#body" if mode == "reply" or self.start.to_text else "#to"
+        self.AUTO_FOCUS = "#body" if mode in REPLIES or self.start.to_text else "#to"
 
     def _fresh(self) -> SavedEdit:
         email = self.email
+        if self.mode == "reply_all" and email is not None:
+            mailbox = self.session.mailbox(self.mailbox_id)
+            cc = reply_all_cc(email, mailbox.address if mailbox else "", self._reply_to())
+            return SavedEdit(self._reply_to(), cc, _prefixed("Re:", email.subject), _quote(email))
         if self.mode == "reply" and email is not None:
             return SavedEdit(self._reply_to(), "", _prefixed("Re:", email.subject), _quote(email))
         if self.mode == "forward" and email is not None:
@@ -141,7 +179,7 @@ class ComposeScreen(Editing, AppScreen):
 
     # -- layout ------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
-        titles = {"compose": "New message", "reply": "Reply", "forward": "Forward"}
+        titles = {"compose": "New message", "reply": "Reply", "reply_all": "Reply to all", "forward": "Forward"}
         header = Text(titles[self.mode], style="bold")
         header.append("  ·  saved as you type", style="dim")
         yield Static(header, id="compose-header")
@@ -155,14 +193,17 @@ class ComposeScreen(Editing, AppScreen):
                              value=self.mailbox_id, allow_blank=False, id="from")
         else:
             sender = safe.text(self._sender_address(), max_len=80)
-        fixed = frozenset({"to", "subject"}) if self.mode == "reply" else (
+        fixed = frozenset({"to", "subject"}) if self.mode in REPLIES else (
             frozenset({"subject"}) if self.mode == "forward" else frozenset())
-        hidden = frozenset({"cc"}) if self.mode != "compose" else frozenset()
         yield MessageForm(self.start if self.restored else cleaned(self.start), sender=sender, fixed=fixed,
-                          hidden=hidden, save=self.save_edit, resume=self.restored is not None, id="form")
+                          save=self.save_edit, resume=self.restored is not None, id="form")
         if self.mode == "forward":
-            yield Static("The body is your note; the server appends the original message below it.",
-                         id="forward-note")
+            yield Static("The body is your note; the server appends the original message below it. With a Cc, "
+                         "PO6's forward cannot be used: a new message goes with the original text below your "
+                         "note, without its attachments.", id="forward-note")
+        elif self.mode in REPLIES:
+            yield Static("With a Cc, PO6's reply cannot be used: the reply goes as a new message (same subject "
+                         "and quote, not threaded by In-Reply-To).", id="reply-note")
 
     def _sender_address(self) -> str:
         mailbox = self.session.mailbox(self.current_mailbox_id())
@@ -182,6 +223,7 @@ class ComposeScreen(Editing, AppScreen):
     @property
     def KEPT_NOTE(self) -> str:  # noqa: N802 (Editing's note, in words for this mode)
         again = {"compose": "m brings it back", "reply": "replying to the same message brings it back",
+                 "reply_all": "replying to all of the same message brings it back",
                  "forward": "forwarding the same message brings it back"}[self.mode]
         return f"Not sent; your text is kept: {again}."
 
@@ -229,7 +271,7 @@ class ComposeScreen(Editing, AppScreen):
         run_io(self, load, what="Loading the template", done=loaded)
 
     def action_contacts(self) -> None:
-        if self.mode == "reply":
+        if self.mode in REPLIES:
             self.report("A reply goes to the original sender.", "warning")
             return
 
@@ -251,16 +293,16 @@ class ComposeScreen(Editing, AppScreen):
             return
         message = self.form.value()
         try:
-            if self.mode == "reply":
-                to, cc = [self._reply_to()], []
+            if self.mode in REPLIES:
+                to = [self._reply_to()]
             else:
                 to = outbound.parse_addresses(message.to_text, field_name="To", required=True)
-                cc = outbound.parse_addresses(message.cc_text, field_name="Cc") if self.mode == "compose" else []
+            cc = outbound.parse_addresses(message.cc_text, field_name="Cc")
         except outbound.AddressError as error:
             self.report(f"Not sent: {error}", "warning")
             return
         info = outbound.known_plan(self.session)
-        if self.mode == "forward" and info.plan is not None and len(to) > info.plan.forward_max:
+        if self.mode == "forward" and not cc and info.plan is not None and len(to) > info.plan.forward_max:
             self.report(f"Not sent: on {info.plan.name} a forward reaches at most {info.plan.forward_max} "
                         f"recipients, and this one has {len(to)}. Remove some and try again.", "warning")
             return
@@ -286,8 +328,13 @@ class ComposeScreen(Editing, AppScreen):
             if quota.info.can_send is False:
                 self.report(f"Not sent: {outbound.cannot_send_message(quota.info)}", "error")
                 return
-            note = "Your note; the original message follows it." if self.mode == "forward" else ""
-            verb = {"compose": "Send this message?", "reply": "Send this reply?", "forward": "Forward this message?"}
+            note = ("Your note; the original message follows it." if self.mode == "forward" else "")
+            if cc and self.mode != "compose":
+                note = (f"Sent as a new message (PO6's {'forward' if self.mode == 'forward' else 'reply'} takes no "
+                        "Cc): not threaded" + (", the original's attachments not included." if self.mode ==
+                                                "forward" else "."))
+            verb = {"compose": "Send this message?", "reply": "Send this reply?", "reply_all": "Send this reply to all?",
+                    "forward": "Forward this message?"}
             page = SendPage(outgoing, assessment, note=note)
             review_then(self, SendReview(verb[self.mode], [page], [quota.describe()]),
                         on_yes=lambda: self._send(mailbox_id, to, cc, message),
@@ -301,7 +348,13 @@ class ComposeScreen(Editing, AppScreen):
 
         async def send() -> outbound.Sent[SendResult]:
             client = await session.po6_client()
-            if self.mode == "reply" and email is not None:
+            if cc and email is not None and self.mode != "compose":
+                # PO6's reply and forward take no Cc: the same message as a new one.
+                body = _forwarded(email, message.body) if self.mode == "forward" else message.body
+                expected = outbound.Expected(mailbox_id, message.subject, frozenset(a.lower() for a in to + cc))
+                call = lambda: client.compose_email(mailbox_id=mailbox_id, to_addresses=to,  # noqa: E731
+                                                    subject=message.subject, body_text=body, cc_addresses=cc)
+            elif self.mode in REPLIES and email is not None:
                 expected = outbound.Expected(mailbox_id, email.subject, frozenset(a.lower() for a in to), True)
                 call = lambda: client.reply_email(mailbox_id=mailbox_id, email_id=email.id,  # noqa: E731
                                                   body_text=message.body)
@@ -327,6 +380,7 @@ class ComposeScreen(Editing, AppScreen):
             self.dismiss(None)
             note = " (The reply from the server was lost, but the sent log shows it went out; nothing was " \
                    "retried.)" if sent.reply_lost else ""
-            self.app.report(f"Sent to {safe.one_line(', '.join(to), 80)}.{note}")
+            copied = f" (Cc {safe.one_line(', '.join(cc), 80)})" if cc else ""
+            self.app.report(f"Sent to {safe.one_line(', '.join(to), 80)}{copied}.{note}")
 
         run_io(self, send, what="Not sent", done=done)

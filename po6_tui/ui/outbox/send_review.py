@@ -89,7 +89,7 @@ def page_text(page: SendPage) -> Text:
     out.append_text(risks_text(page.assessment))
     out.append("\n\n")
     out.append("─" * 20 + " the message, as it will be sent " + "─" * 20 + "\n", style="dim")
-    body = safe.message_body(message.body_text, message.body_html)
+    body = safe.message_body(message.body_text, message.body_html, number_links=False)
     out.append_text(body.text)
     if body.links:
         out.append("\n\nLinks\n", style="bold")

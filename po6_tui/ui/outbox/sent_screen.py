@@ -1,6 +1,7 @@
 """`:sent`: what a mailbox sent, newest first, with delivery status and who sent it (the web
 dashboard, an agent through MCP, or the API). Failures and bounces stand out; `v` filters by
-who sent, `b` shows only the problems, `<`/`>` (or the From selector) change mailbox."""
+who sent, `b` shows only the problems, `<`/`>` (or the From selector) change mailbox; Enter opens
+one in full (sent_message.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.kit.table import VimTable
+from po6_tui.ui.outbox.sent_message import SentMessageScreen
 
 PAGE = 100
 SENDER_KINDS = ("", "mcp", "web", "api")  # "" = everyone; cycled by `v`
@@ -185,6 +187,15 @@ class SentScreen(AppScreen):
         if email.id in ours:  # approved or written by the operator here, whatever channel carried it
             return Text("you ✓" if ours[email.id] == "approved" else "you", style="bold cyan")
         return Text(KIND_NAMES.get(email.sent_via or "", safe.one_line(email.sent_via or "?", 12)))
+
+    @on(DataTable.RowSelected, "#sent")
+    def _open_sent(self, event: DataTable.RowSelected) -> None:
+        sent = next((e for e in self.emails if e.id == event.row_key.value), None)
+        session, mailbox_id = self.session, self.mailbox_id
+        if sent is None or session is None or mailbox_id is None:
+            return
+        mailbox = session.mailbox(mailbox_id)
+        self.app.push_screen(SentMessageScreen(session, mailbox_id, mailbox.address if mailbox else mailbox_id, sent))
 
     def on_resize(self) -> None:
         if self.emails:

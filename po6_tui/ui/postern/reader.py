@@ -26,7 +26,7 @@ from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.core.host import report
 from po6_tui.ui.kit.confirm import Question, confirm_then
-from po6_tui.ui.kit.reader import READER_KEYS, Headers, Reading, sender_line
+from po6_tui.ui.kit.reader import READER_KEYS, Headers, Reading, attachments, no_content_note, sender_line
 from po6_tui.ui.postern.tables import MESSAGES, PagedTable
 
 Reply = Callable[[pm.MessageSummary], Any]     # open the reply form for a message
@@ -38,7 +38,7 @@ def message_headers(message: pm.Message) -> Headers:
                    [("To", ", ".join(message.to)), ("Cc", ", ".join(message.cc)),
                     ("Reply-To", message.reply_to or ""), ("Date", timefmt.full(message.received_at)),
                     ("Inbox", message.inbox or ""), ("Direction", message.direction or "")],
-                   message.headers)
+                   message.headers, attachments(message.attachments), no_content_note("Postern"))
 
 
 def open_reader(screen: Screen, client: PosternClient, summary: pm.MessageSummary, *, reply: Reply,
