@@ -311,3 +311,28 @@ async def test_no_server_at_start_is_said_plainly(tmp_path):
         assert "Connecting to nowhere" in status(app)
         assert "R retries" in app.mail.message_list.empty_text
         assert app.is_running
+
+
+async def test_a_status_line_lasts_as_long_as_its_job_and_its_view(make_app):
+    app = make_app(mark_read_on_open=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_list(pilot)
+        app.mail.search("verification", everywhere=False)
+        assert "Searching on the server" in status(app)
+        await wait_list(pilot)
+        assert "Searching" not in status(app)  # the results are in
+        app.mail.search("verification", everywhere=False)
+        await pilot.press("q")  # back to the folder before (or after) the results
+        await wait_list(pilot)
+        assert "Searching" not in status(app)
+        app.mail.search("verification", everywhere=True)
+        await type_command(pilot, "folder Sent")  # elsewhere at once
+        await wait_list(pilot)
+        assert "Searching" not in status(app)
+
+        app.mail.report("Something about this view.", "warning")
+        await pilot.press("enter")  # the reader in front: the mail view is left
+        await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen), what="the reader")
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app.screen is app.mail, what="the mail view again")
+        assert status(app) == ""  # it does not come back

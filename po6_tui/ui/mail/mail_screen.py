@@ -222,6 +222,7 @@ class MailScreen(MessageActionsScreen):
             self.set_focus(self.message_list)
 
     def _show(self, source: Source, first_page: tuple[list[EmailSummary], int] | None = None) -> None:
+        self.job_ended()  # whatever the last list was doing ("Searching…") is over
         self.source = source
         if not source.is_search:
             self._folder_source = source
@@ -317,6 +318,8 @@ class MailScreen(MessageActionsScreen):
 
     @on(MessageList.Loaded)
     def _list_loaded(self) -> None:
+        if self.source is not None and self.source.is_search:
+            self.job_ended()  # the results are in: "Searching…" is over (the header counts them)
         if not self.message_list.showing_cached:
             self._cached_at = None  # the server answered: the list is live
             if self._keep_next_load:
@@ -504,7 +507,7 @@ class MailScreen(MessageActionsScreen):
             return
         self._show(Source(base.place, Filters(), query=query, everywhere=everywhere))
         self.set_focus(self.message_list)
-        self.report("Searching on the server…  q or Esc goes back to the folder.")
+        self.report("Searching on the server…  q or Esc goes back to the folder.", transient=True)
 
     def folder_names(self) -> list[str]:
         if self.source is None:

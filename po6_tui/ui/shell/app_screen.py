@@ -7,6 +7,7 @@ reports (and every `run_io` failure) to the screen in front.
 
 from __future__ import annotations
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -49,9 +50,21 @@ class AppScreen(Screen):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
-    def report(self, message: str, severity: str = "information") -> None:
+    def report(self, message: str, severity: str = "information", *, transient: bool = False) -> None:
         for line in self.query(StatusLine):
-            line.show(message, severity)
+            line.show(message, severity, transient=transient)
+
+    def job_ended(self) -> None:
+        """The job a transient message described is over: that message goes (others stay)."""
+        for line in self.query(StatusLine):
+            line.clear(only_transient=True)
+
+    @on(events.ScreenSuspend)
+    def _status_belongs_to_the_view(self) -> None:
+        # A status line says what happened in this view: when the view is left (another view,
+        # a reader or a dialog in front), it goes, so an old "Cannot approve …" never comes back.
+        for line in self.query(StatusLine):
+            line.clear()
 
     def set_context(self, context) -> None:  # noqa: ANN001 (a rich Text)
         for line in self.query(StatusLine):

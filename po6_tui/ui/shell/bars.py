@@ -82,12 +82,21 @@ class StatusLine(Static):
     """
 
     message: reactive[str] = reactive("", layout=False)
+    transient = False  # the message describes a job under way (see show)
     context: reactive[Text] = reactive(Text(), layout=False, always_update=True)
 
-    def show(self, message: str, severity: str = "information") -> None:
+    def show(self, message: str, severity: str = "information", *, transient: bool = False) -> None:
+        """`transient`: the message says a job is under way ("Searching…"); the job's end
+        clears it (`clear(only_transient=True)`), so it never outlives what it describes."""
         self.set_class(severity == "error", "-error")
         self.set_class(severity == "warning", "-warning")
+        self.transient = transient
         self.message = message
+
+    def clear(self, *, only_transient: bool = False) -> None:
+        if only_transient and not self.transient:
+            return
+        self.show("")
 
     def watch_message(self) -> None:
         self._redraw()
