@@ -94,6 +94,8 @@ class ToolsScreen(AppScreen):
         self.client: Po6Client | None = None
         self._forms: dict[str, str] = {}  # tool name -> id of its form (ours, never the server's name)
         self._form_numbers = itertools.count()  # never reused, so a reload cannot collide with old forms
+        # Each tool's last result (header, body): a result shows under its own tool's form only.
+        self._results: dict[str, tuple[Text, Any]] = {}
 
     # -- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -209,6 +211,12 @@ class ToolsScreen(AppScreen):
             await forms.mount(SchemaForm(tool.input_schema, intro=self._intro(tool), id=form_id))
         for form in forms.query_children(SchemaForm):
             form.display = form.id == form_id
+        shown = self._results.get(tool.name)
+        for pane in self.query("#result-header, #result"):
+            pane.set_class(shown is None, "-before-first-call")
+        if shown is not None:
+            self.query_one("#result-header", Static).update(shown[0])
+            self.query_one("#result-body", Static).update(shown[1])
 
     @staticmethod
     def _intro(tool: ToolInfo) -> Text:
@@ -256,7 +264,7 @@ class ToolsScreen(AppScreen):
 
     def _send(self, client: Po6Client, tool: ToolInfo, arguments: dict[str, Any], *, confirming: bool = False) -> None:
         name = safe.one_line(tool.name, 60)
-        self._show_result_header(Text(f"Calling {name}…", style="dim"))
+        self._show_result_pane(tool, Text(f"Calling {name}…", style="dim"), Text(""))
 
         def done(result: ToolResult) -> None:
             self._show_result(tool, result)
@@ -276,9 +284,8 @@ class ToolsScreen(AppScreen):
         def failed(error: BaseException) -> None:
             header = Text(f"{name}: ", style="bold")
             header.append("not done" if isinstance(error, ApiError) else "failed", style="bold red")
-            self._show_result_header(header)
-            self.query_one("#result-body", Static).update(
-                safe.text(safe.redact_keys(str(error)), single_line=False, max_len=2000, style="red"))
+            self._show_result_pane(tool, header, safe.text(safe.redact_keys(str(error)), single_line=False,
+                                                           max_len=2000, style="red"))
 
         run_io(self, lambda: any_tool.call(client, tool, arguments), what=f"Calling {name}",
                done=done, failed=failed, group="tool-call")
@@ -291,15 +298,19 @@ class ToolsScreen(AppScreen):
             header.append("  asks for confirmation", style="yellow")
         else:
             header.append("  ok", style="green")
-        self._show_result_header(header)
-        self.query_one("#result-body", Static).update(result_text(result))
+        self._show_result_pane(tool, header, result_text(result))
         self.query_one("#result", VerticalScroll).scroll_home(animate=False)
         if result.is_error:
             self.report(f"{safe.one_line(tool.name, 60)}: the tool reported an error (see the result).", "warning")
         else:
             self.report(f"{safe.one_line(tool.name, 60)}: done.")
 
-    def _show_result_header(self, text: Text) -> None:
+    def _show_result_pane(self, tool: ToolInfo, header: Text, body: Any) -> None:
+        """Keep `tool`'s latest result; show it only while that tool is the one in front."""
+        self._results[tool.name] = (header, body)
+        if self.current_tool is None or self.current_tool.name != tool.name:
+            return
         for pane in self.query(".-before-first-call"):
             pane.remove_class("-before-first-call")
-        self.query_one("#result-header", Static).update(text)
+        self.query_one("#result-header", Static).update(header)
+        self.query_one("#result-body", Static).update(body)
