@@ -31,6 +31,13 @@ def plain(renderable) -> str:
     return console.export_text()
 
 
+def footer(app) -> set[str]:
+    """What the footer shows now (its key widgets' descriptions, as drawn)."""
+    from textual.widgets._footer import FooterKey
+
+    return {key.description for key in app.screen.query(FooterKey)}
+
+
 def status(app) -> str:
     return str(app.screen.query_one(StatusLine).message)
 
@@ -143,6 +150,8 @@ async def test_find_jumps_between_matches(make_app):
         matches = [i for i, m in enumerate(rows(messages)) if "confirm" in m.subject.lower()]
         assert len(matches) >= 2
         await type_command(pilot, "confirm", prompt_key="slash")
+        await pilot.pause()
+        assert "Previous match" in footer(app) and "Read/unread" not in footer(app)  # N's meaning, shown
         assert messages.cursor == matches[0] or (matches[0] == 0 and messages.cursor == matches[1])
         at = messages.cursor
         await pilot.press("n")
@@ -150,7 +159,9 @@ async def test_find_jumps_between_matches(make_app):
         await pilot.press("N")
         assert messages.cursor == at
         await pilot.press("escape")
+        await pilot.pause()
         assert messages.find_pattern == ""
+        assert "Read/unread" in footer(app) and "Previous match" not in footer(app)  # the footer follows
         before = messages.current.is_read
         assert messages.check_action("find_step", ()) is False  # N is read/unread again
         assert messages.current.is_read == before

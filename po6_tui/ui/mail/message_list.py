@@ -67,8 +67,9 @@ class MessageList(ScrollView, can_focus=True):
         Binding("space", "toggle_mark", "Mark", show=False, id="list.mark"),
         Binding("enter", "open", "Open", show=False, id="list.open"),
         # Only while a find is active (see check_action); otherwise N reaches the screen (read/unread).
-        Binding("n", "find_step(1)", "Next match", show=False, id="list.find_next"),
-        Binding("N", "find_step(-1)", "Previous match", show=False, id="list.find_previous"),
+        # Shown then, so the footer says what N does now.
+        Binding("n", "find_step(1)", "Next match", id="list.find_next"),
+        Binding("N", "find_step(-1)", "Previous match", id="list.find_previous"),
     ]
 
     COMPONENT_CLASSES = {
@@ -446,6 +447,8 @@ class MessageList(ScrollView, can_focus=True):
 
     def _find_move(self, pattern: str, *, backwards: bool = False) -> bool | None:
         """Move to the next row matching `pattern` (subject or sender, case-insensitive)."""
+        if bool(pattern) != bool(self._find):
+            self.refresh_bindings()  # n/N become "next/previous match" (check_action): the footer says so
         self._find = pattern
         self.refresh()
         needle = pattern.casefold()
@@ -500,6 +503,8 @@ class MessageList(ScrollView, can_focus=True):
         return None
 
     def clear_find(self) -> None:
+        if self._find:
+            self.refresh_bindings()  # N is "read/unread" again, and the footer shows it
         self._find = ""
         self.refresh()
 
