@@ -190,6 +190,11 @@ async def test_config_editor_checks_and_keeps_the_text(make_app, routing_box):
         await pilot.press("ctrl+s")
         assert 'widgets[0] needs a "type"' in text(editor, "#editor-status")
 
+        area.text = '{"widgets": [{"type": "hero"}, {"type": "bogus"}]}'  # valid JSON, no such widget
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ConfigEditorScreen)  # nothing asked, nothing sent
+        assert "widgets[1] has the type 'bogus', which no widget has" in text(editor, "#editor-status")
+
         valid = '{"widgets": [{"type": "hero", "headline": "Get the guide"}, {"type": "form", "fields": ["email"]}]}'
         area.text = valid
         await pilot.press("ctrl+s")

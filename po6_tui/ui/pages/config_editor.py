@@ -24,7 +24,7 @@ from po6_tui.ui.core.po6_account import po6_client
 from po6_tui.ui.kit.changes import Change, confirm_change
 from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.kit.dialog import Dialog
-from po6_tui.ui.core.tasks import describe_error
+from po6_tui.ui.core.tasks import describe_error, run_io
 
 MAX_WIDGETS = 100          # what PO6 accepts (API.md 1.5; the sandbox enforces the same)
 MAX_CONFIG_BYTES = 256_000
@@ -35,8 +35,9 @@ class ConfigProblem(ValueError):
     """Why a config text cannot be sent (a sentence for the operator)."""
 
 
-def parse_config(text: str) -> dict[str, Any]:
-    """The config in `text`, or `ConfigProblem` saying what is wrong and where."""
+def parse_config(text: str, types: tuple[str, ...] = KNOWN_TYPES) -> dict[str, Any]:
+    """The config in `text`, or `ConfigProblem` saying what is wrong and where. `types`: the
+    widget types a page can show (PO6's, and any its template uses)."""
     try:
         config = json.loads(text)
     except json.JSONDecodeError as error:
@@ -53,7 +54,10 @@ def parse_config(text: str) -> dict[str, Any]:
             raise ConfigProblem(f"widgets[{index}] must be an object with a \"type\".")
         kind = widget.get("type")
         if not isinstance(kind, str) or not kind.strip():
-            raise ConfigProblem(f"widgets[{index}] needs a \"type\" string ({', '.join(KNOWN_TYPES)}).")
+            raise ConfigProblem(f"widgets[{index}] needs a \"type\" string ({', '.join(types)}).")
+        if kind not in types:  # the server stores it, and the published page shows nothing there
+            raise ConfigProblem(f"widgets[{index}] has the type {safe.one_line(kind, 40)!r}, which no widget has: "
+                                f"use one of {', '.join(types)}.")
     if len(json.dumps(config)) > MAX_CONFIG_BYTES:
         raise ConfigProblem(f"The config is larger than {MAX_CONFIG_BYTES // 1000} kB.")
     return config
@@ -94,6 +98,23 @@ class ConfigEditorScreen(Dialog[LandingPage | None]):
         super().__init__()
         self.page = page
         self.original = config_text(page.config)
+        self.types = KNOWN_TYPES  # and those the page's template uses, once read (on_mount)
+
+    def on_mount(self) -> None:
+        template_id = self.page.template_id
+        if not template_id:
+            return
+
+        async def read() -> tuple[str, ...]:
+            template = await (await po6_client(self)).get_landing_page_template(template_id)
+            widgets = (template.config or {}).get("widgets")
+            used = {w.get("type") for w in widgets if isinstance(w, dict)} if isinstance(widgets, list) else set()
+            return tuple(dict.fromkeys([*KNOWN_TYPES, *(t for t in used if isinstance(t, str) and t.strip())]))
+
+        def learnt(types: tuple[str, ...]) -> None:
+            self.types = types
+
+        run_io(self, read, what="Reading the page's template", done=learnt, failed=lambda _error: None)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -120,7 +141,7 @@ class ConfigEditorScreen(Dialog[LandingPage | None]):
 
     def _checked(self) -> dict[str, Any] | None:
         try:
-            return parse_config(self.text)
+            return parse_config(self.text, self.types)
         except ConfigProblem as problem:
             self.say(str(problem), error=True)
             return None
