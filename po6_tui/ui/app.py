@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from textual.app import App, SystemCommand
+from textual.notifications import Notify
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -207,6 +208,16 @@ class Po6App(App):
                 break
         if severity == "error" and notify:
             self.notify(message, severity="error", markup=False, timeout=8)
+
+    MAX_TOASTS = 2  # more stacked over the list (eight rows of it) and their texts collided
+
+    def _on_notify(self, event: Notify) -> None:
+        # Textual adds a notification here (notify() only posts it): the oldest ones go first, so
+        # at most MAX_TOASTS are on screen.
+        shown = list(self._notifications)
+        for old in shown[: max(0, len(shown) - self.MAX_TOASTS + 1)]:
+            self._unnotify(old, refresh=False)
+        super()._on_notify(event)
 
     # -- views ---------------------------------------------------------------------------
     def open_view(self, name: str) -> None:
