@@ -284,3 +284,29 @@ async def test_archive_needs_the_title_typed(make_app, routing_box):
         await answer(pilot, yes=True, typed="Acme Agents beta waitlist")
         assert (await server.get_landing_page("lp_beta")).status == "archived"
         assert "Archived" in status(app)
+
+
+def _column_on_screen(table, key: str) -> bool:
+    """The whole column `key` fits in the table's width (a DataTable cuts what runs past it)."""
+    left = 0
+    for column_key, column in table.columns.items():
+        width = column.get_render_width(table)
+        if column_key.value == key:
+            return left + width <= table.scrollable_content_region.width
+        left += width
+    raise KeyError(key)
+
+
+async def test_at_80_columns_the_date_and_the_page_of_a_lead_are_on_screen(make_app):
+    from routing_helpers import open_view
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_view(pilot, "pages", "#pages", rows=5)
+        await pilot.pause()
+        assert _column_on_screen(table, "updated")  # it read "De"
+        await pilot.press("L")
+        leads = await wait_screen(pilot, LeadsScreen)
+        await wait_for(pilot, lambda: leads.total is not None)
+        await pilot.pause()
+        assert _column_on_screen(leads.query_one("#leads"), "page")  # it read "lp_"

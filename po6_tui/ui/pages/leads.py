@@ -65,7 +65,7 @@ async def all_leads(client: Po6Client, page_id: str | None) -> tuple[list[Lead],
 
 
 LEAD_COLUMNS = (("submitted", "Submitted (UTC)"), ("name", "Name"), ("email", "Email"), ("source", "Source"))
-PAGE_COLUMN = ("page", "Page")
+PAGE_COLUMN = ("page", "Page")  # second in the all-leads list: last, it was cut to "lp_" at 80 columns
 
 
 def lead_cells(lead: Lead, *, with_page: bool) -> list[object]:
@@ -73,7 +73,7 @@ def lead_cells(lead: Lead, *, with_page: bool) -> list[object]:
     cells = [Text(when, style="dim"), safe.text(lead.name or "—", max_len=60), safe.text(lead.email, max_len=80),
              safe.text(lead.source or "—", max_len=30)]
     if with_page:
-        cells.append(safe.text(lead.page_id or "", max_len=40, style="dim"))
+        cells.insert(1, safe.text(lead.page_id or "", max_len=40, style="dim"))
     return cells
 
 
@@ -101,7 +101,7 @@ class LeadsScreen(AppScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(self._header(), id="leads-header")
         # Every page's leads say which page they came from; one page's need not.
-        yield VimTable(LEAD_COLUMNS if self.page else (*LEAD_COLUMNS, PAGE_COLUMN), id="leads")
+        yield VimTable(LEAD_COLUMNS if self.page else (LEAD_COLUMNS[0], PAGE_COLUMN, *LEAD_COLUMNS[1:]), id="leads")
 
     def on_mount(self) -> None:
         self.action_refresh()

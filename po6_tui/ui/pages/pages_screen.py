@@ -25,15 +25,16 @@ from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
 
 STATUSES = (None, "draft", "published", "archived")
-PAGE_COLUMNS = (("title", "Title"), ("status", "Status"), ("url", "URL"), ("updated", "Updated"))
+# The long URL last: at 80 columns what is cut is its end, not the date ("Updated" read "De").
+PAGE_COLUMNS = (("title", "Title"), ("status", "Status"), ("updated", "Updated"), ("url", "URL"))
 
 
 def page_cells(page: LandingPage) -> list[object]:
     return [
         safe.text(page.title or "(untitled)", max_len=80, style="bold" if page.status == "published" else ""),
         status_text(page.status),
-        safe.text(page.url or "—", max_len=120, style="dim" if page.status != "published" else ""),
         Text(timefmt.short(page.updated_at), style="dim"),
+        safe.text(page.url or "—", max_len=120, style="dim" if page.status != "published" else ""),
     ]
 
 
