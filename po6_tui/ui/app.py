@@ -212,7 +212,7 @@ class Po6App(App):
     MAX_TOASTS = 2  # more stacked over the list (eight rows of it) and their texts collided
 
     def _on_notify(self, event: Notify) -> None:
-        # Textual adds a notification here (notify() only posts it): the oldest ones go first, so
+        # Textual adds a notification here (its notify only posts it): the oldest ones go first, so
         # at most MAX_TOASTS are on screen.
         shown = list(self._notifications)
         for old in shown[: max(0, len(shown) - self.MAX_TOASTS + 1)]:

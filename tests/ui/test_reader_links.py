@@ -70,7 +70,7 @@ async def test_text_links_are_numbered_listed_and_copied(make_app, ui_fresh_sand
         assert isinstance(app.screen, LinksScreen)
         await pilot.press("j", "y")
         assert app.clipboard == "https://runbooks.example/worker"
-        assert "Copied link [2] to the clipboard: https://runbooks.example/worker" in status(app)
+        assert "Asked the terminal to copy link [2] https://runbooks.example/worker" in status(app)
         await pilot.press("escape")
         assert app.screen is reader
 

@@ -20,12 +20,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from po6_tui.ui import safe
 from po6_tui.ui.core.host import report
+from po6_tui.ui.kit import clipboard
+from po6_tui.ui.kit.dialog import Dialog
 from po6_tui.ui.kit.table import VimOptionList
 
 OPENABLE = ("http://", "https://", "mailto:")
@@ -65,7 +66,7 @@ def why_not_open(link: safe.Link, *, remote: bool) -> str:
     return ""
 
 
-class LinksScreen(ModalScreen[None]):
+class LinksScreen(Dialog[None]):
     """The links of one message: y/Enter copies the one under the cursor, o opens it."""
 
     BINDINGS = [
@@ -75,12 +76,10 @@ class LinksScreen(ModalScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    LinksScreen { align: center middle; }
-    LinksScreen > Vertical { width: 90%; max-width: 140; height: auto; max-height: 90%;
-                             border: thick $primary; background: $surface; padding: 0 1; }
-    LinksScreen #title { text-style: bold; }
+    LinksScreen > #dialog { width: 90%; max-width: 140; }
+    LinksScreen #title { margin-bottom: 0; }
     LinksScreen #hint { color: $text-muted; margin-bottom: 1; }
-    LinksScreen OptionList { height: auto; max-height: 24; border: none; }
+    LinksScreen OptionList { max-height: 24; }
     """
 
     def __init__(self, links: list[safe.Link]) -> None:
@@ -88,8 +87,8 @@ class LinksScreen(ModalScreen[None]):
         self.links = links
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(f"Links ({len(self.links)}): where they really go", id="title")
+        with Vertical(id="dialog"):
+            yield Static(f"Links ({len(self.links)}): where they really go", id="title", classes="dialog-title")
             yield Static("y or Enter copies the link (OSC 52), o opens it in $BROWSER on this machine, Esc closes",
                          id="hint")
             yield VimOptionList(*[Option(self._label(link), id=str(index)) for index, link in enumerate(self.links)],
@@ -122,13 +121,13 @@ class LinksScreen(ModalScreen[None]):
         if link is None:
             return
         value, invisible = safe.copyable(link.raw or link.target)
-        self.app.copy_to_clipboard(value)
         shown = safe.one_line(value, 80)
-        if invisible:
-            report(self, f"Copied link [{link.number}] {shown}; it contains invisible characters "
-                   f"({', '.join(invisible[:4])}): check it where you paste it.", "warning")
+        said = clipboard.copy(self.app, value, f"link [{link.number}] {shown}")
+        if invisible:  # the warning first: the status line is one row
+            report(self, f"Link [{link.number}] contains invisible characters ({', '.join(invisible[:4])}): "
+                   f"check it where you paste it. {said}", "warning")
         else:
-            report(self, f"Copied link [{link.number}] to the clipboard: {shown}")
+            report(self, said)
 
     def action_open(self) -> None:
         link = self.current

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
 from po6_tui.ui.core.host import host
@@ -62,7 +62,10 @@ class AppScreen(Screen):
     @on(events.ScreenSuspend)
     def _status_belongs_to_the_view(self) -> None:
         # A status line says what happened in this view: when the view is left (another view,
-        # a reader or a dialog in front), it goes, so an old "Cannot approve …" never comes back.
+        # or a reader in front), it goes, so an old "Cannot approve …" never comes back. A dialog
+        # in front is part of the view's work: what it was told stays.
+        if isinstance(self.app.screen, ModalScreen):
+            return
         for line in self.query(StatusLine):
             line.clear()
 
