@@ -28,14 +28,21 @@ async def test_queue_order_time_left_and_urgency(make_app, ui_sandbox):
         assert "furious@example.net" in str(screen.query_one("#preview-text").content)
 
 
+async def open_outreach_sent(pilot) -> SentScreen:
+    """`:sent`, on outreach-agent's sent log (its five seeded sends)."""
+    app = pilot.app
+    app.open_view("sent")
+    await wait_for(pilot, lambda: isinstance(app.screen, SentScreen) and app.screen.emails)
+    screen = app.screen
+    screen.query_one("#mailbox").value = "mbx_outreach"
+    await wait_for(pilot, lambda: screen.mailbox_id == "mbx_outreach" and len(screen.emails) == 5)
+    return screen
+
+
 async def test_sent_log_filters_and_problems(make_app, ui_sandbox):
     app = make_app(ui_sandbox)
     async with app.run_test(size=(120, 35)) as pilot:
-        app.open_view("sent")
-        await wait_for(pilot, lambda: isinstance(app.screen, SentScreen) and app.screen.emails)
-        screen = app.screen
-        screen.query_one("#mailbox").value = "mbx_outreach"
-        await wait_for(pilot, lambda: screen.mailbox_id == "mbx_outreach" and len(screen.emails) == 5)
+        screen = await open_outreach_sent(pilot)
         await wait_idle(pilot)
         header = str(screen.query_one("#sent-header").content)
         assert "5 shown of 5 sent" in header and "⚠ 1 bounced or failed" in header
@@ -69,11 +76,7 @@ async def test_enter_opens_a_bounced_send_with_its_reason(make_app, ui_sandbox):
 
     app = make_app(ui_sandbox)
     async with app.run_test(size=(120, 35)) as pilot:
-        app.open_view("sent")
-        await wait_for(pilot, lambda: isinstance(app.screen, SentScreen) and app.screen.emails)
-        screen = app.screen
-        screen.query_one("#mailbox").value = "mbx_outreach"
-        await wait_for(pilot, lambda: screen.mailbox_id == "mbx_outreach" and len(screen.emails) == 5)
+        screen = await open_outreach_sent(pilot)
         await pilot.press("b", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, SentMessageScreen) and app.screen.detail is not None)
         await wait_idle(pilot)

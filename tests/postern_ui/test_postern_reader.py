@@ -19,15 +19,21 @@ async def deliver_from(box, to: str, sender: str, subject: str) -> None:
     await cli_deliver(box.db, to, subject, "Please confirm your account.\n", sender=sender)
 
 
+async def read_first(pilot, inbox: str) -> None:
+    """Open `inbox` in the Postern view and its newest message in the reader."""
+    app = pilot.app
+    await open_postern(pilot, inbox)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, PosternReaderScreen) and app.screen.message is not None)
+    await wait_idle(pilot)
+
+
 async def test_the_postern_reader_warns_of_a_look_alike_sender_and_has_h_and_v(make_postern_app, postern_box):
     inbox = await new_inbox(postern_box, "lookalike")
     await deliver_from(postern_box, inbox, LOOK_ALIKE, "Account check")
     app = make_postern_app(postern_box)
     async with app.run_test(size=(120, 35)) as pilot:
-        await open_postern(pilot, inbox)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PosternReaderScreen) and app.screen.message is not None)
-        await wait_idle(pilot)
+        await read_first(pilot, inbox)
         text = screen_text(app)
         assert "suspicious sender: mixes alphabets in" in text
         await pilot.press("h")  # every header
@@ -74,10 +80,7 @@ async def test_the_postern_reader_numbers_links_and_lists_attachments(make_poste
     deliver(postern_box, bytes(message).decode(), to=inbox)
     app = make_postern_app(postern_box)
     async with app.run_test(size=(120, 35)) as pilot:
-        await open_postern(pilot, inbox)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PosternReaderScreen) and app.screen.message is not None)
-        await wait_idle(pilot)
+        await read_first(pilot, inbox)
         text = screen_text(app)
         assert "receipt.pdf" in text and "application/pdf" in text
         assert "Postern gives each attachment's name, type and size, not its content" in text
