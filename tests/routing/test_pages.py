@@ -310,3 +310,26 @@ async def test_at_80_columns_the_date_and_the_page_of_a_lead_are_on_screen(make_
         await wait_for(pilot, lambda: leads.total is not None)
         await pilot.pause()
         assert _column_on_screen(leads.query_one("#leads"), "page")  # it read "lp_"
+
+
+async def test_read_only_mode_takes_the_write_keys_off_pages_and_aliases(make_app, routing_box):
+    def offered(app) -> set[str]:
+        return {b.description for _, b, enabled, _ in app.screen.active_bindings.values() if b.show and enabled}
+
+    for read_only in (False, True):
+        app = make_app(routing_box, read_only=read_only)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await open_page(pilot, "lp_guide")
+            writes = {"Title", "SEO", "Config", "Publish", "Unpublish", "Archive", "Domain"}
+            assert (not writes & offered(app)) if read_only else writes <= offered(app), offered(app)
+            assert "Download" in offered(app) and "Leads" in offered(app)  # reads stay
+            screen = app.screen
+            await pilot.press("p")  # publish: nothing is asked in read-only mode
+            await wait_idle(pilot)
+            assert (app.screen is screen) if read_only else app.screen is not screen
+            if not read_only:
+                await pilot.press("escape")
+                await wait_idle(pilot)
+            await open_view(pilot, "aliases", "#aliases")
+            writes = {"Forwarding", "On/off", "Plus addr."}
+            assert (not writes & offered(app)) if read_only else writes <= offered(app), offered(app)

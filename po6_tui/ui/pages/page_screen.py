@@ -75,6 +75,8 @@ class PageScreen(AppScreen):
         Binding("R", "refresh", "Refresh", show=False, id="page.refresh"),
         *PANE_BINDINGS,
     ]
+    WRITE_ACTIONS = frozenset({"edit_title", "edit_seo", "edit_config", "publish", "unpublish", "archive",
+                               "assign_domain"})
 
     DEFAULT_CSS = """
     PageScreen #page-scroll { height: 1fr; padding: 0 1; }

@@ -51,6 +51,7 @@ class PagesScreen(AppScreen):
         Binding("L", "all_leads", "All leads", id="pages.all_leads"),
         Binding("R", "refresh", "Refresh", show=False, id="pages.refresh"),
     ]
+    WRITE_ACTIONS = frozenset({"new"})
 
     DEFAULT_CSS = """
     PagesScreen #pages-header { height: 1; background: $boost; padding: 0 1; }

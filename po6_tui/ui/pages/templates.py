@@ -57,6 +57,7 @@ class TemplatesScreen(AppScreen):
         Binding("enter", "create", "Create page", id="templates.create"),
         Binding("c", "category", "Category", id="templates.category"),
     ]
+    WRITE_ACTIONS = frozenset({"create"})
 
     DEFAULT_CSS = """
     TemplatesScreen #templates-header { height: 1; background: $boost; padding: 0 1; }

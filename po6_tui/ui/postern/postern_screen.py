@@ -54,6 +54,7 @@ class PosternScreen(AppScreen):
         Binding("A", "accounts", "Accounts", show=False, id="postern.accounts"),
         Binding("R", "refresh", "Refresh", show=False, id="postern.refresh"),
     ]
+    WRITE_ACTIONS = frozenset({"compose", "reply", "create_inbox", "delete_inbox", "webhook"})
 
     DEFAULT_CSS = """
     PosternScreen #postern-body { height: 1fr; }

@@ -68,6 +68,7 @@ class PosternReaderScreen(Reading, AppScreen):
         *READER_KEYS,
         Binding("r", "reply", "Reply", id="postern.reader.reply"),
     ]
+    WRITE_ACTIONS = frozenset({"reply"})
 
     def __init__(self, client: PosternClient, summary: pm.MessageSummary, *, reply: Reply, changed: Changed) -> None:
         super().__init__()
@@ -120,6 +121,7 @@ class PosternThreadScreen(AppScreen):
         Binding("q,escape", "close", "Back", id="postern.thread.back"),
         Binding("r", "reply", "Reply", id="postern.thread.reply"),
     ]
+    WRITE_ACTIONS = frozenset({"reply"})
 
     DEFAULT_CSS = """
     PosternThreadScreen #thread-header { height: auto; padding: 0 1; background: $boost; }

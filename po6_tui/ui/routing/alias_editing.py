@@ -32,6 +32,7 @@ class AliasEditingScreen(AppScreen):
         Binding("a", "alias_active", "On/off", id="aliases.active"),
         Binding("p", "alias_plus", "Plus addr.", id="aliases.plus"),
     ]
+    WRITE_ACTIONS = frozenset({"alias_forward", "alias_active", "alias_plus"})
 
     # -- what subclasses provide ---------------------------------------------------------
     @property

@@ -40,6 +40,7 @@ class CatchallEditingScreen(AppScreen):
         Binding("x", "catchall_disable", "Catch-all off", id="catchall.disable"),
         Binding("t", "catchall_redirect", "Catch-all to…", id="catchall.redirect"),
     ]
+    WRITE_ACTIONS = frozenset({"catchall_enable", "catchall_disable", "catchall_redirect"})
 
     # -- what subclasses provide ---------------------------------------------------------
     def catchall_target(self) -> CatchallTarget | None:

@@ -90,6 +90,7 @@ class DomainScreen(AliasEditingScreen, CatchallEditingScreen):
     BINDINGS = [
         Binding("R", "refresh", "Refresh", show=False, id="domain.refresh"),
     ]
+    WRITE_ACTIONS = AliasEditingScreen.WRITE_ACTIONS | CatchallEditingScreen.WRITE_ACTIONS
 
     DEFAULT_CSS = """
     DomainScreen #domain-summary { height: auto; padding: 0 1; background: $boost; }
