@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from posternhelpers import fill, new_inbox, open_postern, screen_text, wait_listing
-from textual.widgets import Button
+from textual.widgets import Button, TextArea
 from uihelpers import wait_for, wait_idle
 
 from po6_tui.api.postern import PosternClient
@@ -152,6 +152,9 @@ async def test_reply_to_a_received_message(make_postern_app, postern_box):
         await wait_for(pilot, lambda: isinstance(app.screen, ComposeForm))
         text = screen_text(app)
         assert "Re: Can we meet Tuesday?" in text and asker in text
+        body = app.screen.query_one("#body", TextArea)
+        await wait_for(pilot, lambda: "> Or Wednesday." in body.text, what="the original, quoted")
+        assert "wrote:\n> Or Wednesday." in body.text and body.cursor_location == (0, 0)  # typing goes above it
         await pilot.press(*"Tuesday works")
         await pilot.press("ctrl+s")
         await confirm(pilot)
@@ -160,7 +163,8 @@ async def test_reply_to_a_received_message(make_postern_app, postern_box):
     async with PosternClient(postern_box.url, postern_box.key("postern-agent")) as client:
         answers = (await client.list_messages(asker, direction="inbound")).data
         assert [m.subject for m in answers] == ["Re: Can we meet Tuesday?"]
-        assert (await client.get_message(answers[0].id)).text.strip() == "Tuesday works"
+        sent = (await client.get_message(answers[0].id)).text
+        assert sent.startswith("Tuesday works\n\nOn ") and "wrote:\n> Or Wednesday." in sent
 
 
 async def test_register_a_webhook_shows_the_secret_once(make_postern_app, postern_box):

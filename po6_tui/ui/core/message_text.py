@@ -11,6 +11,7 @@ import difflib
 import re
 
 from po6_tui.journal import SavedEdit
+from po6_tui.ui import safe
 
 EDITOR_HELP = "# Edit the header lines and the body below the blank line. Lines starting with # are ignored."
 HEADERS = ("To", "Cc", "Subject")
@@ -70,3 +71,14 @@ def fill_template(text: str | None, values: dict[str, str]) -> str:
     if not text:
         return ""
     return _VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+QUOTE_MAX = 20_000  # characters of the original quoted in a reply
+
+
+def quoted(text: str, who: str, when: str) -> str:
+    """The original below a reply: "On WHEN, WHO wrote:" and its lines behind "> ". `text` is
+    server text: cleaned here (no control characters), cut at QUOTE_MAX."""
+    original = safe.clean(text or "", single_line=False, max_len=QUOTE_MAX)
+    lines = "\n".join("> " + line for line in original.split("\n"))
+    return f"\n\nOn {when}, {safe.one_line(who, 100)} wrote:\n{lines}\n"

@@ -32,7 +32,7 @@ from po6_tui.journal import Journal, SavedEdit
 from po6_tui.ui.outbox import outbound
 from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
-from po6_tui.ui.core.message_text import fill_template, template_variables
+from po6_tui.ui.core.message_text import QUOTE_MAX, fill_template, quoted, template_variables
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.outbox.compose_pickers import ContactListPicker, TemplatePicker, VariablesScreen
 from po6_tui import risks
@@ -47,18 +47,12 @@ from po6_tui.ui.core.tasks import run_io
 
 Mode = Literal["compose", "reply", "reply_all", "forward"]
 REPLIES = ("reply", "reply_all")
-QUOTE_MAX = 20_000  # characters of the original quoted in a reply
-
-
 def journal_key(mode: Mode, mailbox_id: str, email: Email | None) -> str:
     return "compose" if mode == "compose" or email is None else f"{mode}:{mailbox_id}:{email.id}"
 
 
 def _quote(email: Email) -> str:
-    original = safe.clean(email.body_text or "", single_line=False, max_len=QUOTE_MAX)
-    quoted = "\n".join("> " + line for line in original.split("\n"))
-    who = safe.one_line(email.from_, 100)
-    return f"\n\nOn {timefmt.full(email.date)}, {who} wrote:\n{quoted}\n"
+    return quoted(email.body_text or "", email.from_, timefmt.full(email.date))
 
 
 def _forwarded(email: Email, note: str) -> str:

@@ -26,6 +26,9 @@ from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.kit.editor import EDITOR_KEYS, Editing, restored_notice, submit_key
 from po6_tui.ui.kit.message_form import MessageForm
 from po6_tui.ui.kit.form import FormDialog
+from po6_tui.ui.core import timefmt
+from po6_tui.ui.core.message_text import quoted
+from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.postern.forms import IdempotencyIds
 
 _ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -89,6 +92,27 @@ class ComposeForm(Editing, FormDialog):
         reply = self.original is not None
         yield MessageForm(start, fixed=frozenset(), hidden=frozenset({"to", "cc", "subject"}) if reply else frozenset(),
                           save=self.save_edit, resume=self.restored is not None, id="form")
+
+    def on_mount(self) -> None:
+        """A reply quotes the original below the cursor, as a mail reply does; its text is read
+        now (a list row holds only a summary). Restored text is left as it was."""
+        original = self.original
+        if original is None or self.restored is not None:
+            return
+
+        async def read() -> pm.Message:
+            return await self.client.get_message(original.id)
+
+        def quote(message: pm.Message) -> None:
+            body = self.query_one("#body", TextArea)
+            if body.text.strip():
+                return  # the operator started typing meanwhile: their text stays as it is
+            # Not an edit of the operator's: not saved to the journal (closing keeps nothing).
+            with body.prevent(TextArea.Changed):
+                body.load_text(quoted(message.text or "", message.from_, timefmt.full(message.received_at)))
+            body.move_cursor((0, 0))
+
+        run_io(self, read, what="Reading the message to quote", done=quote, failed=lambda _error: None)
 
     @property
     def body(self) -> str:
