@@ -9,6 +9,7 @@ from __future__ import annotations
 from routing_helpers import answer, client, fill_form, open_view, select_row, status, wait_for, wait_idle
 from textual.widgets import Static
 
+from po6_tui.ui.kit.confirm import ConfirmScreen
 from po6_tui.ui.kit.form import FormScreen
 
 
@@ -85,7 +86,12 @@ async def test_read_only_refuses_clearly(make_app):
     app = make_app(read_only=True)  # the client refuses before any request: the shared sandbox stays as is
     async with app.run_test(size=(120, 35)) as pilot:
         await open_view(pilot, "aliases", "AliasTable", rows=5)
+        # The write keys are off in read-only mode (tests/routing/test_pages.py); the actions,
+        # reached another way, are refused by the client before any request.
         await pilot.press("a")
+        await wait_idle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)  # nothing asked: the key is off
+        app.screen.action_alias_active()
         await answer(pilot, yes=True)
         await wait_for(pilot, lambda: "Read-only" in status(app))
         assert (await (await client(app)).get_alias("als_billing")).is_active is True
@@ -96,7 +102,7 @@ async def test_read_only_refuses_clearly(make_app):
         await select_row(pilot, table, "lp_pricing")
         await pilot.press("enter")
         await wait_idle(pilot)
-        await pilot.press("p")
+        app.screen.action_publish()
         await wait_for(pilot, lambda: "Read-only mode: publish_landing_page was not sent" in status(app))
         assert (await (await client(app)).get_landing_page("lp_pricing")).status == "draft"
 
