@@ -83,3 +83,18 @@ def test_help(snap_compare, make_app):
         await wait_idle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_help)
+
+
+def test_conversation_80x24(snap_compare, make_app):
+    async def open_conversation(pilot) -> None:
+        from po6_tui.ui.mail.conversation import ConversationScreen
+
+        await _main_ready(pilot)
+        app = pilot.app
+        app.mail.open_place(Place("sandbox", "mbx_signup", "Sent"))  # the agent's own request…
+        await wait_list(pilot)
+        await pilot.press("c")  # …and the code that came back for it
+        await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen) and app.screen.entries is not None)
+        await wait_idle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_conversation)

@@ -55,6 +55,7 @@ class MessageActionsScreen(AppScreen):
         Binding("f", "compose('forward')", "Forward", show=False, id="mail.forward"),
         # mutt's Tab, which here switches panes: `mail.next_unread = "tab"` with `mail.pane` moved.
         Binding("right_square_bracket", "next_unread", "Next unread", show=False, id="mail.next_unread"),
+        Binding("c", "conversation", "Conversation", show=False, id="mail.conversation"),
     ]
     WRITE_ACTIONS = frozenset({"toggle_read", "toggle_star", "move", "delete", "undo", "compose"})
 
@@ -111,6 +112,18 @@ class MessageActionsScreen(AppScreen):
 
     def action_delete(self) -> None:
         self.delete(self.action_targets())
+
+    def action_conversation(self) -> None:
+        """`c`: the conversation of the message under the cursor (or the open one)."""
+        targets = self.action_targets()
+        if not targets:
+            self.report("No message here.", "warning")
+            return
+        # deferred: start-up (the conversation view loads when first used)
+        from po6_tui.ui.mail.conversation import ConversationScreen
+
+        summary = targets[0]
+        self.app.push_screen(ConversationScreen(summary, self.session_for(summary), self.mailbox_id_for(summary)))
 
     def action_next_unread(self) -> None:
         """`]`: the next unread message below this one (the list moves to it; a reader opens it)."""
