@@ -143,3 +143,21 @@ async def test_read_only_mode_refuses_clearly(make_app, ui_sandbox):
         assert not isinstance(app.screen, (ConfirmScreen, SendReviewScreen))
         assert "Read-only mode: cannot approve drafts; nothing was sent or changed." in status(app)
         assert "sandbox/drf_demo03" in {i.key for i in screen.queue.pending}
+
+
+async def test_a_draft_that_expires_without_a_decision_is_announced(make_app, ui_fresh_sandbox):
+    from po6_tui.sandbox import admin
+
+    app = make_app(ui_fresh_sandbox, refresh_interval=0.5)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_for(pilot, lambda: watcher(app).seen is not None, what="the first look at the drafts")
+        assert "sandbox/drf_demo01" in watcher(app).seen  # "Pricing for Northstar", 8 minutes left
+        admin.advance_clock(ui_fresh_sandbox.db, 3600)  # an hour passes on the server
+        await wait_for(pilot, lambda: any("expired without a decision" in n.message for n in app._notifications),
+                       timeout=15, what="the expiry notice")
+        note = next(n for n in app._notifications if "expired without a decision" in n.message)
+        assert note.title == "Draft expired" and "Pricing for Northstar" in note.message
+        assert "It was not sent." in note.message
+        told = len([n for n in app._notifications if n.title == "Draft expired"])
+        await pilot.pause(1.2)  # later looks do not tell it again
+        assert len([n for n in app._notifications if n.title == "Draft expired"]) == told

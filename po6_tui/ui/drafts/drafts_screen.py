@@ -292,7 +292,8 @@ class DraftsScreen(AppScreen):
         self._fill_tables()
 
     def _announce_new(self, queue: dd.Queue) -> None:
-        watcher(self.app).observe((i.key, i.mailbox_address, i.draft.subject) for i in queue.pending)
+        watcher(self.app).observe([(i.key, i.mailbox_address, i.draft.subject) for i in queue.pending],
+                                  [(i.key, i.mailbox_address, i.draft.subject) for i in queue.expired])
         self.loaded = True
 
     def action_refresh(self) -> None:

@@ -1,5 +1,6 @@
 """Noticing new drafts: a pending draft not seen at the previous look raises a notification
-(and the terminal bell when `app.bell_on_new_draft` is set), whichever view is in front.
+(and the terminal bell when `app.bell_on_new_draft` is set), whichever view is in front; and a
+draft that was pending and has expired without a decision raises a warning (it never went out).
 
 One watcher per app (`watcher(app)`). The drafts queue reports every load to it; `start()`
 also polls `list_drafts` on the app's refresh interval, so drafts are noticed while the
@@ -22,11 +23,22 @@ class DraftWatcher:
     def __init__(self, app: App) -> None:
         self.app = app
         self.seen: set[str] | None = None  # None until the first look: what is there then is not news
+        self._expiry_told: set[str] = set()
         self._timer = None
 
-    def observe(self, drafts: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-        """`drafts` are (key, mailbox address, subject) of the pending drafts now; announces the new ones."""
+    def observe(self, drafts: Iterable[tuple[str, str, str]],
+                expired: Iterable[tuple[str, str, str]] = ()) -> list[tuple[str, str, str]]:
+        """`drafts` are (key, mailbox address, subject) of the pending drafts now, `expired` those
+        the server lists as expired; announces the new ones, and the ones that expired since."""
         current = list(drafts)
+        lapsed = [d for d in expired if self.seen and d[0] in self.seen and d[0] not in self._expiry_told]
+        if lapsed:
+            self._expiry_told |= {d[0] for d in lapsed}
+            _key, mailbox, subject = lapsed[0]
+            more = f" (and {len(lapsed) - 1} more)" if len(lapsed) > 1 else ""
+            self.app.notify(f"A draft from {safe.one_line(mailbox, 40)} expired without a decision: "
+                            f"{safe.one_line(subject or '(no subject)', 60)}{more}. It was not sent.",
+                            title="Draft expired", severity="warning", markup=False, timeout=12)
         new = [] if self.seen is None else [d for d in current if d[0] not in self.seen]
         self.seen = (self.seen or set()) | {d[0] for d in current}
         if new:
@@ -52,20 +64,21 @@ class DraftWatcher:
         app = host(self.app)
         sessions = list(app.mail_accounts) if app is not None else []
 
-        async def look() -> list[tuple[str, str, str]]:
+        async def look() -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
             # deferred: start-up (the queue's keys, so both name a draft alike, without its imports)
             from po6_tui.ui.drafts.decisions import QueueItem
 
-            found = []
+            pending, expired = [], []
             for session in sessions:
                 client = await session.po6_client()
-                for draft in await client.list_drafts(status="pending"):
-                    item = QueueItem(session, draft)
-                    found.append((item.key, item.mailbox_address, draft.subject))
-            return found
+                for status, found in (("pending", pending), ("expired", expired)):
+                    for draft in await client.list_drafts(status=status):
+                        item = QueueItem(session, draft)
+                        found.append((item.key, item.mailbox_address, draft.subject))
+            return pending, expired
 
-        run_io(self.app, look, what="Looking for new drafts", done=self.observe, group="draft-watch",
-               exclusive=True)
+        run_io(self.app, look, what="Looking for new drafts", done=lambda found: self.observe(*found),
+               group="draft-watch", exclusive=True)
 
 
 _WATCHERS: WeakKeyDictionary[App, DraftWatcher] = WeakKeyDictionary()
