@@ -92,6 +92,12 @@ async def wait_list(pilot, total: int | None = None, timeout: float = 10.0, idle
     return app.mail.message_list
 
 
+def screen_text(app) -> str:  # noqa: ANN001
+    """What the terminal shows, as plain lines (the compositor's last full frame)."""
+    update = app.screen._compositor.render_full_update()
+    return "\n".join("".join(segment.text for strip in line for segment in strip) for line in update.strips)
+
+
 async def type_command(pilot, line: str, prompt_key: str = "colon") -> None:
     """Open the `:` (or `/`) prompt with its key, put `line` in it, and press Enter.
     (Typing character by character through Pilot is slow; the keys themselves are tested once.)"""

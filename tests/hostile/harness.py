@@ -28,7 +28,7 @@ from po6_tui.sandbox.process import SandboxProcess
 from po6_tui.sandbox.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
-from uihelpers import RATE_LIMIT, wait_for, wait_list  # noqa: E402
+from uihelpers import RATE_LIMIT, screen_text, wait_for, wait_list  # noqa: E402, F401 (screen_text: for the tests)
 
 from hostile.corpus import HostileMail, build_corpus  # noqa: E402
 
@@ -145,11 +145,6 @@ def content_problems(app, widget_ids: tuple[str, ...]) -> list[str]:  # noqa: AN
     for widget_id in widget_ids:
         problems += _renderable_problems(_content(app, widget_id), f"#{widget_id}")
     return problems
-
-
-def screen_text(app) -> str:  # noqa: ANN001
-    update = app.screen._compositor.render_full_update()
-    return "\n".join("".join(segment.text for strip in line for segment in strip) for line in update.strips)
 
 
 def widget_text(app, widget_id: str) -> str:  # noqa: ANN001

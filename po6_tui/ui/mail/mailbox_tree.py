@@ -122,6 +122,14 @@ class MailboxTree(Tree[Place]):
         return self.scrollable_content_region.width or self.size.width or 30
 
     def on_resize(self) -> None:
+        self._fit_labels()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        # The scrollbar takes its columns from the labels without any resize (e.g. a mailbox
+        # whose folders are known opened again): fit them again, or the counts are clipped.
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
         for place, node in self._place_nodes.items():
             entry, indent = self._entries[place]
             node.set_label(entry.label(self._width() - indent))
