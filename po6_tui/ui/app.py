@@ -214,7 +214,11 @@ class Po6App(App):
     def _on_notify(self, event: Notify) -> None:
         # Textual adds a notification here (its notify only posts it): the oldest ones go first, so
         # at most MAX_TOASTS are on screen.
+        new = event.notification
         shown = list(self._notifications)
+        for same in [n for n in shown if (n.message, n.severity) == (new.message, new.severity)]:
+            self._unnotify(same, refresh=False)  # the same words twice (a retried failure) are one toast
+            shown.remove(same)
         for old in shown[: max(0, len(shown) - self.MAX_TOASTS + 1)]:
             self._unnotify(old, refresh=False)
         super()._on_notify(event)

@@ -69,3 +69,27 @@ async def test_the_sidebar_scrollbar_never_clips_the_counts(make_app):
         sidebar = [line[:tree.scrollable_content_region.width] for line in screen_text(app).splitlines()[1:22]]
         for counts in ("9/15", "6/22", "8/18", "9/14", "5/15"):  # signup, billing, support; two INBOXes
             assert any(line.rstrip().endswith(counts) for line in sidebar), (counts, sidebar)
+
+
+async def test_toasts_at_80x24_are_two_above_the_status_line(make_app):
+    """Errors in a row stacked their toasts over eight rows of the list, the last one over the
+    status line, with the list's text showing beside them. (From the issue-20 branch.)"""
+    from textual.widgets._toast import Toast
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_list(pilot)
+        app.report("Moving the message failed: the server refused it (Email not found).", "error")
+        app.notify("New draft from billing-agent@po6.com: Invoice query", markup=False)
+        app.report("Loading INBOX failed: cannot reach 127.0.0.1:18025 (connection refused).", "error")
+        app.report("Loading INBOX failed: cannot reach 127.0.0.1:18025 (connection refused).", "error")
+        await wait_for(pilot, lambda: len(app.screen.query(Toast)) == 2 and all(
+            toast.region.height for toast in app.screen.query(Toast)))
+        await pilot.pause(0.2)
+        toasts = list(app.screen.query(Toast))
+        said = [str(toast.render()) for toast in toasts]
+        assert "Invoice query" in said[0] and "Loading INBOX failed" in said[1]  # the newest two, once each
+        status_line = app.screen.query_one(StatusLine).region
+        assert all(toast.region.bottom <= status_line.y for toast in toasts)
+        assert all(toast.region.right == 80 for toast in toasts)  # no gutter where the list shows through
+        assert sum(toast.region.height for toast in toasts) <= 5
