@@ -11,7 +11,7 @@ from po6_tui.ui.mail.reader import ReaderScreen
 async def test_nothing_is_drawn_over_the_footer_hints_at_80_columns(make_app):
     from uihelpers import wait_for
 
-    app = make_app()
+    app = make_app(mark_read_on_open=False)  # the shared sandbox must stay as seeded
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_list(pilot)
         await pilot.press("enter")  # the reader has the longest footer
