@@ -65,3 +65,12 @@ async def test_c_shows_the_conversation_and_reads_the_message_under_the_cursor(m
         await pilot.press("q")
         await wait_idle(pilot)
         assert app.screen is app.mail
+
+
+def test_a_reply_dated_the_same_second_as_its_original_comes_after_it():
+    from datetime import UTC, datetime
+
+    t0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    reply = EmailSummary(id="e2", **{"from": "carol@example.org"}, to=["me@po6.com"], subject="Re: Plans", date=t0)
+    first = EmailSummary(id="e1", **{"from": "carol@example.org"}, to=["me@po6.com"], subject="Plans", date=t0)
+    assert [e.email.id for e in gather(reply, "me@po6.com", [first], [])] == ["e1", "e2"]

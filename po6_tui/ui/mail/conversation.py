@@ -80,7 +80,15 @@ def gather(current: EmailSummary, own: str, found: list[EmailSummary], sent: lis
                    and abs(e.when - record.sent_at) <= SAME_SEND for e in in_sent_folder)
         if not copy:
             entries[f"sent:{record.id}"] = Entry(record.sent_at, "sent log", own, record.subject, sent=record)
-    return sorted(entries.values(), key=lambda e: (e.when is None, e.when or datetime.min))
+    return sorted(entries.values(), key=_oldest_first)
+
+
+def _oldest_first(entry: Entry) -> tuple:
+    # Servers date mail to the second: a reply and its original can share one. Then the one with
+    # more "Re:"/"Fwd:" prefixes is the later, rather than whichever the search returned first.
+    prefixes = _PREFIXES.match(entry.subject or "")
+    depth = prefixes.group(0).count(":") if prefixes else 0
+    return (entry.when is None, entry.when or datetime.min, depth)
 
 
 class ConversationScreen(AppScreen):
