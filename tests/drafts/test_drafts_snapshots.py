@@ -60,7 +60,7 @@ def test_approve_confirmation(snap_compare, make_app):
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, SendReviewScreen))
         await wait_idle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=ask)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=ask)
 
 
 def test_diff(snap_compare, make_app):
@@ -75,7 +75,7 @@ def test_diff(snap_compare, make_app):
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, DiffScreen))
         await wait_idle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=diff)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=diff)
 
 
 def test_draft_editor(snap_compare, make_app):
@@ -113,4 +113,4 @@ def test_sent_log(snap_compare, make_app):
         await wait_for(pilot, lambda: app.screen.mailbox_id == "mbx_outreach" and len(app.screen.emails) == 5)
         await wait_idle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=(100, 24), run_before=sent)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=sent)

@@ -4,7 +4,7 @@ from the shared read-only sandbox."""
 from __future__ import annotations
 
 from drafthelpers import client_for, make_draft, open_drafts, select
-from uihelpers import wait_for, wait_idle
+from uihelpers import screen_text, wait_for, wait_idle
 
 from po6_tui.ui.drafts import decisions as dd
 from po6_tui.ui.outbox.sent_screen import SentScreen
@@ -123,3 +123,13 @@ def _plain(widget) -> str:
     console = Console(width=200, record=True, color_system=None, file=io.StringIO())
     console.print(widget.content)
     return console.export_text()
+
+
+async def test_the_drafts_queue_keeps_the_subject_readable_at_80_columns(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_drafts(pilot)
+        table = app.screen.query_one("#queue")
+        subject = [c for c in table.ordered_columns if str(c.label) == "Subject"]
+        assert subject and subject[0].width >= 20  # was 15 at 80 columns
+        await wait_for(pilot, lambda: "Re: THIS IS UNACCEPTABL" in screen_text(app), what="the subject")

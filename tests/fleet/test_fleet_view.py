@@ -25,7 +25,8 @@ def row(screen: FleetScreen, address: str) -> list[str]:
 
 
 def column(screen: FleetScreen, name: str) -> int:
-    return [key for key, _label in screen.table._columns].index(name)
+    """The index of a column as shown (narrow terminals hide some)."""
+    return [c.key.value for c in screen.table.ordered_columns].index(name)
 
 
 def detail(screen: FleetScreen) -> str:
@@ -67,7 +68,7 @@ async def test_postern_inboxes_are_rows_too(make_fleet_app):
         assert {a.address for a in postern} >= {"support@postern.test", "outreach@postern.test"}
         cells = row(screen, "support@postern.test")
         assert cells[column(screen, "drafts")] == "—" and cells[column(screen, "bounced")] == "—"  # not offered
-        assert cells[column(screen, "account")] == "sandbox-postern Postern"
+        assert cells[column(screen, "account")].startswith("sandbox-postern")  # last, the first cut to fit
         assert cells[column(screen, "unread")].isdigit() and cells[column(screen, "last_in")] not in ("?", "…")
 
         # Enter opens the Postern view on that inbox.

@@ -43,7 +43,7 @@ def test_postern_threads(snap_compare, make_postern_app):
         await pilot.press("t")
         await wait_listing(pilot, screen, 2)
 
-    assert snap_compare(make_postern_app(), terminal_size=(100, 30), run_before=threads)
+    assert snap_compare(make_postern_app(), terminal_size=(80, 24), run_before=threads)
 
 
 def test_postern_thread_view(snap_compare, make_postern_app):
@@ -57,7 +57,7 @@ def test_postern_thread_view(snap_compare, make_postern_app):
                        and pilot.app.screen.table.loaded)
         await wait_idle(pilot)
 
-    assert snap_compare(make_postern_app(), terminal_size=(100, 30), run_before=thread)
+    assert snap_compare(make_postern_app(), terminal_size=(80, 24), run_before=thread)
 
 
 def test_postern_reader(snap_compare, make_postern_app):
@@ -69,7 +69,7 @@ def test_postern_reader(snap_compare, make_postern_app):
         await wait_idle(pilot)
         assert screen.messages.items[-1].subject == "Invoice #1042 looks wrong"
 
-    assert snap_compare(make_postern_app(), terminal_size=(100, 30), run_before=read)
+    assert snap_compare(make_postern_app(), terminal_size=(80, 24), run_before=read)
 
 
 def test_postern_send_form(snap_compare, make_postern_app):
@@ -81,7 +81,7 @@ def test_postern_send_form(snap_compare, make_postern_app):
         fill(pilot.app.screen, "#body", "Hi Dana,\n\nthe credit shows up within two working days.\n")
         await wait_idle(pilot)
 
-    assert snap_compare(make_postern_app(), terminal_size=(100, 30), run_before=compose)
+    assert snap_compare(make_postern_app(), terminal_size=(80, 24), run_before=compose)
 
 
 def test_postern_reply_form(snap_compare, make_postern_app):
@@ -89,7 +89,7 @@ def test_postern_reply_form(snap_compare, make_postern_app):
         await open_postern(pilot, SUPPORT)
         await _dialog(pilot, "r", ComposeForm)
 
-    assert snap_compare(make_postern_app(), terminal_size=(100, 30), run_before=reply)
+    assert snap_compare(make_postern_app(), terminal_size=(80, 24), run_before=reply)
 
 
 def test_postern_create_inbox_form(snap_compare, make_postern_app):
@@ -131,7 +131,7 @@ def test_postern_wait_watcher(snap_compare, make_postern_app):
         await pilot.press("k")
         await wait_idle(pilot)
 
-    assert snap_compare(make_postern_app(), terminal_size=(120, 35), run_before=watch)
+    assert snap_compare(make_postern_app(), terminal_size=(80, 24), run_before=watch)
 
 
 def test_postern_account_picker(snap_compare, make_postern_app):

@@ -91,7 +91,7 @@ def test_log_view_snapshot(snap_compare, make_app):
         await pilot.press("j", "j", "j")  # the long error, in full below the table
         await wait_idle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=(120, 35), run_before=ready)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=ready)
 
 
 def test_log_view_snapshot_80x24_failures_only(snap_compare, make_app):
@@ -113,7 +113,7 @@ def test_offline_banner_snapshot(snap_compare, make_app):
         pilot.app.connection_banner = "Offline: cannot reach 127.0.0.1:8025 — retrying in 5 s"
         await pilot.pause()
 
-    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=offline)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=offline)
 
 
 def test_rate_limit_banner_snapshot_80x24(snap_compare, make_app):

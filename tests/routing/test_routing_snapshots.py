@@ -33,7 +33,7 @@ def test_aliases(snap_compare, make_app):
         table = await open_view(pilot, "aliases", "AliasTable", rows=5)
         await select_row(pilot, table, "als_old")
 
-    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
 
 
 def test_aliases_forwarding_form_80x24(snap_compare, make_app):
@@ -63,7 +63,7 @@ def test_domain_at_its_alias_limit(snap_compare, make_app):
         await wait_for(pilot, lambda: screen.detail is not None)
         await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
 
 
 def test_domain_with_broken_mx_80x24(snap_compare, make_app):
@@ -82,21 +82,21 @@ def test_catchall(snap_compare, make_app):
     async def run(pilot) -> None:
         await open_view(pilot, "catchall", "#catchalls", rows=3)
 
-    assert snap_compare(make_app(), terminal_size=(100, 24), run_before=run)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
 
 
 def test_pages(snap_compare, make_app):
     async def run(pilot) -> None:
         await open_view(pilot, "pages", "#pages", rows=5)
 
-    assert snap_compare(make_app(), terminal_size=(100, 24), run_before=run)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
 
 
 def test_page_detail_with_stats(snap_compare, make_app):
     async def run(pilot) -> None:
         await _page(pilot, "lp_beta")
 
-    assert snap_compare(make_app(), terminal_size=(100, 40), run_before=run)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
 
 
 def test_page_leads_written_by_strangers(snap_compare, make_app, routing_box, hostile_page):
@@ -109,7 +109,7 @@ def test_page_leads_written_by_strangers(snap_compare, make_app, routing_box, ho
         await wait_for(pilot, lambda: leads.total is not None)
         await settle(pilot)
 
-    assert snap_compare(make_app(routing_box), terminal_size=(100, 24), run_before=run)
+    assert snap_compare(make_app(routing_box), terminal_size=(80, 24), run_before=run)
 
 
 def test_templates(snap_compare, make_app):
@@ -121,7 +121,7 @@ def test_templates(snap_compare, make_app):
         await wait_for(pilot, lambda: any(t.config is not None for t in templates.templates.values()))
         await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
 
 
 def test_config_editor_with_an_error(snap_compare, make_app):
@@ -135,7 +135,7 @@ def test_config_editor_with_an_error(snap_compare, make_app):
         await pilot.press("ctrl+s")
         await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run)
 
 
 def test_publish_confirmation_shows_the_servers_message(snap_compare, make_app):

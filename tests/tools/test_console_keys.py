@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from toolhelpers import open_tools
-from uihelpers import wait_idle
+from uihelpers import screen_text, wait_idle
 
 
 async def test_j_and_k_move_the_tool_list(make_app):
@@ -41,3 +41,14 @@ async def test_a_result_stays_with_its_own_tool(make_app):
         await wait_idle(pilot)
         assert "acme-sales@po6.com" in result_text(screen) and not screen.query_one("#result").has_class(
             "-before-first-call")
+
+
+async def test_tool_names_are_whole_in_the_tool_list_at_80_columns(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tools(pilot)
+        assert "get_email_list_contacts" in screen_text(app)  # was "get_email_list_con…"
+        for _ in range(30):  # down to the longest name
+            await pilot.press("j")
+        await wait_idle(pilot)
+        assert "list_landing_page_templates" in screen_text(app)

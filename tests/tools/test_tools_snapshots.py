@@ -35,7 +35,7 @@ def test_tools_read_only_on_another_server(snap_compare, make_second_app):
         pilot.app.clear_notifications()
         await wait_idle(pilot)
 
-    assert snap_compare(make_second_app(read_only=True), terminal_size=(110, 40), run_before=nested_form)
+    assert snap_compare(make_second_app(read_only=True), terminal_size=(80, 24), run_before=nested_form)
 
 
 

@@ -47,7 +47,7 @@ def test_reader_with_an_html_mail(snap_compare, make_app):
         await wait_for(pilot, lambda: "HTML" in app.screen.query_one(MessageBodyView).source.plain)
         await wait_idle(pilot)
 
-    assert snap_compare(make_app(mark_read_on_open=False), terminal_size=(100, 30), run_before=open_newsletter)
+    assert snap_compare(make_app(mark_read_on_open=False), terminal_size=(80, 24), run_before=open_newsletter)
 
 
 def test_delete_confirmation(snap_compare, make_app):

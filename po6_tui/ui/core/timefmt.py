@@ -9,7 +9,13 @@ from datetime import UTC, datetime
 now: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731 (replaced by tests)
 
 
-def short(when: datetime | None) -> str:
+SHORT_WIDTH = 10  # the widest `short()`: "2025-11-03"
+NARROW_WIDTH = 7  # the widest `short(narrow=True)`: "2025-11"
+
+
+def short(when: datetime | None, *, narrow: bool = False) -> str:
+    """Today's time, this year's day, or another year's date; `narrow` (a list at 80 columns,
+    where the subject needs the room) gives another year's month only."""
     if when is None:
         return ""
     local = when.astimezone()
@@ -18,7 +24,7 @@ def short(when: datetime | None) -> str:
         return local.strftime("%H:%M")
     if local.year == today.year:
         return local.strftime("%b %d")
-    return local.strftime("%Y-%m-%d")
+    return local.strftime("%Y-%m" if narrow else "%Y-%m-%d")
 
 
 def full(when: datetime | None) -> str:

@@ -303,8 +303,10 @@ class DraftsScreen(AppScreen):
     # -- tables -----------------------------------------------------------------------------
     def _widths(self) -> tuple[int, int, int, int]:
         width = self.size.width or 80
-        mailbox = max(12, min(24, width // 5))
-        to = max(14, min(30, width // 4))
+        # Narrow terminals give the subject the room (at 80 columns it was cut to 15 characters);
+        # the preview below has the mailbox and recipients whole.
+        mailbox = max(10, min(24, width // (7 if width < 100 else 5)))
+        to = max(14, min(30, width // (5 if width < 100 else 4)))
         subject = max(10, width - (1 + 8 + 6 + mailbox + to) - 6 * 2 - 2)
         return 8, mailbox, to, subject
 

@@ -14,11 +14,18 @@ from rich.text import Text
 from po6_tui import fleet
 from po6_tui.fleet import AgentFigures, Anomaly
 from po6_tui.ui import safe
+from po6_tui.ui.kit.table import Column
 
-COLUMNS = (("needs", "Needs attention"), ("address", "Agent"), ("drafts", "Drafts"), ("day", "Sent 24h"),
-           ("hour", "1h"), ("bounced", "Bounced"), ("unread", "Unread"),
-           ("risk", "Risk"),  # filled by the approve-step risk checks (AgentFigures.risk) once they exist
-           ("last_in", "Last in"), ("last_out", "Last out"), ("spark", "14 days"), ("account", "Account"))
+# Narrow terminals keep the agent, what needs attention and the figures an anomaly is about;
+# the others shrink, then go, the last first (the detail line under the table says everything).
+COLUMNS = (Column("needs", "Needs attention", give=2, least=12), Column("address", "Agent", give=0),
+           Column("drafts", "Drafts", give=0), Column("day", "Sent 24h", give=0),
+           Column("hour", "1h", give=3), Column("bounced", "Bounced", give=2, least=7),
+           Column("unread", "Unread", give=2, least=6),
+           # filled by the approve-step risk checks (AgentFigures.risk) once they exist
+           Column("risk", "Risk", give=4),
+           Column("last_in", "Last in", give=5), Column("last_out", "Last out", give=5),
+           Column("spark", "14 days", give=6), Column("account", "Account", give=7))
 NEEDS_WIDTH = 26
 ADDRESS_WIDTH = 28
 UNKNOWN = Text("?", style="bold yellow")

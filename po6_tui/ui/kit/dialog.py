@@ -33,6 +33,9 @@ class Dialog(ModalScreen[ResultType]):
     Dialog .dialog-buttons { height: auto; align-horizontal: right; }
     Dialog .dialog-buttons Button { margin-left: 2; }
     Dialog OptionList, Dialog SelectionList { height: auto; max-height: 16; border: none; }
+    /* No toast over a dialog: at 80x24 one covered the send review's quota line and its buttons.
+       They are shown again on the view underneath when the dialog closes. */
+    Dialog ToastHolder { display: none; }  /* the rack sets its own display inline */
     """
 
 

@@ -48,13 +48,20 @@ class Columns:
     date: int
     subject: int
 
+    NARROW = 70  # below: the subject comes first (at 80 columns it was cut to 25 characters)
+
     @classmethod
     def for_width(cls, width: int) -> Columns:
-        date = 10
-        sender = max(10, min(28, width // 4))
+        narrow = width < cls.NARROW
+        date = timefmt.NARROW_WIDTH if narrow else timefmt.SHORT_WIDTH
+        sender = max(10, min(28, width // (5 if narrow else 4)))
         marks = 5
         subject = max(0, width - marks - sender - date - 2)
         return cls(width, sender, date, subject)
+
+    @property
+    def narrow(self) -> bool:
+        return self.width < self.NARROW
 
 
 class MessageList(ScrollView, can_focus=True):
@@ -605,7 +612,8 @@ class MessageList(ScrollView, can_focus=True):
         subject.truncate(columns.subject, overflow="ellipsis", pad=True)
         line.append_text(subject)
         line.append(" ")
-        line.append(timefmt.short(row.date).rjust(columns.date), style=component("message-list--dim"))
+        line.append(timefmt.short(row.date, narrow=columns.narrow).rjust(columns.date),
+                    style=component("message-list--dim"))
         if not row.is_read:
             line.stylize(component("message-list--unread"), 5, 5 + columns.sender + 1 + columns.subject)
         if marked:

@@ -140,9 +140,10 @@ class SentScreen(AppScreen):
         table = self.query_one("#sent", DataTable)
         table.clear(columns=True)
         width = self.size.width or 80
-        to_w = 30 if width >= 110 else 20
-        subject_w = max(10, width - (12 + 10 + 12 + to_w) - 5 * 2 - 2)
-        table.add_column("Sent", width=12)
+        # Narrow terminals give the subject the room; Enter opens a sent message whole.
+        to_w = 30 if width >= 110 else (20 if width >= 100 else 16)
+        subject_w = max(10, width - (timefmt.SHORT_WIDTH + 10 + 12 + to_w) - 5 * 2 - 2)
+        table.add_column("Sent", width=timefmt.SHORT_WIDTH)
         table.add_column("Status", width=10)
         table.add_column("Sent by", width=12)
         table.add_column("To", width=to_w)

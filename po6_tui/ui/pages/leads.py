@@ -21,7 +21,7 @@ from po6_tui.api.po6 import Po6Client
 from po6_tui.ui import safe
 from po6_tui.ui.pages.files import safe_filename, save_file
 from po6_tui.ui.core.po6_account import po6_client
-from po6_tui.ui.kit.table import VimTable
+from po6_tui.ui.kit.table import Column, VimTable
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
 
@@ -64,16 +64,21 @@ async def all_leads(client: Po6Client, page_id: str | None) -> tuple[list[Lead],
     return leads, max(total, len(leads))
 
 
-LEAD_COLUMNS = (("submitted", "Submitted (UTC)"), ("name", "Name"), ("email", "Email"), ("source", "Source"))
-PAGE_COLUMN = ("page", "Page")  # second in the all-leads list: last, it was cut to "lp_" at 80 columns
+# The page second in the all-leads list (last, it was cut to "lp_" at 80 columns). At 80 columns
+# the source shrinks first, then the name; the email and the page stay readable.
+LEAD_COLUMNS = (Column("submitted", "Submitted (UTC)", give=0), Column("name", "Name", give=2, least=10),
+                Column("email", "Email", give=1, least=16), Column("source", "Source", give=3, least=6))
+PAGE_COLUMN = Column("page", "Page", give=1, least=12)
 
 
-def lead_cells(lead: Lead, *, with_page: bool) -> list[object]:
+def lead_cells(lead: Lead, *, with_page: bool, titles: dict[str, str] | None = None) -> list[object]:
+    """`titles`: page titles by id, for the page column (its id when the title is not known)."""
     when = lead.submitted_at.strftime("%Y-%m-%d %H:%M") if lead.submitted_at else "—"
     cells = [Text(when, style="dim"), safe.text(lead.name or "—", max_len=60), safe.text(lead.email, max_len=80),
              safe.text(lead.source or "—", max_len=30)]
     if with_page:
-        cells.insert(1, safe.text(lead.page_id or "", max_len=40, style="dim"))
+        title = (titles or {}).get(lead.page_id or "")
+        cells.insert(1, safe.text(title, max_len=80) if title else safe.text(lead.page_id or "", max_len=40, style="dim"))
     return cells
 
 
@@ -92,9 +97,10 @@ class LeadsScreen(AppScreen):
     LeadsScreen #leads { height: 1fr; }
     """
 
-    def __init__(self, page: LandingPage | None = None) -> None:
+    def __init__(self, page: LandingPage | None = None, *, titles: dict[str, str] | None = None) -> None:
         super().__init__()
         self.page = page
+        self.titles = titles or {}  # every page's leads: the page column shows titles
         self.leads: list[Lead] = []
         self.total: int | None = None
 
@@ -134,7 +140,7 @@ class LeadsScreen(AppScreen):
         def done(result: tuple[list[Lead], int]) -> None:
             self.leads, self.total = result
             self.query_one("#leads", VimTable).fill(
-                (lead.id, lead_cells(lead, with_page=self.page is None)) for lead in self.leads)
+                (lead.id, lead_cells(lead, with_page=self.page is None, titles=self.titles)) for lead in self.leads)
             self.query_one("#leads-header", Static).update(self._header())
 
         run_io(self, load, what="Loading leads", done=done, group="leads", exclusive=True)

@@ -20,13 +20,15 @@ from po6_tui.ui.pages.page_screen import PageScreen, status_text
 from po6_tui.ui.pages.leads import LeadsScreen
 from po6_tui.ui.pages.templates import TemplatesScreen
 from po6_tui.ui.core.po6_account import po6_client
-from po6_tui.ui.kit.table import VimTable
+from po6_tui.ui.kit.table import Column, VimTable
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
 
 STATUSES = (None, "draft", "published", "archived")
-# The long URL last: at 80 columns what is cut is its end, not the date ("Updated" read "De").
-PAGE_COLUMNS = (("title", "Title"), ("status", "Status"), ("updated", "Updated"), ("url", "URL"))
+# The long URL last and the first to shrink (the detail view has it whole), then the title; the
+# date stays whole (at 80 columns "Updated" read "De").
+PAGE_COLUMNS = (Column("title", "Title", give=1, least=16), Column("status", "Status", give=0),
+                Column("updated", "Updated", give=0), Column("url", "URL", give=2, least=12))
 
 
 def page_cells(page: LandingPage) -> list[object]:
@@ -97,7 +99,7 @@ class PagesScreen(AppScreen):
         header.append(f"  {len(self.pages)} shown", style="dim")
         header.append("  status: ", style="dim")
         header.append(self.status or "all", style="bold")
-        header.append("  (s changes)   Enter opens · n new · l leads", style="dim")
+        header.append(" (s)   Enter opens a page", style="dim")  # the footer has the other keys
         if not self.pages:
             header.append("   none" + (f" {self.status}" if self.status else ""), style="dim")
         self.query_one("#pages-header", Static).update(header)
@@ -129,4 +131,4 @@ class PagesScreen(AppScreen):
             self.app.push_screen(LeadsScreen(page))
 
     def action_all_leads(self) -> None:
-        self.app.push_screen(LeadsScreen())
+        self.app.push_screen(LeadsScreen(titles={p.id: p.title for p in self.pages.values() if p.title}))

@@ -11,10 +11,9 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer
 
 from po6_tui.ui.core.host import host
-from po6_tui.ui.shell.bars import StatusLine, TopBar
+from po6_tui.ui.shell.bars import KeyFooter, StatusLine, TopBar
 
 
 class AppScreen(Screen):
@@ -45,7 +44,7 @@ class AppScreen(Screen):
         yield StatusLine()
         # No "^p Palette" at the footer's right: it was drawn over the hints when they ran longer
         # than the line ("…v HTML/tex▏^p Palettee"); the palette is in Help (?) and Ctrl+P still works.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

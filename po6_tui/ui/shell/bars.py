@@ -1,10 +1,13 @@
-"""The top bar (where am I: account, badges, views) and the status line (what just happened)."""
+"""The top bar (where am I: account, badges, views), the status line (what just happened) and
+the key footer (what the keys do here)."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
 from po6_tui.ui import safe
 from po6_tui.ui.core.host import host
@@ -117,3 +120,40 @@ class StatusLine(Static):
         # No layout pass: the line is one row of fixed width whatever it says, and this runs
         # on every cursor move (a layout of the whole screen per j/k).
         self.update(Text(" ") + left + Text(" " * padding) + right, layout=False)
+
+
+class KeyFooter(Footer):
+    """Textual's footer, with only the hints that fit whole: at 80 columns a view with many keys
+    had its last hint cut mid-word ("l Lea", ": C"). The ones at the end go first, except the
+    command line and help, which stay: `?` lists every key of the view."""
+
+    KEPT = frozenset({"command_line", "help"})
+
+    def __init__(self) -> None:
+        super().__init__(compact=True, show_command_palette=False)
+        self._composed_for = 0
+
+    def compose(self) -> ComposeResult:
+        keys = list(super().compose())
+        room = self.size.width
+        self._composed_for = room
+        if room <= 0 or not all(isinstance(key, FooterKey) for key in keys):
+            yield from keys  # before the first layout, or with groups (none here): all of them
+            return
+        shown = list(keys)
+        for key in reversed(keys):
+            if sum(map(_hint_width, shown)) <= room:
+                break
+            if key.action not in self.KEPT:
+                shown.remove(key)
+        yield from shown
+
+    def on_resize(self) -> None:
+        if self.size.width != self._composed_for:
+            self.call_after_refresh(self.recompose)
+
+
+def _hint_width(key: FooterKey) -> int:
+    # Compact footer: the key, a space and the words, then one column of margin.
+    words = Text(key.description).cell_len
+    return Text(key.key_display).cell_len + (1 + words if words else 0) + 1

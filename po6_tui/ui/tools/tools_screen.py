@@ -74,11 +74,12 @@ class ToolsScreen(AppScreen):
 
     DEFAULT_CSS = """
     ToolsScreen #body { height: 1fr; }
+    /* 34 at every width: the longest PO6 tool name (27) whole beside its mark, padding and
+       scrollbar; at 80 columns a narrower list cut them ("list_landing_page_templa…"). */
     ToolsScreen #tool-list {
         width: 34; height: 1fr; border: none; border-right: solid $panel-lighten-1;
         text-wrap: nowrap; text-overflow: ellipsis;
     }
-    ToolsScreen.-narrow #tool-list { width: 26; }
     ToolsScreen #tool-main { height: 1fr; }
     ToolsScreen #tool-header { height: auto; max-height: 2; background: $boost; padding: 0 1; }
     ToolsScreen #forms { height: 1fr; }
