@@ -93,3 +93,19 @@ async def test_toasts_at_80x24_are_two_above_the_status_line(make_app):
         assert all(toast.region.bottom <= status_line.y for toast in toasts)
         assert all(toast.region.right == 80 for toast in toasts)  # no gutter where the list shows through
         assert sum(toast.region.height for toast in toasts) <= 5
+
+
+async def test_a_long_status_message_is_shown_whole_at_80_columns(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_list(pilot)
+        message = ("The connection to 127.0.0.1:8025 was lost before the reply arrived. compose_email may or "
+                   "may not have taken effect; check the sent log before trying again.")
+        app.screen.report(message, "warning")
+        line = app.screen.query_one("StatusLine")
+        await wait_for(pilot, lambda: line.size.height > 1, what="more than one line")
+        shown = " ".join(screen_text(app).split())
+        assert "check the sent log before trying again." in shown
+        assert "1/14" in shown  # the context still there
+        app.screen.report("Moved to Trash.")
+        await wait_for(pilot, lambda: line.size.height == 1, what="one line again")

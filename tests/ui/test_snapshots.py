@@ -50,6 +50,24 @@ def test_reader_with_an_html_mail(snap_compare, make_app):
     assert snap_compare(make_app(mark_read_on_open=False), terminal_size=(80, 24), run_before=open_newsletter)
 
 
+def test_links_of_a_message_80x24(snap_compare, make_app):
+    async def open_links(pilot) -> None:
+        from po6_tui.ui.kit.links import LinksScreen
+
+        app = pilot.app
+        await _main_ready(pilot)
+        app.mail.search("Ignore previous instructions", everywhere=True)
+        await wait_list(pilot, total=1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.email is not None)
+        await wait_idle(pilot)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
+        await wait_idle(pilot)
+
+    assert snap_compare(make_app(mark_read_on_open=False), terminal_size=(80, 24), run_before=open_links)
+
+
 def test_delete_confirmation(snap_compare, make_app):
     async def ask_to_delete(pilot) -> None:
         await _main_ready(pilot)

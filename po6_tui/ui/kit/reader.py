@@ -74,8 +74,10 @@ def headers_table(headers: Headers, full: bool) -> Table:
     if headers.sender:
         table.add_row("From", safe.sender_text(headers.sender))
     for name, value in headers.rows:
-        if value:
-            table.add_row(name, safe.text(value, max_len=1000))
+        if value:  # wrapped, not cut at the edge: a bounce's reason, a long list of recipients
+            shown = safe.text(value, max_len=1000)
+            shown.no_wrap = False
+            table.add_row(name, shown)
     if full:
         for name, value in headers.all_headers.items():
             table.add_row(safe.text(name, max_len=60, style="dim"), safe.text(value, max_len=1000, style="dim"))

@@ -115,11 +115,35 @@ class StatusLine(Static):
         right = self.context.copy()
         left = safe.text(self.message, max_len=400)
         room = max(0, width - right.cell_len - 2)
-        left.truncate(room, overflow="ellipsis")
-        padding = max(1, width - left.cell_len - right.cell_len - 1)
-        # No layout pass: the line is one row of fixed width whatever it says, and this runs
-        # on every cursor move (a layout of the whole screen per j/k).
-        self.update(Text(" ") + left + Text(" " * padding) + right, layout=False)
+        if left.cell_len <= room:
+            padding = max(1, width - left.cell_len - right.cell_len - 1)
+            self._lines(Text(" ") + left + Text(" " * padding) + right, 1)
+            return
+        # Too long for one line (at 80 columns, "… may or may not have taken effect; check
+        # before trying again." lost its end): up to MAX_LINES lines, the context on the last.
+        left.no_wrap = False  # safe.text makes one-line texts
+        lines = list(left.wrap(self.app.console, max(10, width - 2)))
+        if len(lines) > self.MAX_LINES:
+            lines = lines[:self.MAX_LINES]
+            lines[-1].truncate(max(10, width - 3))
+            lines[-1].append("…")
+        last = lines[-1]
+        padding = width - 2 - last.cell_len - right.cell_len
+        if padding >= 1:
+            lines[-1] = last + Text(" " * padding) + right
+        shown = Text("\n").join(Text(" ") + line for line in lines)
+        self._lines(shown, len(lines))
+
+    MAX_LINES = 3
+
+    def _lines(self, text: Text, count: int) -> None:
+        # A layout pass only when the height changes: the line is redrawn on every cursor move
+        # (its context), and a layout of the whole screen per j/k is what this avoids.
+        if self.styles.height is None or self.styles.height.value != count:
+            self.styles.height = count
+            self.update(text)
+        else:
+            self.update(text, layout=False)
 
 
 class KeyFooter(Footer):
