@@ -85,3 +85,25 @@ async def test_the_next_screenful_is_drawn_ahead_while_idle(make_app, big_sandbo
         assert messages.current is not None and messages.cursor == top
         on_screen = [index for index in drawn if top <= index <= bottom]
         assert on_screen == [messages.cursor], f"drawn on PageDown: {on_screen}"
+
+
+async def test_g_at_once_shows_the_last_row_and_no_sideways_scrollbar_hides_it(make_app, big_sandbox):
+    """A G pressed as the folder opens: the last message is on screen. (The list's width was
+    taken before its vertical scrollbar came, so a sideways scrollbar took the bottom row, the
+    one G had moved to: "50,000/50,000" with the oldest message not to be seen.)"""
+    from uihelpers import screen_text
+
+    app = make_app(big_sandbox)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_list(pilot)
+        messages = app.mail.message_list
+        app.mail.open_place(Place("sandbox", "mbx_scale", "INBOX"))
+        await pilot.press("G")
+        await wait_for(pilot, lambda: messages.total == SIZE and messages.current is not None
+                       and messages.cursor == SIZE - 1, what="the last message")
+        await pilot.pause()
+        assert not messages.show_horizontal_scrollbar
+        top, bottom = messages._visible_range()
+        assert top <= messages.cursor <= bottom
+        subject = messages.current.subject[:20]
+        await wait_for(pilot, lambda: subject in screen_text(app), what="the last message on screen")

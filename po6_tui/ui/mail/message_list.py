@@ -91,7 +91,9 @@ class MessageList(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    MessageList { background: $surface; }
+    /* Never sideways: a row is cut to the width. (A width taken before the vertical scrollbar
+       came made a sideways scrollbar, over the bottom row: after G, the very row G moved to.) */
+    MessageList { background: $surface; overflow-x: hidden; }
     MessageList > .message-list--cursor { background: $block-cursor-blurred-background; }
     MessageList:focus > .message-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
     MessageList > .message-list--unread { text-style: bold; color: $text; }
