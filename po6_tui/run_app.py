@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from po6_tui import config
+from po6_tui import config, first_frame
 from po6_tui.accounts import resolve_accounts
 from po6_tui.sanitize import SanitizedStream
 
@@ -38,12 +38,16 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # e.g. the demo sandbox did not start
         print(f"po6-tui: could not start: {error}", file=err)
         return 1
+    before = None
     try:
         if not resolved.accounts:
             for problem in resolved.problems:
                 print(f"po6-tui: {problem}", file=err)
             print("po6-tui: no usable account; run `po6-tui login`.", file=err)
             return 2
+        # The last cached first screen, on the terminal before Textual is even imported.
+        opening = first_frame.opening_account(resolved.accounts)
+        before = first_frame.draw(opening, args.read_only or opening.read_only)
         # deferred: start-up (textual is imported only when the app really runs)
         from po6_tui.ui.app import Po6App
 
@@ -62,4 +66,5 @@ def main(argv: list[str] | None = None) -> int:
         app.run()
         return app.return_code or 0
     finally:
+        first_frame.restore(before)
         resolved.stop()

@@ -14,12 +14,14 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
+from po6_tui import first_frame
 from po6_tui.accounts import Account
 from po6_tui.api import in_flight
 from po6_tui.api.mcp import ElicitationRequest, ElicitationResult
 from po6_tui.risks import Rules
 from po6_tui.ui import safe
 from po6_tui.ui.core.connection import ConnectionWatch
+from po6_tui.ui.core.framed_driver import framed
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.kit.prompt import PromptScreen
@@ -50,6 +52,13 @@ class Po6App(App):
 
     account_label: reactive[str] = reactive("")
     connection_banner: reactive[str] = reactive("")  # "Offline: …" / "Rate limited …" (ui/core/connection.py)
+
+
+    def get_driver_class(self):  # noqa: ANN201 (Textual's signature)
+        driver = super().get_driver_class()
+        if first_frame.drawn and hasattr(driver, "write") and driver.__name__ == "LinuxDriver":
+            return framed(driver)  # the first frame is on the screen: do not clear it
+        return driver
 
     def __init__(
         self,

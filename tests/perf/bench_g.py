@@ -18,16 +18,20 @@ from pathlib import Path
 import harness as h
 
 
-def g_once(url: str, key: str, size: int, oldest: str, home: Path, *, at_once: bool) -> float:
+def g_once(url: str, key: str, size: int, oldest: str, home: Path, *, at_once: bool) -> float | None:
     """Launch; G once the list is live, or (`at_once`) as soon as the folder's header is drawn,
-    while its first page may still be on its way."""
+    while its first page may still be on its way. None: the oldest message never showed
+    highlighted within 10 s (the cursor may be on it with the view elsewhere)."""
     terminal = h.launch_app(url, key, home)
     try:
         if at_once:
             terminal.wait(lambda screen: "▸ INBOX" in screen)
         else:
             terminal.wait(lambda screen: h.inbox_listed(size)(screen) and "refreshing" not in screen)
-        return terminal.press("G", h.cursor_on(terminal, oldest))
+        try:
+            return terminal.press("G", h.cursor_on(terminal, oldest), timeout=10)
+        except TimeoutError:
+            return None
     finally:
         terminal.close("q")
 
@@ -55,11 +59,16 @@ def main() -> None:
         with h.running_sandbox(db) as url, tempfile.TemporaryDirectory() as tmp:
             key = h.key_for(db, h.SCALE_KEY_LABEL)
             for at_once, what in ((False, "once its first rows are live"), (True, "as soon as its header is drawn")):
-                times = [g_once(url, key, size, oldest, Path(tmp) / f"g{at_once}{run}", at_once=at_once)
-                         for run in range(args.runs)]
-                median = h.median_ms(times)
-                rows.append(h.Row(f"G in a folder just opened ({size:,}), {what} → the oldest shown",
-                                  f"{median:.0f} ms median ({h.spread(times)})", "≤ 100 ms", h.verdict(median, 100)))
+                outcomes = [g_once(url, key, size, oldest, Path(tmp) / f"g{at_once}{run}", at_once=at_once)
+                            for run in range(args.runs)]
+                times = [t for t in outcomes if t is not None]
+                missed = len(outcomes) - len(times)
+                median = h.median_ms(times) if times else float("inf")
+                figure = f"{median:.0f} ms median ({h.spread(times)})" if times else "never"
+                if missed:
+                    figure += f"; not shown in {missed} of {len(outcomes)}"
+                rows.append(h.Row(f"G in a folder just opened ({size:,}), {what} → the oldest shown", figure,
+                                  "≤ 100 ms", h.verdict(median, 100) if not missed else "not met"))
     h.Row.print_table(rows)
 
 

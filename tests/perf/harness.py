@@ -296,7 +296,7 @@ def launch_app(url: str, key: str, home: Path, *args: str) -> Terminal:
 
 
 LISTED = re.compile(r"▸ INBOX\s+([\d,]+) messages?")
-DATED_ROW = re.compile(r"(\d\d:\d\d|[A-Z][a-z]{2} \d\d|\d{4}-\d\d-\d\d)\s*│?\s*$")
+DATED_ROW = re.compile(r"(\d\d:\d\d|[A-Z][a-z]{2} \d\d|\d{4}-\d\d(?:-\d\d)?)\s*│?\s*$")  # a narrow list: "2025-12"
 POSITION = re.compile(r"(?<![\d,])([\d,]+)/([\d,]+)(?![\d,])")
 
 

@@ -15,16 +15,15 @@ rendering, and a file that does not parse (cut short, edited, from another versi
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from po6_tui import first_frame
 from po6_tui.accounts import Account
 from po6_tui.api.models import EmailSummary, Mailbox
 
@@ -48,11 +47,7 @@ def path_for(account: Account) -> Path:
 
     from po6_tui import APP_NAME  # deferred: (see above)
 
-    where = account.url
-    if account.is_sandbox:  # the demo sandbox listens on a new port at every start
-        where = re.sub(r":\d+(?=/|$)", "", where)
-    digest = hashlib.sha256(f"{account.provider}\0{account.name}\0{where}".encode()).hexdigest()[:24]
-    return user_cache_path(APP_NAME) / "first-screen" / f"{digest}.json"
+    return user_cache_path(APP_NAME) / "first-screen" / f"{first_frame.cache_key(account)}.json"
 
 
 def load(account: Account) -> FirstScreen | None:

@@ -22,6 +22,7 @@ from po6_tui.ui import safe
 from po6_tui.ui.mail.filters import FilterError, Filters
 from po6_tui.ui.mail.actions import MessageActionsScreen
 from po6_tui.ui.kit.prompt import PromptScreen
+from po6_tui import first_frame
 from po6_tui.ui.core import first_screen, timefmt
 from po6_tui.ui.core.host import host
 from po6_tui.ui.core.session import AccountSession
@@ -123,6 +124,18 @@ class MailScreen(MessageActionsScreen):
         self._cached_at = cached.saved_at
         self.open_place(Place(session.name, cached.mailbox_id, "INBOX"), focus_list=False,
                         first_page=(cached.rows, cached.total))
+        if not self.app.is_headless:
+            self.call_after_refresh(self._keep_first_frame)
+
+    def _keep_first_frame(self) -> None:
+        """The cached screen as drawn, for the next start to draw before Textual is loaded
+        (po6_tui/first_frame.py). Only while it is the stale one: never the live screen
+        unmarked."""
+        if not self.message_list.showing_cached or self.app.screen is not self:
+            return
+        size = self.app.size
+        frame = self._compositor.render_full_update().render_segments(self.app.console)
+        first_frame.keep(self.app.active.account, size.width, size.height, self.read_only, frame)
 
     def _opening_place(self, session: AccountSession) -> Place | None:
         """Where the app opens for `session`: its first mailbox's INBOX."""
