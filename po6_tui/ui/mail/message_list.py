@@ -177,7 +177,7 @@ class MessageList(ScrollView, can_focus=True):
         self._cursor_id = None
         self.cursor = 0
         self._want_last = False
-        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.scroll_to(0, 0, animate=False, immediate=True, force=True)
         self.showing_cached = first_page is not None
         if first_page is not None:
             rows, total = first_page
@@ -328,7 +328,7 @@ class MessageList(ScrollView, can_focus=True):
                 if index != self.cursor:
                     # Keep the message at the same place on screen: scroll by the same amount.
                     delta = index - self.cursor
-                    self.scroll_to(y=self.scroll_offset.y + delta, animate=False, immediate=True)
+                    self.scroll_to(y=self.scroll_offset.y + delta, animate=False, immediate=True, force=True)
                     self.cursor = index
                 return
 
@@ -358,12 +358,15 @@ class MessageList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self._post_highlight()
 
+    # Every scroll here is `force`d: Textual only scrolls a widget whose scrollbar is already
+    # laid out, and the list's height grows (total known) a frame before its scrollbar comes. A
+    # G in that frame moved the cursor to the last row and left the view at the top (issue 21).
     def _scroll_cursor_into_view(self) -> None:
         top, bottom = self._visible_range()
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor > bottom:
-            self.scroll_to(y=self.cursor - (bottom - top), animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - (bottom - top), animate=False, immediate=True, force=True)
 
     def _post_highlight(self) -> None:
         self.post_message(self.Highlighted(self, self.current))
@@ -383,13 +386,13 @@ class MessageList(ScrollView, can_focus=True):
     def action_page_down(self) -> None:
         self._want_last = False  # another move: a G still waiting for the total is dropped
         step = self._page_height()
-        self.scroll_to(y=self.scroll_offset.y + step, animate=False, immediate=True)
+        self.scroll_to(y=self.scroll_offset.y + step, animate=False, immediate=True, force=True)
         self.cursor += step
 
     def action_page_up(self) -> None:
         self._want_last = False  # another move: a G still waiting for the total is dropped
         step = self._page_height()
-        self.scroll_to(y=self.scroll_offset.y - step, animate=False, immediate=True)
+        self.scroll_to(y=self.scroll_offset.y - step, animate=False, immediate=True, force=True)
         self.cursor -= step
 
     def action_first(self) -> None:
