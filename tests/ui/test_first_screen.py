@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from textual.widgets import Static
-from uihelpers import RATE_LIMIT, account_for, wait_for, wait_list
+from uihelpers import RATE_LIMIT, account_for, screen_text, wait_for, wait_list
 
 from po6_tui.accounts import Account
 from po6_tui.sandbox.process import listen
@@ -50,6 +50,8 @@ async def test_the_last_first_screen_shows_at_once_then_the_live_one(make_app, u
             await wait_for(pilot, lambda: app.mail.is_mounted and subjects(app), what="the cached first screen")
             assert subjects(app) == seen and "refreshing" in header(app)  # stale data looks stale
             assert app.mail.message_list.showing_cached
+            await pilot.resize_terminal(60, 20)  # ... even where the header's end is cut
+            await wait_for(pilot, lambda: "refreshing" in screen_text(app), what="the mark on a narrow screen")
             # The server comes up on that socket: the list turns live.
             child = subprocess.Popen([sys.executable, "-m", "po6_tui", "sandbox", "--fd", str(sock.fileno()),
                                       "--db", str(db), *RATE_LIMIT], pass_fds=(sock.fileno(),),

@@ -306,8 +306,9 @@ class MailScreen(MessageActionsScreen):
             if source.filters.active:
                 header.append("  filter: ", style="bold")
                 header.append_text(safe.text(source.filters.describe(), max_len=80, style="bold"))
-            if self._cached_at is not None:  # stale data must look stale
-                header.append(f"  cached {timefmt.short(self._cached_at)} · refreshing…", style="bold yellow")
+            if self._cached_at is not None:  # stale data must look stale, first: the end may be cut
+                marker = Text(f"cached {timefmt.short(self._cached_at)} · refreshing…  ", style="bold yellow")
+                header = marker + header
         # One row high whatever it says: no layout pass (this runs on every page that arrives).
         self.query_one("#list-header", Static).update(header, layout=False)
 
