@@ -131,3 +131,17 @@ def test_a_bounced_send_opened_80x24(snap_compare, make_app):
         await wait_idle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=bounced)
+
+
+def test_sent_log_of_all_mailboxes_80x24(snap_compare, make_app):
+    async def every(pilot) -> None:
+        from po6_tui.ui.outbox.sent_screen import ALL
+
+        app = pilot.app
+        app.open_view("sent")
+        await wait_for(pilot, lambda: isinstance(app.screen, SentScreen) and app.screen.emails)
+        app.screen.query_one("#mailbox").value = ALL
+        await wait_for(pilot, lambda: app.screen.mailbox_id == ALL and len(set(app.screen.mailbox_of.values())) > 1)
+        await wait_idle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=every)

@@ -133,3 +133,36 @@ async def test_the_drafts_queue_keeps_the_subject_readable_at_80_columns(make_ap
         subject = [c for c in table.ordered_columns if str(c.label) == "Subject"]
         assert subject and subject[0].width >= 20  # was 15 at 80 columns
         await wait_for(pilot, lambda: "Re: THIS IS UNACCEPTABL" in screen_text(app), what="the subject")
+
+
+async def test_all_mailboxes_merge_the_sent_logs_with_a_mailbox_column_and_a_filter(make_app, ui_sandbox):
+    from po6_tui.ui.outbox.sent_message import SentMessageScreen
+    from po6_tui.ui.outbox.sent_screen import ALL
+
+    app = make_app(ui_sandbox)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await open_outreach_sent(pilot)
+        await pilot.press("greater_than_sign")  # from the last mailbox, > wraps round to All mailboxes
+        for _ in range(10):
+            if screen.mailbox_id == ALL:
+                break
+            await pilot.press("greater_than_sign")
+        await wait_for(pilot, lambda: screen.mailbox_id == ALL and len(set(screen.mailbox_of.values())) > 1,
+                       what="every mailbox's sends")
+        table = screen.query_one("#sent")
+        assert [str(c.label) for c in table.ordered_columns][:2] == ["Sent", "Mailbox"]
+        dates = [e.sent_at for e in screen.emails]
+        assert dates == sorted(dates, reverse=True)  # merged newest first
+        assert "outreach-agent" in screen_text(app) and "ops-agent" in screen_text(app)
+
+        await pilot.press("slash")
+        await pilot.press(*"closed-company")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: table.row_count == 1, what="one match")
+        assert "Esc clears the filter" in str(screen.query_one("StatusLine").message)
+        await pilot.press("enter")  # opened from its own mailbox's log
+        await wait_for(pilot, lambda: isinstance(app.screen, SentMessageScreen) and app.screen.detail is not None)
+        assert "outreach-agent@po6.com" in _plain(app.screen.query_one("#headers"))
+        await pilot.press("q")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: table.row_count > 1, what="the filter cleared")

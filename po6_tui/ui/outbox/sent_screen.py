@@ -1,9 +1,12 @@
 """`:sent`: what a mailbox sent, newest first, with delivery status and who sent it (the web
 dashboard, an agent through MCP, or the API). Failures and bounces stand out; `v` filters by
-who sent, `b` shows only the problems, `<`/`>` (or the From selector) change mailbox; Enter opens
-one in full (sent_message.py)."""
+who sent, `b` shows only the problems, `/` by words (recipient, subject, mailbox), `<`/`>` (or
+the Mailbox selector) change mailbox; "All mailboxes" merges every mailbox's newest sends, with a
+Mailbox column. Enter opens one in full (sent_message.py)."""
 
 from __future__ import annotations
+
+import asyncio
 
 from rich.text import Text
 from textual import on
@@ -19,10 +22,13 @@ from po6_tui.ui.core import timefmt
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
+from po6_tui.ui.kit.prompt import PromptScreen
 from po6_tui.ui.kit.table import VimTable
 from po6_tui.ui.outbox.sent_message import SentMessageScreen
 
 PAGE = 100
+ALL = "*"  # the Mailbox selector's "All mailboxes"
+AT_ONCE = 8  # mailboxes asked at the same time for "All mailboxes"
 SENDER_KINDS = ("", "mcp", "web", "api")  # "" = everyone; cycled by `v`
 KIND_NAMES = {"mcp": "agent (MCP)", "web": "web", "api": "API"}
 PROBLEMS = ("bounced", "failed")
@@ -37,6 +43,8 @@ class SentScreen(AppScreen):
     BINDINGS = [
         Binding("v", "cycle_kind", "Sent by", id="sent.kind"),
         Binding("b", "toggle_problems", "Problems only", id="sent.problems"),
+        Binding("slash", "filter", "Filter", id="sent.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="sent.clear_filter"),
         Binding("greater_than_sign", "mailbox(1)", "Next mailbox", id="sent.next_mailbox"),
         Binding("less_than_sign", "mailbox(-1)", "Prev mailbox", show=False, id="sent.previous_mailbox"),
         Binding("plus", "more", "More", show=False, id="sent.more"),
@@ -59,6 +67,8 @@ class SentScreen(AppScreen):
         self.total = 0
         self.kind = ""
         self.problems_only = False
+        self.words: list[str] = []  # the `/` filter
+        self.mailbox_of: dict[str, str] = {}  # sent id → mailbox id (All mailboxes)
         self._wanted: str | None = None  # the mailbox to show once the list of mailboxes is in
 
     def compose_body(self) -> ComposeResult:
@@ -100,7 +110,8 @@ class SentScreen(AppScreen):
         if session is not self.session:
             return  # another account was asked for meanwhile
         select = self.query_one("#mailbox", Select)
-        select.set_options([(safe.text(m.address or m.id, max_len=60), m.id) for m in session.mailboxes])
+        select.set_options([(Text("All mailboxes"), ALL)]
+                           + [(safe.text(m.address or m.id, max_len=60), m.id) for m in session.mailboxes])
         ids = [m.id for m in session.mailboxes]
         wanted, self._wanted = self._wanted, None
         if ids:
@@ -116,6 +127,9 @@ class SentScreen(AppScreen):
         session, mailbox_id = self.session, self.mailbox_id
         if session is None or mailbox_id is None:
             return
+        if mailbox_id == ALL:
+            self._load_all(session)
+            return
         offset = len(self.emails) if more else 0
 
         async def fetch():  # noqa: ANN202
@@ -127,14 +141,51 @@ class SentScreen(AppScreen):
                 return  # the operator has moved on to another mailbox
             self.emails = (self.emails if more else []) + list(page.emails)
             self.total = page.total
+            self.mailbox_of = {e.id: mailbox_id for e in self.emails}
             self._fill()
 
         run_io(self, fetch, what="Loading sent mail", done=done, group="sent-load", exclusive=True)
 
+    def _load_all(self, session: AccountSession) -> None:
+        """Every mailbox's newest sends, merged newest first. One mailbox that fails fails the
+        whole view: a merged log with a hole in it would look complete."""
+        mailbox_ids = [m.id for m in session.mailboxes]
+
+        async def fetch():  # noqa: ANN202
+            client = await session.po6_client()
+            gate = asyncio.Semaphore(AT_ONCE)
+
+            async def one(mailbox_id: str):  # noqa: ANN202
+                async with gate:
+                    return mailbox_id, await client.list_sent_emails(mailbox_id=mailbox_id, limit=PAGE)
+
+            return await asyncio.gather(*(one(m) for m in mailbox_ids))
+
+        def done(pages) -> None:  # noqa: ANN001
+            if self.mailbox_id != ALL:
+                return
+            self.mailbox_of = {e.id: mailbox_id for mailbox_id, page in pages for e in page.emails}
+            merged = [e for _mailbox_id, page in pages for e in page.emails]
+            self.emails = sorted(merged, key=lambda e: (e.sent_at is not None, e.sent_at), reverse=True)
+            self.total = sum(page.total for _mailbox_id, page in pages)
+            self._fill()
+
+        run_io(self, fetch, what="Loading every mailbox's sent mail", done=done, group="sent-load", exclusive=True)
+
     def _visible(self) -> list[SentEmail]:
         return [e for e in self.emails
                 if (not self.kind or (e.sent_via or "") == self.kind)
-                and (not self.problems_only or (e.delivery_status or "") in PROBLEMS)]
+                and (not self.problems_only or (e.delivery_status or "") in PROBLEMS)
+                and all(word in self._haystack(e) for word in self.words)]
+
+    def _haystack(self, email: SentEmail) -> str:
+        return " ".join([*email.to_addresses, *email.cc_addresses, email.subject or "",
+                         self._mailbox_address(email)]).casefold()
+
+    def _mailbox_address(self, email: SentEmail) -> str:
+        mailbox_id = self.mailbox_of.get(email.id, self.mailbox_id or "")
+        mailbox = self.session.mailbox(mailbox_id) if self.session is not None else None
+        return mailbox.address if mailbox is not None and mailbox.address else mailbox_id
 
     def _fill(self) -> None:
         table = self.query_one("#sent", DataTable)
@@ -142,10 +193,19 @@ class SentScreen(AppScreen):
         width = self.size.width or 80
         # Narrow terminals give the subject the room; Enter opens a sent message whole.
         to_w = 30 if width >= 110 else (20 if width >= 100 else 16)
-        subject_w = max(10, width - (timefmt.SHORT_WIDTH + 10 + 12 + to_w) - 5 * 2 - 2)
+        every = self.mailbox_id == ALL
+        mailbox_w = (16 if width >= 100 else 12) if every else 0
+        # All mailboxes in a narrow terminal: the mailbox takes the place of "Sent by" (v still
+        # filters by it, and Enter shows it), so the subject stays readable.
+        sender_w = 0 if every and width < 100 else 12
+        subject_w = max(10, width - (timefmt.SHORT_WIDTH + 10 + to_w) - 4 * 2 - 2
+                        - (sender_w + 2 if sender_w else 0) - (mailbox_w + 2 if every else 0))
         table.add_column("Sent", width=timefmt.SHORT_WIDTH)
+        if every:
+            table.add_column("Mailbox", width=mailbox_w)
         table.add_column("Status", width=10)
-        table.add_column("Sent by", width=12)
+        if sender_w:
+            table.add_column("Sent by", width=sender_w)
         table.add_column("To", width=to_w)
         table.add_column("Subject", width=subject_w)
         visible = self._visible()
@@ -157,14 +217,21 @@ class SentScreen(AppScreen):
             subject.truncate(subject_w, overflow="ellipsis")
             to = safe.text(", ".join(email.to_addresses), max_len=300)
             to.truncate(to_w, overflow="ellipsis")
-            table.add_row(Text(timefmt.short(email.sent_at)),
+            mailbox = safe.text(self._mailbox_address(email).split("@")[0], max_len=60)  # its domain is ours
+            mailbox.truncate(mailbox_w, overflow="ellipsis")
+            table.add_row(Text(timefmt.short(email.sent_at)), *([mailbox] if every else []),
                           Text(("⚠ " if problem else "") + safe.one_line(status, 12), style=STATUS_STYLES.get(status, "")),
-                          self._sender_cell(email, ours),
+                          *([self._sender_cell(email, ours)] if sender_w else []),
                           to, subject, key=email.id)
         header = Text(f"{len(visible)} shown", style="bold")
         header.append(f" of {self.total} sent" if self.total else "", style="bold")
-        if len(self.emails) < self.total:
+        if every and len(self.emails) < self.total:
+            header.append(f" (the newest {PAGE} of each mailbox)", style="dim")
+        elif len(self.emails) < self.total:
             header.append(f" (newest {len(self.emails)} loaded; + loads more)", style="dim")
+        if self.words:
+            header.append("  matching: ", style="dim")
+            header.append_text(safe.text(" ".join(self.words), max_len=60, style="bold"))
         header.append("  sent by: ", style="dim")
         header.append(KIND_NAMES.get(self.kind, "everyone"), style="bold")
         header.append(" (v)", style="dim")
@@ -192,7 +259,8 @@ class SentScreen(AppScreen):
     @on(DataTable.RowSelected, "#sent")
     def _open_sent(self, event: DataTable.RowSelected) -> None:
         sent = next((e for e in self.emails if e.id == event.row_key.value), None)
-        session, mailbox_id = self.session, self.mailbox_id
+        session = self.session
+        mailbox_id = self.mailbox_of.get(sent.id) if sent is not None else None
         if sent is None or session is None or mailbox_id is None:
             return
         mailbox = session.mailbox(mailbox_id)
@@ -211,10 +279,26 @@ class SentScreen(AppScreen):
         self.problems_only = not self.problems_only
         self._fill()
 
+    def action_filter(self) -> None:
+        def entered(line: str | None) -> None:
+            if line is not None:
+                self.words = [word.casefold() for word in line.split()]
+                self._fill()
+                self.report(f"{len(self._visible())} of {len(self.emails)} match; Esc clears the filter."
+                            if self.words else "Filter cleared.")
+
+        self.app.push_screen(PromptScreen("/", initial=" ".join(self.words), history="sent-filter"), entered)
+
+    def action_clear_filter(self) -> None:
+        if self.words:
+            self.words = []
+            self._fill()
+            self.report("Filter cleared.")
+
     def action_mailbox(self, step: int) -> None:
         if self.session is None or not self.session.mailboxes:
             return
-        ids = [m.id for m in self.session.mailboxes]
+        ids = [ALL] + [m.id for m in self.session.mailboxes]
         index = ids.index(self.mailbox_id) if self.mailbox_id in ids else -1
         self.query_one("#mailbox", Select).value = ids[(index + step) % len(ids)]
 
