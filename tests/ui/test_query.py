@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from po6_tui.api.models import EmailSummary
-from po6_tui.ui.mail.query import KNOWN, Query, QueryError
+from po6_tui.ui.mail.query import QUERY_TERMS, Query, QueryError
 
 
 def summary(**fields) -> EmailSummary:
@@ -50,7 +50,7 @@ def test_the_old_filter_words_still_work_in_filter_only():
 
 
 @pytest.mark.parametrize(("text", "said"), [
-    ("foo:bar", f'Not understood: "foo:bar" (known: {KNOWN}; put text with a colon in quotes)'),
+    ("foo:bar", f'Not understood: "foo:bar" (known: {QUERY_TERMS}; put text with a colon in quotes)'),
     ("is:read", 'Not understood: "is:read" (known:'),
     ("has:pdf", 'Not understood: "has:pdf" (known:'),
     ("Re: hello", 'Not understood: "Re:" (known:'),

@@ -19,7 +19,7 @@ from typing import Any
 
 from po6_tui.api.models import EmailSummary
 
-KNOWN = "from: to: subject: is:unread is:starred has:attachment before: after:"
+QUERY_TERMS = "from: to: subject: is:unread is:starred has:attachment before: after:"
 _KEY = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
 # `:filter`'s words from before the query syntax, still understood there (not in searches,
 # where "unread" is a word to look for).
@@ -39,7 +39,7 @@ def _shown(text: str) -> str:
 
 
 def _not_understood(token: str, why: str = "") -> QueryError:
-    detail = f": {why}" if why else f" (known: {KNOWN}; put text with a colon in quotes)"
+    detail = f": {why}" if why else f" (known: {QUERY_TERMS}; put text with a colon in quotes)"
     return QueryError(f"Not understood: {_shown(token)}{detail}")
 
 
