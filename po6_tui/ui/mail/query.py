@@ -3,6 +3,9 @@
     from:ADDR to:ADDR subject:TEXT is:unread is:starred has:attachment before:DATE after:DATE
     free words and "quoted phrases"
 
+Dates are UTC days: `after:` from that day on, `before:` up to that day, not including it
+(list_emails' since and until). `:filter` also takes its older words: unread, starred, none.
+
 A `Query` knows which part the PO6 server can do and which part the app checks on what comes
 back: `list_emails` takes the sender, unread, starred and the dates (`list_arguments`);
 `search_emails` takes only words (`search_text`), and searches the sender, subject and body.
