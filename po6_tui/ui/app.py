@@ -27,6 +27,7 @@ from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.kit.prompt import PromptScreen
 from po6_tui.ui.mail.mail_screen import MailScreen
 from po6_tui.ui.mail.mailbox_tree import Place
+from po6_tui.ui.mail.query import QUERY_TERMS
 from po6_tui.ui.shell import commands, views
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.shell.commands import Command, register
@@ -399,13 +400,15 @@ def _register_builtin_commands() -> None:
     register(Command("quit", "Quit po6-tui", lambda app, _arg: app.quit_safely(), aliases=("q",)))
     register(Command("ctx", "Switch to another account (no name: list them)", lambda app, arg: app.use_account(arg),
                      usage="[NAME]", complete=lambda app: [a.name for a in app.accounts]))
-    register(Command("search", "Search the current mailbox on the server (sender, subject, body)",
-                     lambda app, arg: app.mail_screen().search(arg, everywhere=False), usage="QUERY"))
-    register(Command("search-all", "Search every mailbox on the server",
-                     lambda app, arg: app.mail_screen().search(arg, everywhere=True), usage="QUERY"))
-    register(Command("filter", "Filter the list: unread starred from:ADDR since:DATE until:DATE (none clears)",
-                     lambda app, arg: app.mail_screen().set_filter(arg), usage="[EXPR]",
-                     complete=lambda app: ["unread", "starred", "from:", "since:", "until:", "none"]))
+    register(Command("search", "Search the current mailbox on the server: words, \"a phrase\", " + QUERY_TERMS,
+                     lambda app, arg: app.mail_screen().search(arg, everywhere=False), usage="QUERY",
+                     complete=lambda app: QUERY_TERMS.split()))
+    register(Command("search-all", "Search every mailbox, as :search; each hit shows its mailbox",
+                     lambda app, arg: app.mail_screen().search(arg, everywhere=True), usage="QUERY",
+                     complete=lambda app: QUERY_TERMS.split()))
+    register(Command("filter", f"Narrow the folder: {QUERY_TERMS}, words, \"a phrase\" (none clears)",
+                     lambda app, arg: app.mail_screen().set_filter(arg), usage="[QUERY]",
+                     complete=lambda app: [*QUERY_TERMS.split(), "none"]))
     register(Command("folder", "Open a folder of the current mailbox",
                      lambda app, arg: app.mail_screen().open_folder_named(arg),
                      usage="NAME", complete=lambda app: app.mail.folder_names(), aliases=("cd",)))

@@ -1,11 +1,10 @@
-"""Pure pieces of the UI: the page cache behind the virtual list, filter expressions, commands."""
+"""Pure pieces of the UI: the page cache behind the virtual list, commands (queries: test_query.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from po6_tui.ui.shell import commands
-from po6_tui.ui.mail.filters import FilterError, Filters
 from po6_tui.ui.core.paging import PageCache
 
 
@@ -54,18 +53,6 @@ def test_truncate_when_the_list_shrinks():
     cache.store(10, cache.begin(10), list(range(10, 20)))
     cache.truncate(12)
     assert cache.get(11) == 11 and cache.get(12) is None
-
-
-def test_filters_parse_and_describe():
-    parsed = Filters.parse("unread from:bob@x.org since:2026-01-31")
-    assert parsed.arguments() == {"unread_only": True, "sender": "bob@x.org", "since": "2026-01-31"}
-    assert parsed.describe() == "unread from:bob@x.org since:2026-01-31"
-    assert Filters.parse("starred none") == Filters()
-    assert Filters().toggled("unread").unread
-    with pytest.raises(FilterError, match="date"):
-        Filters.parse("since:yesterday")
-    with pytest.raises(FilterError, match="unknown"):
-        Filters.parse("bogus")
 
 
 def test_every_view_is_a_command_and_completion_works():

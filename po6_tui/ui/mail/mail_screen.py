@@ -1,6 +1,7 @@
 """The main screen: mailboxes and folders on the left, the message list on the right.
 
-What the list shows is a `Source`: a folder (with server-side filters) or a search result.
+What the list shows is a `Source`: a folder (narrowed by `:filter`) or a search result, each
+narrowed by a `query.Query` and fetched through `query_fetch`.
 Opening a message pushes the reader. Counts and the list refresh on a timer and on `R`
 without moving the cursor or dropping marks.
 """
@@ -19,7 +20,6 @@ from textual.widgets import Static, Tree
 
 from po6_tui.api.models import EmailSummary, FolderInfo
 from po6_tui.ui import safe
-from po6_tui.ui.mail.filters import FilterError, Filters
 from po6_tui.ui.mail.actions import MessageActionsScreen
 from po6_tui.ui.kit.prompt import PromptScreen
 from po6_tui import first_frame
@@ -29,17 +29,19 @@ from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.mail.mailbox_tree import MailboxTree, Place
 from po6_tui.ui.mail.message_list import MessageList
-
-SEARCH_LIMIT = 100  # search_emails has no offset: one page of the best matches
+from po6_tui.ui.mail.query import Query, QueryError
+from po6_tui.ui.mail.query_fetch import Checked, folder_loader, search_loader
 
 
 @dataclass(frozen=True)
 class Source:
-    """What the message list shows: a folder of a mailbox, or a search (`query` set)."""
+    """What the message list shows: a folder of a mailbox, or a search (`query` set: as
+    typed; `search`: parsed)."""
 
     place: Place
-    filters: Filters = Filters()
+    filters: Query = Query()
     query: str = ""
+    search: Query = Query()
     everywhere: bool = False
 
     @property
@@ -77,7 +79,7 @@ class MailScreen(MessageActionsScreen):
         super().__init__()
         self.source: Source | None = None
         self._folder_source: Source | None = None  # where `q`/Esc returns from a search
-        self._search_total = 0  # the server's count of matches (we show at most SEARCH_LIMIT)
+        self._checked = Checked()  # how much of the server's answer the app's checks saw
         self._refresh_timer = None
         self._cached_at: datetime | None = None  # the list shows the last session's first page
         self._keep_next_load = True  # the next live page of the opening place is kept for the next start
@@ -214,7 +216,7 @@ class MailScreen(MessageActionsScreen):
         self.report("Refreshing…")
 
     # -- opening things -------------------------------------------------------------------
-    def open_place(self, place: Place, *, focus_list: bool = True, filters: Filters | None = None,
+    def open_place(self, place: Place, *, focus_list: bool = True, filters: Query | None = None,
                    first_page: tuple[list[EmailSummary], int] | None = None) -> None:
         session = self.session_named(place.account)
         self.app.active = session
@@ -224,7 +226,7 @@ class MailScreen(MessageActionsScreen):
             place = Place(session.name, session.mailboxes[0].id, "INBOX")
         if place.folder is None:
             place = Place(place.account, place.mailbox_id, "INBOX")
-        keep = filters if filters is not None else (self.source.filters if self.source else Filters())
+        keep = filters if filters is not None else (self.source.filters if self.source else Query())
         if first_page is None:
             self._cached_at = None
         self._show(Source(place, keep), first_page)
@@ -239,7 +241,9 @@ class MailScreen(MessageActionsScreen):
         self.source = source
         if not source.is_search:
             self._folder_source = source
-        self.message_list.load(self._loader(source), empty_text=self._empty_text(source), first_page=first_page)
+        everywhere = source.is_search and source.everywhere
+        self.message_list.load(self._loader(source), empty_text=self._empty_text(source), first_page=first_page,
+                               mailbox_of=self._mailbox_address if everywhere else None)
         self._update_header()
 
     def _empty_text(self, source: Source) -> str:
@@ -252,26 +256,17 @@ class MailScreen(MessageActionsScreen):
     def _loader(self, source: Source):
         session = self.session_named(source.place.account)
         place = source.place
+        self._checked = Checked()
         if source.is_search:
-            async def search(offset: int, limit: int) -> tuple[list[EmailSummary], int]:
-                if offset:
-                    return [], 0
-                client = await session.po6_client()
-                results = await client.search_emails(
-                    query=source.query, mailbox_id=None if source.everywhere else place.mailbox_id,
-                    limit=SEARCH_LIMIT)
-                self._search_total = results.total
-                return list(results.results), len(results.results)
+            return search_loader(session.po6_client, source.search,
+                                 None if source.everywhere else place.mailbox_id, self._checked)
+        return folder_loader(session.po6_client, source.filters, place.mailbox_id, place.folder, self._checked)
 
-            return search
-
-        async def folder(offset: int, limit: int) -> tuple[list[EmailSummary], int]:
-            client = await session.po6_client()
-            page = await client.list_emails(mailbox_id=place.mailbox_id, folder=place.folder, limit=limit,
-                                            offset=offset, **source.filters.arguments())
-            return list(page.emails), page.total
-
-        return folder
+    def _mailbox_address(self, summary: EmailSummary) -> str:
+        """The mailbox column of `:search-all`: which agent's mailbox a hit is in."""
+        session = self.session_named(self.source.place.account) if self.source else self.app.active
+        mailbox = session.mailbox(summary.mailbox_id)
+        return mailbox.address if mailbox else (summary.mailbox_id or "?")
 
     def _update_header(self) -> None:
         source = self.source
@@ -290,7 +285,11 @@ class MailScreen(MessageActionsScreen):
             if not source.everywhere:
                 header.append_text(safe.text(address, max_len=60))
             if total is not None:
-                more = f" (best {total} of {self._search_total})" if self._search_total > total else ""
+                checked = self._checked
+                more = ""
+                if checked.partial:
+                    more = (f" (among the best {checked.checked} of {checked.server_total})" if checked.by_app
+                            else f" (best {total} of {checked.server_total})")
                 header.append(f"  {total} found{more}", style="dim")
             header.append("  q/Esc back", style="dim")
         else:
@@ -306,6 +305,9 @@ class MailScreen(MessageActionsScreen):
             if source.filters.active:
                 header.append("  filter: ", style="bold")
                 header.append_text(safe.text(source.filters.describe(), max_len=80, style="bold"))
+                if self._checked.by_app and self._checked.partial:  # the app checked only so many
+                    header.append(f" (in the newest {self._checked.checked:,} of {self._checked.server_total:,})",
+                                  style="dim")
             if self._cached_at is not None:  # stale data must look stale, first: the end may be cut
                 marker = Text(f"cached {timefmt.short(self._cached_at)} · refreshing…  ", style="bold yellow")
                 header = marker + header
@@ -479,14 +481,16 @@ class MailScreen(MessageActionsScreen):
     def action_find(self) -> None:
         def found(pattern: str | None) -> None:
             if pattern:
-                self.message_list.find(pattern)
+                self.message_list.find(pattern)  # a query the syntax refuses: a FindResult with its error
 
         self.app.push_screen(PromptScreen("/", history="find"), found)
 
     @on(MessageList.FindResult)
     def _find_result(self, event: MessageList.FindResult) -> None:
         shown = safe.one_line(event.pattern, 60)
-        if event.found is False:
+        if event.error:
+            self.report(safe.one_line(event.error, 300), "warning")
+        elif event.found is False:
             self.report(f"/{shown}: no more matches in the loaded messages (:search asks the server).", "warning")
         elif event.found is None:
             self.report(f"/{shown}: looking further…")
@@ -501,13 +505,13 @@ class MailScreen(MessageActionsScreen):
     # -- commands (see ui/shell/commands.py) ------------------------------------------------------
     def set_filter(self, expression: str) -> None:
         try:
-            filters = Filters.parse(expression)
-        except FilterError as error:
-            self.report(str(error), "warning")
+            filters = Query.parse(expression, flag_words=True)
+        except QueryError as error:
+            self.report(safe.one_line(str(error), 300), "warning")
             return
         self.set_filter_object(filters)
 
-    def set_filter_object(self, filters: Filters) -> None:
+    def set_filter_object(self, filters: Query) -> None:
         base = self._folder_source or self.source
         if base is None:
             return
@@ -519,7 +523,16 @@ class MailScreen(MessageActionsScreen):
         if base is None:
             self.report("Not connected yet.", "warning")
             return
-        self._show(Source(base.place, Filters(), query=query, everywhere=everywhere))
+        try:
+            parsed = Query.parse(query)
+        except QueryError as error:
+            self.report(safe.one_line(str(error), 300), "warning")
+            return
+        if not parsed.search_text():
+            self.report(f"{safe.one_line(query, 60)}: a search needs words (or from:, subject:) to send to the "
+                        "server; :filter narrows the folder by the rest.", "warning")
+            return
+        self._show(Source(base.place, Query(), query=query, search=parsed, everywhere=everywhere))
         self.set_focus(self.message_list)
         self.report("Searching on the server…  q or Esc goes back to the folder.", transient=True)
 

@@ -30,6 +30,7 @@ from po6_tui.ui.core.paging import PageCache
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.kit.strips import text_strip
 from po6_tui.ui.kit.table import LIST_BINDINGS
+from po6_tui.ui.mail.query import Query, QueryError
 
 Loader = Callable[[int, int], Awaitable[tuple[list[EmailSummary], int]]]
 
@@ -47,17 +48,19 @@ class Columns:
     sender: int
     date: int
     subject: int
+    mailbox: int = 0  # `:search-all`: the mailbox of each hit, after the sender
 
     NARROW = 70  # below: the subject comes first (at 80 columns it was cut to 25 characters)
 
     @classmethod
-    def for_width(cls, width: int) -> Columns:
+    def for_width(cls, width: int, *, mailbox: bool = False) -> Columns:
         narrow = width < cls.NARROW
         date = timefmt.NARROW_WIDTH if narrow else timefmt.SHORT_WIDTH
         sender = max(10, min(28, width // (5 if narrow else 4)))
         marks = 5
-        subject = max(0, width - marks - sender - date - 2)
-        return cls(width, sender, date, subject)
+        mailbox_width = max(12, min(24, width // 5)) if mailbox else 0
+        subject = max(0, width - marks - sender - date - 2 - (mailbox_width + 1 if mailbox else 0))
+        return cls(width, sender, date, subject, mailbox_width)
 
     @property
     def narrow(self) -> bool:
@@ -122,13 +125,15 @@ class MessageList(ScrollView, can_focus=True):
             self.summary = summary
 
     class FindResult(Message):
-        """A find moved the cursor (`found` True), found nothing (False) or is fetching (None)."""
+        """A find moved the cursor (`found` True), found nothing (False) or is fetching (None);
+        `error` says what of the pattern the query syntax did not understand (found False)."""
 
-        def __init__(self, message_list: MessageList, pattern: str, found: bool | None) -> None:
+        def __init__(self, message_list: MessageList, pattern: str, found: bool | None, error: str = "") -> None:
             super().__init__()
             self.message_list = message_list
             self.pattern = pattern
             self.found = found
+            self.error = error
 
     class Loaded(Message):
         """A page arrived; `total` is the server's current count."""
@@ -148,6 +153,8 @@ class MessageList(ScrollView, can_focus=True):
         self.marked: dict[str, EmailSummary] = {}
         self._gone: set[str] = set()  # moved/deleted here; shown struck out until the refresh
         self._find: str = ""
+        self._find_query = Query()  # `_find` parsed (query.py)
+        self._mailbox_of: Callable[[EmailSummary], str] | None = None  # the mailbox column, when shown
         # A look ahead (find, next unread) waiting for a page it asked for: run again when it comes.
         self._seek_again: Callable[[], object] | None = None
         self._seek_key: tuple = ()  # what the pages counted in `_seek_scanned` were fetched for
@@ -164,10 +171,16 @@ class MessageList(ScrollView, can_focus=True):
 
     # -- feeding -----------------------------------------------------------------------
     def load(self, loader: Loader, *, empty_text: str = "(no messages)",
-             first_page: tuple[list[EmailSummary], int] | None = None) -> None:
+             first_page: tuple[list[EmailSummary], int] | None = None,
+             mailbox_of: Callable[[EmailSummary], str] | None = None) -> None:
         """Show another folder or result set: forget rows, marks and position. `first_page`
-        (rows and total kept from the last session) is shown at once and fetched again."""
+        (rows and total kept from the last session) is shown at once and fetched again.
+        `mailbox_of` adds a mailbox column (results from several mailboxes)."""
         self._loader = loader
+        if (mailbox_of is None) != (self._mailbox_of is None):
+            self._columns = None
+            self._line_cache.clear()  # rows drawn with (or without) the column
+        self._mailbox_of = mailbox_of
         self.empty_text = self._normal_empty_text = empty_text
         self._cache.clear()
         self.total = None
@@ -437,8 +450,13 @@ class MessageList(ScrollView, can_focus=True):
             self.cursor = index
 
     # -- find (/, n, N) ----------------------------------------------------------------
-    def _matches(self, row: EmailSummary, needle: str) -> bool:
-        return needle in row.subject.casefold() or needle in row.from_.casefold()
+    def _matches(self, row: EmailSummary) -> bool:
+        """The find's test. Plain text is found as typed in the subject or the sender, as
+        before the query syntax; anything else is the query's terms (query.py)."""
+        if self._find_query.is_plain:
+            needle = self._find.casefold()
+            return needle in row.subject.casefold() or needle in row.from_.casefold()
+        return self._find_query.matches(row)
 
     @property
     def find_pattern(self) -> str:
@@ -453,6 +471,12 @@ class MessageList(ScrollView, can_focus=True):
         self.find(self._find, backwards=direction < 0)
 
     def find(self, pattern: str, *, backwards: bool = False) -> bool | None:
+        try:
+            query = Query.parse(pattern)
+        except QueryError as error:
+            self.post_message(self.FindResult(self, pattern, False, str(error)))
+            return False
+        self._find_query = query
         result = self._find_move(pattern, backwards=backwards)
         self.post_message(self.FindResult(self, pattern, result))
         return result
@@ -463,10 +487,9 @@ class MessageList(ScrollView, can_focus=True):
             self.refresh_bindings()  # n/N become "next/previous match" (check_action): the footer says so
         self._find = pattern
         self.refresh()
-        needle = pattern.casefold()
-        if not needle:
+        if not pattern:
             return False
-        return self._seek(("find", pattern), lambda row: self._matches(row, needle),
+        return self._seek(("find", pattern), self._matches,
                           lambda: self._find and self.find(self._find), backwards=backwards)
 
     def next_unread(self, then: Callable[[bool], object]) -> bool | None:
@@ -591,7 +614,7 @@ class MessageList(ScrollView, can_focus=True):
     def _render_row(self, index: int, row: EmailSummary | None, width: int) -> Text:
         columns = self._columns
         if columns is None or columns.width != width:
-            columns = self._columns = Columns.for_width(width)
+            columns = self._columns = Columns.for_width(width, mailbox=self._mailbox_of is not None)
         if row is None:
             label = "  (could not load: R to retry)" if self._cache.failed(index) else "  …"
             return Text(label, style=self.get_component_rich_style("message-list--placeholder", partial=True))
@@ -610,6 +633,11 @@ class MessageList(ScrollView, can_focus=True):
         sender.truncate(columns.sender, overflow="ellipsis", pad=True)
         line.append_text(sender)
         line.append(" ")
+        if self._mailbox_of is not None:
+            mailbox = safe.text(self._mailbox_of(row), max_len=200, style=component("message-list--dim"))
+            mailbox.truncate(columns.mailbox, overflow="ellipsis", pad=True)
+            line.append_text(mailbox)
+            line.append(" ")
         subject = safe.text(row.subject or "(no subject)", max_len=300)
         if row.snippet and subject.cell_len < columns.subject:
             subject.append("  ")
@@ -620,10 +648,11 @@ class MessageList(ScrollView, can_focus=True):
         line.append(timefmt.short(row.date, narrow=columns.narrow).rjust(columns.date),
                     style=component("message-list--dim"))
         if not row.is_read:
-            line.stylize(component("message-list--unread"), 5, 5 + columns.sender + 1 + columns.subject)
+            line.stylize(component("message-list--unread"), 5,
+                          5 + columns.sender + 1 + (columns.mailbox + 1 if columns.mailbox else 0) + columns.subject)
         if marked:
             line.stylize(component("message-list--marked"))
-        if self._find and self._matches(row, self._find.casefold()):
+        if self._find and self._matches(row):
             line.stylize(component("message-list--match"), 5)
         if row.id in self._gone:
             line.stylize(component("message-list--gone"))
