@@ -74,6 +74,12 @@ async def test_open_a_thread_then_read_its_messages(make_postern_app, postern_bo
         thread = app.screen
         assert [m.direction for m in thread.table.items] == ["inbound", "outbound", "inbound"]  # oldest first
         assert thread.table.cursor_row == 2  # on the newest, the one to answer
+        below = thread.query_one("#thread-text")
+        await wait_for(pilot, lambda: "Unread: Enter opens it" in str(below.render()), what="the unread one's snippet")
+        assert thread.table.items[2].unread  # not read in passing: Postern would mark it read
+        await pilot.press("k")  # the answer the operator's side sent: read in place
+        await wait_for(pilot, lambda: "You are right: 3 seats were removed" in str(below.render()), what="read below")
+        await pilot.press("j")
 
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PosternReaderScreen) and app.screen.message is not None)

@@ -16,12 +16,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from po6_tui.api import postern_models as pm
 from po6_tui.api.postern import PosternClient
 from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
+from po6_tui.ui.core.debounce import Debounced
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.core.host import report
@@ -111,7 +113,10 @@ class PosternReaderScreen(Reading, AppScreen):
 
 
 class PosternThreadScreen(AppScreen):
-    """A thread's messages, oldest first: Enter reads one, r replies to it."""
+    """A thread as one conversation: its messages oldest first, each on a line, the one under the
+    cursor read below (as the PO6 conversation view, `c`). Postern marks a message read when it
+    is fetched, so an unread one is not read in passing: its snippet is shown, and Enter opens
+    it (asking first in read-only mode). r replies to the one under the cursor."""
 
     VIEW = "postern"
     HELP_GROUP = "Postern thread"
@@ -125,6 +130,8 @@ class PosternThreadScreen(AppScreen):
 
     DEFAULT_CSS = """
     PosternThreadScreen #thread-header { height: auto; padding: 0 1; background: $boost; }
+    PosternThreadScreen #thread-messages { height: auto; max-height: 45%; }
+    PosternThreadScreen #thread-body { height: 1fr; padding: 0 1; border-top: solid $panel-lighten-1; }
     """
 
     def __init__(self, client: PosternClient, thread: pm.Thread, *, reply: Reply, changed: Changed) -> None:
@@ -133,10 +140,13 @@ class PosternThreadScreen(AppScreen):
         self.thread = thread
         self._reply = reply
         self._changed = changed
+        self._read_later = Debounced(self)
 
     def compose_body(self) -> ComposeResult:
         yield Static(self._header(self.thread), id="thread-header")
         yield PagedTable(MESSAGES, id="thread-messages")
+        with VerticalScroll(id="thread-body"):
+            yield Static(Text("Reading the thread…", style="dim"), id="thread-text")
 
     @property
     def table(self) -> PagedTable:
@@ -170,6 +180,40 @@ class PosternThreadScreen(AppScreen):
     @on(PagedTable.Opened)
     def _opened(self, event: PagedTable.Opened) -> None:
         open_reader(self, self.client, event.item, reply=self._reply, changed=self.changed)
+
+    @on(PagedTable.Highlighted)
+    def _highlighted(self, event: PagedTable.Highlighted) -> None:
+        summary = event.item
+        if summary is None:
+            return
+        shown = self.query_one("#thread-text", Static)
+        if summary.unread:  # fetching it would mark it read: not in passing
+            text = Text(f"From {safe.one_line(summary.from_, 200)}  ·  {timefmt.full(summary.received_at)}\n\n",
+                        style="dim")
+            text.append_text(safe.text(summary.snippet or "", single_line=False, max_len=2_000))
+            text.append("\n\nUnread: Enter opens it, and Postern marks it read.", style="bold")
+            shown.update(text)
+            return
+        self._read_later(lambda: self._read(summary))
+
+    def _read(self, summary: pm.MessageSummary) -> None:
+        async def load() -> tuple[pm.Message, safe.Body]:
+            message = await self.client.get_message(summary.id)
+            body = await asyncio.to_thread(safe.message_body, message.text, message.html, prefer_html=False)
+            return message, body
+
+        def done(result: tuple[pm.Message, safe.Body]) -> None:
+            message, body = result
+            current = self.table.current
+            if current is None or current.id != message.id:
+                return  # the cursor moved on meanwhile
+            text = Text(f"From {safe.one_line(message.from_, 200)}  ·  {timefmt.full(message.received_at)}\n\n",
+                        style="dim")
+            text.append_text(body.text)
+            self.query_one("#thread-text", Static).update(text)
+            self.query_one("#thread-body", VerticalScroll).scroll_home(animate=False)
+
+        run_io(self, load, what="Reading the message", done=done, group="thread-read", exclusive=True)
 
     def changed(self, message: pm.MessageSummary) -> None:
         self.table.replace_item(message)
