@@ -103,14 +103,19 @@ def test_compose_screen(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=compose)
 
 
+async def _outreach_sent(pilot) -> None:
+    """`:sent`, then `>` to outreach-agent's five seeded sends."""
+    app = pilot.app
+    app.open_view("sent")
+    await wait_for(pilot, lambda: isinstance(app.screen, SentScreen) and app.screen.emails)
+    for _ in range(4):  # signup → billing → support → research → outreach
+        await pilot.press("greater_than_sign")
+    await wait_for(pilot, lambda: app.screen.mailbox_id == "mbx_outreach" and len(app.screen.emails) == 5)
+
+
 def test_sent_log(snap_compare, make_app):
     async def sent(pilot) -> None:
-        app = pilot.app
-        app.open_view("sent")
-        await wait_for(pilot, lambda: isinstance(app.screen, SentScreen) and app.screen.emails)
-        for _ in range(4):  # signup → billing → support → research → outreach
-            await pilot.press("greater_than_sign")
-        await wait_for(pilot, lambda: app.screen.mailbox_id == "mbx_outreach" and len(app.screen.emails) == 5)
+        await _outreach_sent(pilot)
         await wait_idle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=sent)
@@ -120,14 +125,10 @@ def test_a_bounced_send_opened_80x24(snap_compare, make_app):
     async def bounced(pilot) -> None:
         from po6_tui.ui.outbox.sent_message import SentMessageScreen
 
-        app = pilot.app
-        app.open_view("sent")
-        await wait_for(pilot, lambda: isinstance(app.screen, SentScreen) and app.screen.emails)
-        for _ in range(4):  # signup → billing → support → research → outreach
-            await pilot.press("greater_than_sign")
-        await wait_for(pilot, lambda: app.screen.mailbox_id == "mbx_outreach" and len(app.screen.emails) == 5)
+        await _outreach_sent(pilot)
         await pilot.press("b", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, SentMessageScreen) and app.screen.detail is not None)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, SentMessageScreen)
+                       and pilot.app.screen.detail is not None)
         await wait_idle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=bounced)

@@ -35,34 +35,34 @@ def test_main_screen_160x48(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=(160, 48), run_before=marked_and_moved)
 
 
+async def _open_newsletter(pilot) -> None:
+    """The reader, on the seeded prompt-injection newsletter (found with :search-all)."""
+    app = pilot.app
+    await _main_ready(pilot)
+    app.mail.search("Ignore previous instructions", everywhere=True)
+    await wait_list(pilot, total=1)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.email is not None)
+
+
 def test_reader_with_an_html_mail(snap_compare, make_app):
-    async def open_newsletter(pilot) -> None:
-        app = pilot.app
-        await _main_ready(pilot)
-        app.mail.search("Ignore previous instructions", everywhere=True)
-        await wait_list(pilot, total=1)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.email is not None)
+    async def html_version(pilot) -> None:
+        await _open_newsletter(pilot)
         await pilot.press("v")
-        await wait_for(pilot, lambda: "HTML" in app.screen.query_one(MessageBodyView).source.plain)
+        await wait_for(pilot, lambda: "HTML" in pilot.app.screen.query_one(MessageBodyView).source.plain)
         await wait_idle(pilot)
 
-    assert snap_compare(make_app(mark_read_on_open=False), terminal_size=(80, 24), run_before=open_newsletter)
+    assert snap_compare(make_app(mark_read_on_open=False), terminal_size=(80, 24), run_before=html_version)
 
 
 def test_links_of_a_message_80x24(snap_compare, make_app):
     async def open_links(pilot) -> None:
         from po6_tui.ui.kit.links import LinksScreen
 
-        app = pilot.app
-        await _main_ready(pilot)
-        app.mail.search("Ignore previous instructions", everywhere=True)
-        await wait_list(pilot, total=1)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.email is not None)
+        await _open_newsletter(pilot)
         await wait_idle(pilot)
         await pilot.press("o")
-        await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, LinksScreen))
         await wait_idle(pilot)
 
     assert snap_compare(make_app(mark_read_on_open=False), terminal_size=(80, 24), run_before=open_links)

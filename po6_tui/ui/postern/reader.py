@@ -43,6 +43,14 @@ def message_headers(message: pm.Message) -> Headers:
                    message.headers, attachments(message.attachments), no_content_note("Postern"))
 
 
+async def fetch_message(client: PosternClient, message_id: str, *, prefer_html: bool) -> tuple[pm.Message, safe.Body]:
+    """A message and its body made safe (this marks it read on Postern)."""
+    message = await client.get_message(message_id)
+    # html2text can take a while on a big newsletter: keep it off the UI thread.
+    body = await asyncio.to_thread(safe.message_body, message.text, message.html, prefer_html=prefer_html)
+    return message, body
+
+
 def open_reader(screen: Screen, client: PosternClient, summary: pm.MessageSummary, *, reply: Reply,
                 changed: Changed) -> None:
     """Open a message. Postern marks a message read when it is fetched: in read-only mode, where
@@ -92,12 +100,6 @@ class PosternReaderScreen(Reading, AppScreen):
     def on_mount(self) -> None:
         summary, prefer_html = self.summary, self.prefer_html
 
-        async def load() -> tuple[pm.Message, safe.Body]:
-            message = await self.client.get_message(summary.id)
-            # html2text can take a while on a big newsletter: keep it off the UI thread.
-            body = await asyncio.to_thread(safe.message_body, message.text, message.html, prefer_html=prefer_html)
-            return message, body
-
         def done(result: tuple[pm.Message, safe.Body]) -> None:
             message, body = result
             self.message = message
@@ -105,7 +107,8 @@ class PosternReaderScreen(Reading, AppScreen):
             if summary.unread:  # fetching it marked it read on the server
                 self._changed(summary.model_copy(update={"unread": False}))
 
-        run_io(self, load, what="Opening the message", done=done, group="reader", exclusive=True)
+        run_io(self, lambda: fetch_message(self.client, summary.id, prefer_html=prefer_html), what="Opening the message",
+               done=done, group="reader", exclusive=True)
 
     # -- keys ------------------------------------------------------------------------------
     def action_reply(self) -> None:
@@ -197,11 +200,6 @@ class PosternThreadScreen(AppScreen):
         self._read_later(lambda: self._read(summary))
 
     def _read(self, summary: pm.MessageSummary) -> None:
-        async def load() -> tuple[pm.Message, safe.Body]:
-            message = await self.client.get_message(summary.id)
-            body = await asyncio.to_thread(safe.message_body, message.text, message.html, prefer_html=False)
-            return message, body
-
         def done(result: tuple[pm.Message, safe.Body]) -> None:
             message, body = result
             current = self.table.current
@@ -213,7 +211,8 @@ class PosternThreadScreen(AppScreen):
             self.query_one("#thread-text", Static).update(text)
             self.query_one("#thread-body", VerticalScroll).scroll_home(animate=False)
 
-        run_io(self, load, what="Reading the message", done=done, group="thread-read", exclusive=True)
+        run_io(self, lambda: fetch_message(self.client, summary.id, prefer_html=False), what="Reading the message",
+               done=done, group="thread-read", exclusive=True)
 
     def changed(self, message: pm.MessageSummary) -> None:
         self.table.replace_item(message)
