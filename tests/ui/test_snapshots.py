@@ -116,3 +116,16 @@ def test_conversation_80x24(snap_compare, make_app):
         await wait_idle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_conversation)
+
+
+def test_conversations_80x24(snap_compare, make_app):
+    async def grouped(pilot) -> None:
+        from po6_tui.ui.mail.conversations import ConversationsScreen
+
+        await _main_ready(pilot)
+        await pilot.press("T")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConversationsScreen)
+                       and pilot.app.screen.groups is not None)
+        await wait_idle(pilot)
+
+    assert snap_compare(make_app(mark_read_on_open=False), terminal_size=(80, 24), run_before=grouped)

@@ -63,6 +63,7 @@ class MailScreen(MessageActionsScreen):
         Binding("U", "filter_toggle('unread')", "Unread only", show=False, id="mail.filter_unread"),
         Binding("asterisk", "filter_toggle('starred')", "Starred only", show=False, id="mail.filter_starred"),
         Binding("R", "refresh", "Refresh", show=False, id="mail.refresh"),
+        Binding("T", "conversations", "Conversations", show=False, id="mail.conversations"),
     ]
 
     DEFAULT_CSS = """
@@ -194,6 +195,18 @@ class MailScreen(MessageActionsScreen):
                 self._update_header()
 
         run_io(self, load, what="Loading folders", done=done, group=f"folders-{mailbox_id}", exclusive=True)
+
+    def action_conversations(self) -> None:
+        """`T`: this folder grouped by conversation (conversations.py)."""
+        source = self.source
+        if source is None or source.is_search or source.place.mailbox_id is None:
+            self.report("Conversations group a folder: open one first (not a search).", "warning")
+            return
+        # deferred: start-up (the grouped view loads when first used)
+        from po6_tui.ui.mail.conversations import ConversationsScreen
+
+        self.app.push_screen(ConversationsScreen(self.session_named(source.place.account), source.place.mailbox_id,
+                                                 source.place.folder))
 
     def session_named(self, name: str) -> AccountSession:
         return next(s for s in self.app.accounts if s.name == name)
