@@ -256,3 +256,58 @@ async def test_a_reply_without_cc_still_uses_the_reply_tool_and_a_forward_takes_
                                       email_id=next(c.id for c in copies if c.subject == forward.subject))
     assert copy.body_text.startswith("FYI\n\n---------- Forwarded message ----------\nFrom: ")
     assert "Shall we meet?" in copy.body_text
+
+
+async def _drafts_named(box, subject: str) -> list:
+    async with await client_for(box) as client:
+        return [d for d in await client.list_drafts() if d.subject == subject]
+
+
+async def test_save_for_review_puts_the_message_in_the_drafts_queue_once(make_app, tools_box, unique):
+    app = make_app(tools_box)
+    subject = f"For a second look {unique}"
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await _open(pilot, "compose", "mbx_research")
+        screen.query_one("#to", Input).value = "ada@example.com"
+        screen.query_one("#subject", Input).value = subject
+        screen.query_one("#body", TextArea).text = "Please check the figures."
+        await pilot.press("ctrl+b")
+        dialog = await answer(pilot, yes=False)  # Cancel: nothing saved, the text stays
+        assert "research-agent@po6.com" in dialog.question.details and "Nothing is sent now" in dialog.question.details
+        assert isinstance(app.screen, ComposeScreen) and "Not saved; your text is still here." in status(app)
+        await pilot.press("ctrl+b")
+        await answer(pilot)
+        await wait_for(pilot, lambda: not isinstance(app.screen, ComposeScreen), what="compose to close")
+        assert "Saved for review" in status(app) and "nothing was sent" in status(app)
+    drafts = await _drafts_named(tools_box, subject)
+    assert len(drafts) == 1 and drafts[0].to_addresses == ["ada@example.com"] and drafts[0].status == "pending"
+    assert not [s for s in await sent_log(tools_box, "mbx_research") if s.subject == subject]
+    assert Journal.default().load_edit("sandbox", "compose") is None
+
+
+async def test_save_for_review_whose_answer_is_lost_says_so_and_keeps_the_text(make_app, tools_box, unique):
+    from drafthelpers import drop_replies
+
+    app = make_app(tools_box)
+    subject = f"Lost answer {unique}"
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await _open(pilot, "compose", "mbx_research")
+        screen.query_one("#to", Input).value = "ada@example.com"
+        screen.query_one("#subject", Input).value = subject
+        screen.query_one("#body", TextArea).text = "Kept."
+        dropped = await drop_replies(app, "create_draft")  # the server makes it; its answer is lost
+        await pilot.press("ctrl+b")
+        await answer(pilot)
+        await wait_for(pilot, lambda: "may or may not have taken effect" in status(app), what="the unknown outcome")
+        assert "Saving for review (your text is kept)" in status(app) and "not saved" not in status(app).lower()
+        assert isinstance(app.screen, ComposeScreen) and screen.query_one("#body", TextArea).text == "Kept."
+        assert dropped.calls == 1  # never repeated on its own
+    assert len(await _drafts_named(tools_box, subject)) == 1
+
+
+async def test_read_only_offers_no_save_for_review(make_app, tools_box):
+    app = make_app(tools_box, read_only=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = await _open(pilot, "compose", "mbx_research")
+        keys = [b.key for _, b, enabled, _ in screen.active_bindings.values() if enabled]
+        assert "ctrl+b" not in keys

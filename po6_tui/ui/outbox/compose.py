@@ -40,6 +40,7 @@ from po6_tui.risks import Assessment, Rules, assess
 from po6_tui.ui.core.host import host
 from po6_tui.ui.outbox import risk_facts
 from po6_tui.ui.outbox.send_review import SendPage, SendReview, review_then
+from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.kit.editor import EDITOR_KEYS, Editing, restored_notice, submit_key
 from po6_tui.ui.kit.message_form import MessageForm, cleaned
 from po6_tui.ui.core.session import AccountSession
@@ -131,7 +132,9 @@ class ComposeScreen(Editing, AppScreen):
         submit_key("Send"),
         Binding("ctrl+t", "template", "Template", id="compose.template"),
         Binding("ctrl+l", "contacts", "Contact list", id="compose.contacts"),
+        Binding("ctrl+b", "save_for_review", "For review", id="compose.for_review"),
     ]
+    WRITE_ACTIONS = frozenset({"save_for_review"})
     REVERT_TITLE = "Discard this message?"
 
     DEFAULT_CSS = """
@@ -152,6 +155,7 @@ class ComposeScreen(Editing, AppScreen):
         self.key = journal_key(mode, mailbox_id, email)
         self.restored = self.load_restored()
         self.start = self.restored or self._fresh()
+        self._saving = False  # a create_draft is on its way: never a second one meanwhile
         # A reply starts in the body; a new message or a forward starts with its recipients.
         self.AUTO_FOCUS = "#body" if mode in REPLIES or self.start.to_text else "#to"
 
@@ -278,6 +282,61 @@ class ComposeScreen(Editing, AppScreen):
             self.report(f"Added {len(addresses)} recipient{'s' if len(addresses) != 1 else ''}.")
 
         self.app.push_screen(ContactListPicker(self.session), chosen)
+
+    # -- saving for review (four eyes) -------------------------------------------------------
+    def action_save_for_review(self) -> None:
+        """Ctrl+B: the message becomes a PO6 draft (`create_draft`) in the review queue, for a
+        second person to approve, instead of going out now."""
+        self.form.flush()
+        if self.session.account.read_only:
+            self.report("Read-only mode: nothing can be saved on the server; your text is kept.", "warning")
+            return
+        if self.mode != "compose":
+            self.report("Save for review makes a new message: start one with m. A reply or forward is sent "
+                        "with Ctrl+S.", "warning")
+            return
+        if self._saving:
+            self.report("Already saving it for review: wait for the server's answer.", "warning")
+            return
+        message = self.form.value()
+        try:
+            to = outbound.parse_addresses(message.to_text, field_name="To", required=True)
+            cc = outbound.parse_addresses(message.cc_text, field_name="Cc")
+        except outbound.AddressError as error:
+            self.report(f"Not saved: {error}", "warning")
+            return
+        if not message.subject.strip():
+            self.report("Not saved: give it a subject.", "warning")
+            return
+        mailbox_id = self.current_mailbox_id()
+        question = Question(
+            title="Save this message for review?", confirm_label="Save for review", danger=False,
+            details=f"It goes to the drafts queue of {self._sender_address()} as a draft, to {', '.join(to)}, "
+                    "until someone approves it there (PO6 drafts expire after 72 h). Nothing is sent now.")
+        confirm_then(self, question, on_yes=lambda: self._save_for_review(mailbox_id, to, cc, message),
+                     on_no=lambda: self.report("Not saved; your text is still here."))
+
+    def _save_for_review(self, mailbox_id: str, to: list[str], cc: list[str], message: SavedEdit) -> None:
+        session = self.session
+        self._saving = True
+
+        async def save():  # noqa: ANN202
+            client = await session.po6_client()
+            return await client.create_draft(mailbox_id, to, message.subject, message.body, cc_addresses=cc or None)
+
+        def done(_draft) -> None:  # noqa: ANN001
+            self._saving = False
+            self.form.discard()
+            self.journal.drop_edit(session.name, self.key)
+            self.dismiss(None)
+            self.app.report(f"Saved for review: “{safe.one_line(message.subject, 80)}” waits in the drafts queue "
+                            "(:drafts) for someone to approve it; nothing was sent.")
+
+        def failed(_error: BaseException) -> None:
+            self._saving = False
+
+        # A lost reply is reported as such ("may or may not have taken effect"), never retried.
+        run_io(self, save, what="Saving for review (your text is kept)", done=done, failed=failed, replay=False)
 
     # -- sending -----------------------------------------------------------------------------
     def action_submit(self) -> None:
