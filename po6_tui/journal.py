@@ -167,5 +167,12 @@ class Journal:
     def drop_edit(self, account: str, key: str) -> None:
         self._execute("DELETE FROM edits WHERE account = ? AND key = ?", (account, key))
 
+    def all_edits(self) -> list[tuple[str, str, SavedEdit]]:
+        """Every unfinished edit as (account, key, edit), the newest first (`:postponed`)."""
+        rows = self._execute("SELECT * FROM edits ORDER BY saved_at DESC, rowid DESC")  # a second holds many
+        return [(row["account"], row["key"],
+                 SavedEdit(row["to_text"], row["cc_text"], row["subject"], row["body"], row["saved_at"]))
+                for row in rows]
+
     def edit_keys(self, account: str) -> set[str]:
         return {row["key"] for row in self._execute("SELECT key FROM edits WHERE account = ?", (account,))}

@@ -280,6 +280,12 @@ class Po6App(App):
         else:
             self.mail_screen().open_place(Place(session.name, mailbox, "INBOX"))
 
+    def open_postponed(self) -> None:
+        # deferred: start-up (the list of unfinished messages loads when first asked for)
+        from po6_tui.ui.outbox.postponed import PostponedScreen
+
+        self.push_screen(PostponedScreen())
+
     def open_drafts(self, account: str, mailbox: str) -> None:
         """The drafts queue, the cursor on that mailbox's first pending draft."""
         if self._session_named(account) is not None:
@@ -418,6 +424,8 @@ def _register_builtin_commands() -> None:
     register(Command("theme", "Change the colour theme (remembered)", lambda app, arg: app.set_theme_named(arg),
                      usage="NAME", complete=lambda app: sorted(app.available_themes)))
     register(Command("help", "Keys and commands for this view (?)", lambda app, _arg: app.action_help()))
+    register(Command("postponed", "Unfinished messages and edits, newest first: continue or throw away",
+                     lambda app, _arg: app.open_postponed()))
 
 
 _register_builtin_commands()

@@ -146,3 +146,25 @@ def test_sent_log_of_all_mailboxes_80x24(snap_compare, make_app):
         await wait_idle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=every)
+
+
+def test_postponed_80x24(snap_compare, make_app):
+    from po6_tui.journal import Journal
+
+    journal = Journal.default()
+    for key, to, subject, at in (("compose", "bo@example.com", "Quarterly numbers", "2026-11-18T09:40:00+00:00"),
+                                 ("reply:mbx_signup:em_1", "securite@eclair.fr", "Re: Votre code de connexion",
+                                  "2026-11-18T09:12:00+00:00"),
+                                 ("drf_demo01", "alicia@northstar.example", "Pricing for Northstar",
+                                  "2026-11-17T16:05:00+00:00")):
+        journal._execute("INSERT OR REPLACE INTO edits VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         ("sandbox", key, to, "", subject, "…", at))  # fixed times: a stable picture
+
+    async def postponed(pilot) -> None:
+        from po6_tui.ui.outbox.postponed import PostponedScreen
+
+        pilot.app.open_postponed()
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PostponedScreen))
+        await wait_idle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=postponed)
