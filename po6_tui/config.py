@@ -33,7 +33,7 @@ from typing import Any
 import tomli_w
 from platformdirs import user_config_path
 
-from po6_tui import APP_NAME
+from po6_tui import APP_NAME, terminal_notify
 from po6_tui.files import write_atomic
 from po6_tui.risks import Rules, rules_from
 
@@ -87,6 +87,8 @@ class Settings:
     refresh_interval: float = 30.0
     default_profile: str | None = None
     bell_on_new_draft: bool = False
+    notify: str = "auto"  # terminal notifications: terminal_notify.METHODS
+    notify_on: list[str] = field(default_factory=lambda: list(terminal_notify.KINDS))
     mark_read_on_open: bool = True
     risk: dict[str, Any] = field(default_factory=dict)  # `[risk]` as written (kept when saving)
     risk_rules: Rules = field(default_factory=Rules)  # what of it is usable (risks.rules_from)
@@ -140,6 +142,19 @@ def load_settings(path: Path | None = None) -> Settings:
     for flag in ("bell_on_new_draft", "mark_read_on_open"):
         if flag in raw:
             setattr(settings, flag, _expect(path, flag, raw[flag], bool, "true or false"))
+    if "notify" in raw:
+        method = _expect(path, "notify", raw["notify"], str, "a string")
+        if method not in terminal_notify.METHODS:
+            raise ConfigError(f"{_display(path)}: notify must be one of {', '.join(terminal_notify.METHODS)}, "
+                              f"not {method!r}.")
+        settings.notify = method
+    if "notify_on" in raw:
+        kinds = _expect(path, "notify_on", raw["notify_on"], list, "a list such as [\"new_draft\", \"bounced\"]")
+        unknown = [k for k in kinds if k not in terminal_notify.KINDS]
+        if unknown:
+            raise ConfigError(f"{_display(path)}: notify_on knows {', '.join(terminal_notify.KINDS)}, "
+                              f"not {unknown[0]!r}.")
+        settings.notify_on = list(kinds)
     keymap = _expect(path, "[keymap]", raw.get("keymap", {}), dict, "a table")
     for binding, keys in keymap.items():
         settings.keymap[binding] = _expect(path, f"keymap.{binding}", keys, str, 'a key list such as "a,ctrl+a"')
@@ -193,6 +208,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     path = path or config_path()
     data: dict[str, Any] = {"refresh_interval": settings.refresh_interval,
                             "bell_on_new_draft": settings.bell_on_new_draft,
+                            "notify": settings.notify, "notify_on": list(settings.notify_on),
                             "mark_read_on_open": settings.mark_read_on_open}
     if settings.theme:
         data["theme"] = settings.theme

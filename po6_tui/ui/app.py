@@ -5,7 +5,10 @@ remappable keys. Views are Textual modes registered from `ui/shell/views.py`.
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 
 from textual.app import App, SystemCommand
 from textual.notifications import Notify
@@ -14,7 +17,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
-from po6_tui import first_frame
+from po6_tui import first_frame, terminal_notify
 from po6_tui.accounts import Account
 from po6_tui.api import in_flight
 from po6_tui.api.mcp import ElicitationRequest, ElicitationResult
@@ -32,6 +35,10 @@ from po6_tui.ui.shell import commands, views
 from po6_tui.ui.shell.app_screen import AppScreen
 from po6_tui.ui.shell.commands import Command, register
 from po6_tui.ui.shell.help import HelpScreen
+from po6_tui.ui.shell.notices import NoticesScreen
+
+
+NOTICES_KEPT = 200
 
 
 class Po6App(App):
@@ -69,6 +76,8 @@ class Po6App(App):
         refresh_interval: float = 30.0,
         mark_read_on_open: bool = True,
         bell_on_new_draft: bool = False,
+        notify: str = "auto",
+        notify_on: Sequence[str] = terminal_notify.KINDS,
         theme: str | None = None,
         keymap: dict[str, str] | None = None,
         remember_theme: Callable[[str], None] | None = None,
@@ -89,6 +98,9 @@ class Po6App(App):
         self.refresh_interval = refresh_interval
         self.mark_read_on_open = mark_read_on_open
         self.bell_on_new_draft = bell_on_new_draft  # read by ui/drafts/watch.py
+        self.notify_method = terminal_notify.choose(notify, os.environ)
+        self.notify_on = frozenset(notify_on)
+        self.notices: deque[terminal_notify.Notice] = deque(maxlen=NOTICES_KEPT)  # newest last (`:notices`)
         self.risk_rules = risk_rules or Rules()  # config.toml [risk], for the approve step's checks
         self._remember_theme = remember_theme
         self._keymap_overrides = dict(keymap or {})
@@ -118,8 +130,10 @@ class Po6App(App):
             # New drafts are announced whichever view is in front, not only once :drafts opened.
             # deferred: start-up (the drafts feature loads after the first screen)
             from po6_tui.ui.drafts.watch import watcher
+            from po6_tui.ui.outbox.sent_watch import sent_watcher  # deferred: (see above)
 
             watcher(self).start(self.refresh_interval)
+            sent_watcher(self).start(self.refresh_interval)
 
     def _connection_changed(self, banner: str) -> None:
         self.connection_banner = banner
@@ -280,6 +294,21 @@ class Po6App(App):
         else:
             self.mail_screen().open_place(Place(session.name, mailbox, "INBOX"))
 
+    def announce(self, kind: str, title: str, text: str, severity: str = "information", timeout: float = 8) -> None:
+        """Something the operator should know even when looking elsewhere (a new draft, a draft
+        about to expire, a bounce): a toast, a line in `:notices`, and a terminal notification
+        (OSC 9 / OSC 777 / the bell, as `notify` says) for the kinds in `notify_on`. `text` is
+        already one safe line; the terminal gets it cleaned again (terminal_notify.clean)."""
+        self.notify(text, title=title, severity=severity, markup=False, timeout=timeout)
+        self.notices.append(terminal_notify.Notice(datetime.now(UTC), kind, title, text, severity))
+        if kind in self.notify_on and self._driver is not None:
+            written = terminal_notify.sequence(self.notify_method, title, text, tmux=bool(os.environ.get("TMUX")))
+            if written:
+                self._driver.write(written)
+
+    def open_notices(self) -> None:
+        self.push_screen(NoticesScreen(list(self.notices)))
+
     def open_postponed(self) -> None:
         # deferred: start-up (the list of unfinished messages loads when first asked for)
         from po6_tui.ui.outbox.postponed import PostponedScreen
@@ -424,6 +453,8 @@ def _register_builtin_commands() -> None:
     register(Command("theme", "Change the colour theme (remembered)", lambda app, arg: app.set_theme_named(arg),
                      usage="NAME", complete=lambda app: sorted(app.available_themes)))
     register(Command("help", "Keys and commands for this view (?)", lambda app, _arg: app.action_help()))
+    register(Command("notices", "Recent notices (new drafts, drafts expiring, bounces), newest first",
+                     lambda app, _arg: app.open_notices()))
     register(Command("postponed", "Unfinished messages and edits, newest first: continue or throw away",
                      lambda app, _arg: app.open_postponed()))
 

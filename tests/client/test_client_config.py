@@ -52,6 +52,8 @@ def test_invalid_toml_names_the_file_and_line():
     ("[profiles.x]\nurl = 'ftp://x'", "must start with https://"),
     ("[profiles.x]\nread_only = 'yes'", "read_only must be true or false"),
     ("keymap = 3", "[keymap] must be a table"),
+    ("notify = 'desktop'", "notify must be one of auto, osc9, osc777, bell, off"),
+    ("notify_on = ['new_draft', 'everything']", "notify_on knows new_draft"),
 ])
 def test_wrong_values_are_explained(text, expected):
     config.config_path().parent.mkdir(parents=True)
@@ -59,6 +61,15 @@ def test_wrong_values_are_explained(text, expected):
     with pytest.raises(ConfigError, match="config.toml") as info:
         config.load_settings()
     assert expected in str(info.value)
+
+
+def test_notify_settings_are_read_and_kept():
+    config.config_path().parent.mkdir(parents=True)
+    config.config_path().write_text('notify = "osc9"\nnotify_on = ["bounced"]\n')
+    settings = config.load_settings()
+    assert (settings.notify, settings.notify_on) == ("osc9", ["bounced"])
+    config.save_settings(settings)
+    assert (config.load_settings().notify, config.load_settings().notify_on) == ("osc9", ["bounced"])
 
 
 def test_secret_is_saved_0600_and_read_back():

@@ -48,6 +48,9 @@ class Host(Protocol):
 
     def report(self, message: str, severity: str = "information", *, notify: bool = True) -> None: ...
 
+    def announce(self, kind: str, title: str, text: str, severity: str = "information",
+                 timeout: float = 8) -> None: ...  # a toast, `:notices`, a terminal notification
+
     def open_view(self, name: str) -> None: ...
 
     def use_account(self, name: str) -> None: ...

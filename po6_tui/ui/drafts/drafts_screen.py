@@ -279,10 +279,11 @@ class DraftsScreen(AppScreen):
         if not expiring:
             return
         head = "A draft expires" if len(expiring) == 1 else f"{len(expiring)} drafts expire"
-        self.app.notify(f"{head} within the hour: {'; '.join(expiring[:3])}"
-                        + (f"; and {len(expiring) - 3} more" if len(expiring) > 3 else "") + ".",
-                        title="Drafts expiring", severity="warning", markup=False, timeout=10)
+        text = (f"{head} within the hour: {'; '.join(expiring[:3])}"
+                + (f"; and {len(expiring) - 3} more" if len(expiring) > 3 else "") + ".")
         app = host(self)
+        if app is not None:
+            app.announce("expiring", "Drafts expiring", text, "warning", 10)
         if app is not None and app.bell_on_new_draft:
             self.app.bell()
 

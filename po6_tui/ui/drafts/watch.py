@@ -1,6 +1,7 @@
-"""Noticing new drafts: a pending draft not seen at the previous look raises a notification
-(and the terminal bell when `app.bell_on_new_draft` is set), whichever view is in front; and a
-draft that was pending and has expired without a decision raises a warning (it never went out).
+"""Noticing new drafts: a pending draft not seen at the previous look is announced
+(`Po6App.announce`: a toast, `:notices`, a terminal notification; and the bell when
+`app.bell_on_new_draft` is set), whichever view is in front; and a draft that was pending and
+has expired without a decision is announced as a warning (it never went out).
 
 One watcher per app (`watcher(app)`). The drafts queue reports every load to it; `start()`
 also polls `list_drafts` on the app's refresh interval, so drafts are noticed while the
@@ -36,21 +37,27 @@ class DraftWatcher:
             self._expiry_told |= {d[0] for d in lapsed}
             _key, mailbox, subject = lapsed[0]
             more = f" (and {len(lapsed) - 1} more)" if len(lapsed) > 1 else ""
-            self.app.notify(f"A draft from {safe.one_line(mailbox, 40)} expired without a decision: "
-                            f"{safe.one_line(subject or '(no subject)', 60)}{more}. It was not sent.",
-                            title="Draft expired", severity="warning", markup=False, timeout=12)
+            self._announce("expired", "Draft expired",
+                           f"A draft from {safe.one_line(mailbox, 40)} expired without a decision: "
+                           f"{safe.one_line(subject or '(no subject)', 60)}{more}. It was not sent.", "warning", 12)
         new = [] if self.seen is None else [d for d in current if d[0] not in self.seen]
         self.seen = (self.seen or set()) | {d[0] for d in current}
         if new:
             _key, mailbox, subject = new[0]
             more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
-            self.app.notify(f"New draft from {safe.one_line(mailbox, 40)}: "
-                            f"{safe.one_line(subject or '(no subject)', 60)}{more}",
-                            title="Draft waiting", markup=False, timeout=8)
+            self._announce("new_draft", "Draft waiting", f"New draft from {safe.one_line(mailbox, 40)}: "
+                           f"{safe.one_line(subject or '(no subject)', 60)}{more}")
             app = host(self.app)
             if app is not None and app.bell_on_new_draft:
                 self.app.bell()
         return new
+
+    def _announce(self, kind: str, title: str, text: str, severity: str = "information", timeout: float = 8) -> None:
+        app = host(self.app)
+        if app is not None:
+            app.announce(kind, title, text, severity, timeout)
+        else:  # a plain App (tests of the watcher alone): the toast only
+            self.app.notify(text, title=title, severity=severity, markup=False, timeout=timeout)
 
     def start(self, interval: float) -> None:
         """Poll every `interval` seconds (nothing when interval is 0: tests, or auto-refresh off).

@@ -1,0 +1,59 @@
+"""`:notices`: what the app announced lately (new drafts, drafts about to expire or expired,
+bounces and failed sends), newest first: a toast is gone in seconds, this list stays."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from po6_tui.terminal_notify import Notice
+from po6_tui.ui import safe
+from po6_tui.ui.core import timefmt
+from po6_tui.ui.kit.table import Column, VimTable
+from po6_tui.ui.shell.app_screen import AppScreen
+
+SEVERITY_STYLES = {"warning": "yellow", "error": "bold red"}
+
+
+class NoticesScreen(AppScreen):
+    VIEW = "mail"
+    HELP_GROUP = "Notices"
+    AUTO_FOCUS = "#notices"
+
+    BINDINGS = [Binding("q,escape", "close", "Back", id="notices.back")]
+
+    DEFAULT_CSS = """
+    NoticesScreen #notices-title { height: 1; background: $boost; padding: 0 1; }
+    """
+
+    COLUMNS = (Column("at", "When", give=0), Column("title", "What", give=1, least=12),
+               Column("text", "Notice", give=0))
+
+    def __init__(self, notices: list[Notice]) -> None:
+        super().__init__()
+        self.notices = list(reversed(notices))  # newest first
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical():
+            count = len(self.notices)
+            title = Text(f"{count} recent notice{'s' if count != 1 else ''}" if count else "No notices yet",
+                         style="bold")
+            title.append("   new drafts, drafts expiring, bounces and failed sends", style="dim")
+            yield Static(title, id="notices-title")
+            yield VimTable(self.COLUMNS, id="notices")
+
+    def on_mount(self) -> None:
+        self.query_one("#notices", VimTable).fill(
+            (str(n), [Text(timefmt.short(notice.at), style="dim"),
+                      safe.text(notice.title, max_len=60, style=SEVERITY_STYLES.get(notice.severity, "bold")),
+                      safe.text(notice.text, max_len=300)])
+            for n, notice in enumerate(self.notices))
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_back(self) -> None:
+        self.dismiss()
