@@ -168,3 +168,25 @@ def test_postponed_80x24(snap_compare, make_app):
         await wait_idle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=postponed)
+
+
+def test_notices_80x24(snap_compare, make_app):
+    from datetime import UTC, datetime
+
+    from po6_tui.terminal_notify import Notice
+    from po6_tui.ui.shell.notices import NoticesScreen
+
+    at = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
+    notices = [Notice(at, "new_draft", "Draft waiting", "New draft from outreach-agent@po6.com: Pricing for Northstar"),
+               Notice(at, "expiring", "Drafts expiring", "A draft expires within the hour: “Following up” in 12 min.",
+                      "warning"),
+               Notice(at, "bounced", "Send bounced", "ops-agent@po6.com to oncall@acme.dev: “Status update #95” "
+                      "bounced (:sent shows why).", "error")]
+
+    async def listed(pilot) -> None:
+        await wait_idle(pilot)
+        pilot.app.push_screen(NoticesScreen(notices))
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, NoticesScreen))
+        await wait_idle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=listed)

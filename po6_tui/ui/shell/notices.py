@@ -4,10 +4,11 @@ bounces and failed sends), newest first: a toast is gone in seconds, this list s
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from po6_tui.terminal_notify import Notice
 from po6_tui.ui import safe
@@ -27,10 +28,12 @@ class NoticesScreen(AppScreen):
 
     DEFAULT_CSS = """
     NoticesScreen #notices-title { height: 1; background: $boost; padding: 0 1; }
+    NoticesScreen #notices { height: auto; max-height: 60%; }
+    NoticesScreen #notice { height: auto; padding: 0 1; border-top: solid $panel-lighten-1; }
     """
 
-    COLUMNS = (Column("at", "When", give=0), Column("title", "What", give=1, least=12),
-               Column("text", "Notice", give=0))
+    COLUMNS = (Column("at", "When", give=0), Column("title", "What", give=0),
+               Column("text", "Notice", give=1, least=20))
 
     def __init__(self, notices: list[Notice]) -> None:
         super().__init__()
@@ -44,6 +47,7 @@ class NoticesScreen(AppScreen):
             title.append("   new drafts, drafts expiring, bounces and failed sends", style="dim")
             yield Static(title, id="notices-title")
             yield VimTable(self.COLUMNS, id="notices")
+            yield Static("", id="notice")  # the one under the cursor, whole
 
     def on_mount(self) -> None:
         self.query_one("#notices", VimTable).fill(
@@ -51,6 +55,18 @@ class NoticesScreen(AppScreen):
                       safe.text(notice.title, max_len=60, style=SEVERITY_STYLES.get(notice.severity, "bold")),
                       safe.text(notice.text, max_len=300)])
             for n, notice in enumerate(self.notices))
+
+    @on(DataTable.RowHighlighted, "#notices")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.notices):
+            notice = self.notices[event.cursor_row]
+            whole = Text(f"{timefmt.full(notice.at)}  ", style="dim")
+            whole.append_text(safe.text(notice.title, max_len=60, style="bold"))
+            whole.append("\n")
+            text = safe.text(notice.text, max_len=1000)
+            text.no_wrap = False
+            whole.append_text(text)
+            self.query_one("#notice", Static).update(whole)
 
     def action_close(self) -> None:
         self.dismiss()
