@@ -207,3 +207,18 @@ async def test_acting_without_an_inbox_says_so(make_postern_app):
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, PosternScreen) and "Open an inbox first." in screen_text(app)
+
+
+async def test_the_open_list_shows_mail_as_it_arrives_without_r(make_postern_app, postern_box):
+    asker, answerer = await new_inbox(postern_box, "early"), await new_inbox(postern_box, "watcher")
+    async with PosternClient(postern_box.url, postern_box.key("postern-agent")) as client:
+        await client.send(asker, answerer, "First", text="One.")
+    app = make_postern_app(postern_box, refresh_interval=0.5)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_postern(pilot, answerer)
+        assert [m.subject for m in screen.messages.items] == ["First"]
+        async with PosternClient(postern_box.url, postern_box.key("postern-agent")) as client:
+            await client.send(asker, answerer, "Second", text="Two.")
+        await wait_for(pilot, lambda: [m.subject for m in screen.messages.items] == ["Second", "First"],
+                       what="the new mail, with no key pressed")
+        assert screen.messages.current.subject == "First"  # the cursor stays on its message
