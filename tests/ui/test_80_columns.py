@@ -16,8 +16,8 @@ def test_fit_widths_shrinks_the_givers_first_then_hides_them_and_keeps_the_key_c
                Column("extra", "Extra", give=5, least=8)]
     assert fit_widths(columns, [10, 20, 20], 100) == [10, 20, 20]  # room for all: as they are
     assert fit_widths(columns, [10, 20, 20], 50) == [10, 20, 14]  # the one that gives most, first
-    assert fit_widths(columns, [10, 20, 20], 36) == [10, 12, 8]  # then the next, each to its least
-    assert fit_widths(columns, [10, 20, 20], 26) == [10, 12, None]  # then the most giving goes
+    assert fit_widths(columns, [10, 20, 20], 36) == [10, 20, None]  # not enough: it goes, the next stays whole
+    assert fit_widths(columns, [10, 20, 20], 26) == [10, 12, None]  # then the next shrinks
     assert fit_widths(columns, [10, 20, 20], 20) == [10, 6, None]
     assert fit_widths([Column("key", "Key", give=0)], [30], 20) == [18]  # a key column alone gives at the end
 

@@ -18,7 +18,7 @@ from po6_tui.ui.kit.table import Column
 
 # Narrow terminals keep the agent, what needs attention and the figures an anomaly is about;
 # the others shrink, then go, the last first (the detail line under the table says everything).
-COLUMNS = (Column("needs", "Needs attention", give=2, least=12), Column("address", "Agent", give=0),
+COLUMNS = (Column("needs", "Needs attention", give=3, least=16), Column("address", "Agent", give=0),
            Column("drafts", "Drafts", give=0), Column("day", "Sent 24h", give=0),
            Column("hour", "1h", give=3), Column("bounced", "Bounced", give=2, least=7),
            Column("unread", "Unread", give=2, least=6),

@@ -8,9 +8,9 @@ mailbox tree, the tool list (`VimOptionList`) and the folder picker. Each has th
 bindings name: `cursor_down`, `cursor_up`, `page_down`, `page_up`, `first`, `last`.
 
 A `VimTable` given its columns fits them to its width (`fit_widths`): when the cells need more
-room than there is, the columns that `give` most shrink first (to their `least`, cut with "…"),
-then go, so the key columns stay whole at 80 columns (the detail pane under a table shows
-everything). A column given as (key, label) gives a little; `Column` says how much.
+room than there is, the column that `give`s most shrinks (to its `least`, cut with "…"), then
+goes, before the next is touched, so the key columns stay whole at 80 columns (the detail pane
+under a table shows everything). A column given as (key, label) gives a little; `Column` says how much.
 """
 
 from __future__ import annotations
@@ -44,27 +44,22 @@ PADDING = 2  # a DataTable cell has one column of padding either side
 
 
 def fit_widths(columns: Sequence[Column], natural: Sequence[int], room: int) -> list[int | None]:
-    """Each column's width (None: not shown) so the table fits in `room` cells: the columns
-    that give most shrink first, each to its least; if that is not enough they go, one at a
-    time (the others get their room back); key columns shrink last, the widest first."""
-    hidden: set[int] = set()
-    givers = sorted((i for i, c in enumerate(columns) if c.give > 0), key=lambda i: (-columns[i].give, -i))
-    while True:
-        widths: list[int | None] = [None if i in hidden else w for i, w in enumerate(natural)]
-        over = sum(w + PADDING for w in widths if w is not None) - room
-        for i in givers:
-            if over <= 0:
-                return widths
-            if i not in hidden:
-                cut = min(over, max(0, natural[i] - min(natural[i], columns[i].least)))
-                widths[i] = natural[i] - cut
-                over -= cut
+    """Each column's width (None: not shown) so the table fits in `room` cells. The column that
+    gives most shrinks to its least and, if that is not enough, goes; only then is the next one
+    touched (a less important column goes whole before a more important one is cut: at 120
+    columns the fleet's "Needs attention" was cut to make room for its sparkline). Key columns
+    shrink last, the widest first."""
+    widths: list[int | None] = list(natural)
+    over = sum(w + PADDING for w in natural) - room
+    for i in sorted((i for i, c in enumerate(columns) if c.give > 0), key=lambda i: (-columns[i].give, -i)):
         if over <= 0:
             return widths
-        left = [i for i in givers if i not in hidden]
-        if not left:
-            break
-        hidden.add(left[0])
+        cut = min(over, max(0, natural[i] - min(natural[i], columns[i].least)))
+        widths[i] = natural[i] - cut
+        over -= cut
+        if over > 0:  # shrunk is not enough: it goes, and gives its whole room
+            over -= (widths[i] or 0) + PADDING
+            widths[i] = None
     while over > 0:  # only key columns left: the widest gives
         widest = max((i for i, w in enumerate(widths) if w is not None), key=lambda i: widths[i] or 0, default=None)
         if widest is None or (widths[widest] or 0) <= 4:
