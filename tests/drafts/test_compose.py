@@ -258,6 +258,15 @@ async def test_a_reply_without_cc_still_uses_the_reply_tool_and_a_forward_takes_
     assert "Shall we meet?" in copy.body_text
 
 
+async def _new_message(pilot, to: str, subject: str, body: str) -> ComposeScreen:
+    """`m` from research-agent, its fields filled in."""
+    screen = await _open(pilot, "compose", "mbx_research")
+    screen.query_one("#to", Input).value = to
+    screen.query_one("#subject", Input).value = subject
+    screen.query_one("#body", TextArea).text = body
+    return screen
+
+
 async def _drafts_named(box, subject: str) -> list:
     async with await client_for(box) as client:
         return [d for d in await client.list_drafts() if d.subject == subject]
@@ -267,10 +276,7 @@ async def test_save_for_review_puts_the_message_in_the_drafts_queue_once(make_ap
     app = make_app(tools_box)
     subject = f"For a second look {unique}"
     async with app.run_test(size=(120, 35)) as pilot:
-        screen = await _open(pilot, "compose", "mbx_research")
-        screen.query_one("#to", Input).value = "ada@example.com"
-        screen.query_one("#subject", Input).value = subject
-        screen.query_one("#body", TextArea).text = "Please check the figures."
+        await _new_message(pilot, "ada@example.com", subject, "Please check the figures.")
         await pilot.press("ctrl+b")
         dialog = await answer(pilot, yes=False)  # Cancel: nothing saved, the text stays
         assert "research-agent@po6.com" in dialog.question.details and "Nothing is sent now" in dialog.question.details
@@ -291,10 +297,7 @@ async def test_save_for_review_whose_answer_is_lost_says_so_and_keeps_the_text(m
     app = make_app(tools_box)
     subject = f"Lost answer {unique}"
     async with app.run_test(size=(120, 35)) as pilot:
-        screen = await _open(pilot, "compose", "mbx_research")
-        screen.query_one("#to", Input).value = "ada@example.com"
-        screen.query_one("#subject", Input).value = subject
-        screen.query_one("#body", TextArea).text = "Kept."
+        screen = await _new_message(pilot, "ada@example.com", subject, "Kept.")
         dropped = await drop_replies(app, "create_draft")  # the server makes it; its answer is lost
         await pilot.press("ctrl+b")
         await answer(pilot)

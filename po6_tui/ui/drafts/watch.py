@@ -11,12 +11,12 @@ operator is reading mail.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from weakref import WeakKeyDictionary
 
 from textual.app import App
 
 from po6_tui.ui import safe
 from po6_tui.ui.core.host import host
+from po6_tui.ui.core.per_app import one_per_app
 from po6_tui.ui.core.tasks import run_io
 
 
@@ -88,12 +88,4 @@ class DraftWatcher:
                group="draft-watch", exclusive=True)
 
 
-_WATCHERS: WeakKeyDictionary[App, DraftWatcher] = WeakKeyDictionary()
-
-
-def watcher(app: App) -> DraftWatcher:
-    """The app's one watcher (made on first use)."""
-    found = _WATCHERS.get(app)
-    if found is None:
-        found = _WATCHERS[app] = DraftWatcher(app)
-    return found
+watcher = one_per_app(DraftWatcher)  # the app's one watcher, made on first use

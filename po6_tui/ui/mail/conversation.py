@@ -29,7 +29,7 @@ from po6_tui.ui.core.debounce import Debounced
 from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.kit.table import VimTable
-from po6_tui.ui.shell.app_screen import AppScreen
+from po6_tui.ui.shell.app_screen import PushedScreen
 
 _PREFIXES = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 SEARCHED = 100  # candidates read from the search and from the sent log
@@ -91,7 +91,7 @@ def _oldest_first(entry: Entry) -> tuple:
     return (entry.when is None, entry.when or datetime.min, depth)
 
 
-class ConversationScreen(AppScreen):
+class ConversationScreen(PushedScreen):
     VIEW = "mail"
     HELP_GROUP = "Conversation"
     AUTO_FOCUS = "#conversation"
@@ -99,7 +99,6 @@ class ConversationScreen(AppScreen):
     BINDINGS = [Binding("q,escape", "close", "Back", id="conversation.back")]
 
     DEFAULT_CSS = """
-    ConversationScreen #conversation-title { height: 1; background: $boost; padding: 0 1; }
     ConversationScreen #conversation { height: auto; max-height: 45%; }
     ConversationScreen #conversation-body { height: 1fr; padding: 0 1; border-top: solid $panel-lighten-1; }
     """
@@ -117,7 +116,7 @@ class ConversationScreen(AppScreen):
             title = Text("Conversation: ", style="bold")
             title.append_text(safe.text(_PREFIXES.sub("", self.current.subject or "").strip() or "(no subject)",
                                         max_len=120, style="bold"))
-            yield Static(title, id="conversation-title")
+            yield Static(title, id="conversation-title", classes="view-title")
             yield VimTable((("when", "When"), ("where", "Where"), ("from", "From"), ("subject", "Subject")),
                            id="conversation")
             with VerticalScroll(id="conversation-body"):
@@ -188,9 +187,3 @@ class ConversationScreen(AppScreen):
             self.query_one("#conversation-body", VerticalScroll).scroll_home(animate=False)
 
         run_io(self, fetch, what="Reading the message", done=got, group="conversation-read", exclusive=True)
-
-    def action_close(self) -> None:
-        self.dismiss()
-
-    def action_back(self) -> None:
-        self.dismiss()

@@ -26,7 +26,7 @@ from po6_tui.ui.core.session import AccountSession
 from po6_tui.ui.core.tasks import run_io
 from po6_tui.ui.kit.table import Column, VimTable
 from po6_tui.ui.mail.conversation import ConversationScreen, bare, topic
-from po6_tui.ui.shell.app_screen import AppScreen
+from po6_tui.ui.shell.app_screen import PushedScreen
 
 PAGE = 100
 SCANNED = 500  # the newest messages grouped: five requests, whatever the folder's size
@@ -67,16 +67,12 @@ def group(emails: list[EmailSummary], own: str) -> list[Group]:
     return groups
 
 
-class ConversationsScreen(AppScreen):
+class ConversationsScreen(PushedScreen):
     VIEW = "mail"
     HELP_GROUP = "Conversations"
     AUTO_FOCUS = "#conversations"
 
     BINDINGS = [Binding("q,escape,T", "close", "Back to the list", id="conversations.back")]
-
-    DEFAULT_CSS = """
-    ConversationsScreen #conversations-title { height: 1; background: $boost; padding: 0 1; }
-    """
 
     COLUMNS = (Column("when", "Latest", give=0), Column("count", "#", give=0),
                Column("people", "With", give=2, least=12), Column("subject", "Subject", give=1, least=20))
@@ -90,7 +86,8 @@ class ConversationsScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text("Grouping the folder by conversation…", style="dim"), id="conversations-title")
+            yield Static(Text("Grouping the folder by conversation…", style="dim"), id="conversations-title",
+                         classes="view-title")
             yield VimTable(self.COLUMNS, id="conversations")
 
     @property
@@ -139,9 +136,3 @@ class ConversationsScreen(AppScreen):
             return
         conversation = self.groups[int(event.row_key.value)]
         self.app.push_screen(ConversationScreen(conversation.newest, self.session, self.mailbox_id))
-
-    def action_close(self) -> None:
-        self.dismiss()
-
-    def action_back(self) -> None:
-        self.dismiss()

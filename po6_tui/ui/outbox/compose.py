@@ -283,6 +283,17 @@ class ComposeScreen(Editing, AppScreen):
 
         self.app.push_screen(ContactListPicker(self.session), chosen)
 
+    def _recipients(self, message: SavedEdit, refused: str) -> tuple[list[str], list[str]] | None:
+        """(To, Cc) as addresses; None after saying which one is not an address. A reply goes to
+        the sender (its To is not editable)."""
+        try:
+            to = ([self._reply_to()] if self.mode in REPLIES
+                  else outbound.parse_addresses(message.to_text, field_name="To", required=True))
+            return to, outbound.parse_addresses(message.cc_text, field_name="Cc")
+        except outbound.AddressError as error:
+            self.report(f"{refused}: {error}", "warning")
+            return None
+
     # -- saving for review (four eyes) -------------------------------------------------------
     def action_save_for_review(self) -> None:
         """Ctrl+B: the message becomes a PO6 draft (`create_draft`) in the review queue, for a
@@ -299,12 +310,10 @@ class ComposeScreen(Editing, AppScreen):
             self.report("Already saving it for review: wait for the server's answer.", "warning")
             return
         message = self.form.value()
-        try:
-            to = outbound.parse_addresses(message.to_text, field_name="To", required=True)
-            cc = outbound.parse_addresses(message.cc_text, field_name="Cc")
-        except outbound.AddressError as error:
-            self.report(f"Not saved: {error}", "warning")
+        recipients = self._recipients(message, "Not saved")
+        if recipients is None:
             return
+        to, cc = recipients
         if not message.subject.strip():
             self.report("Not saved: give it a subject.", "warning")
             return
@@ -345,15 +354,10 @@ class ComposeScreen(Editing, AppScreen):
             self.report("Read-only mode: nothing can be sent; your text is kept.", "warning")
             return
         message = self.form.value()
-        try:
-            if self.mode in REPLIES:
-                to = [self._reply_to()]
-            else:
-                to = outbound.parse_addresses(message.to_text, field_name="To", required=True)
-            cc = outbound.parse_addresses(message.cc_text, field_name="Cc")
-        except outbound.AddressError as error:
-            self.report(f"Not sent: {error}", "warning")
+        recipients = self._recipients(message, "Not sent")
+        if recipients is None:
             return
+        to, cc = recipients
         info = outbound.known_plan(self.session)
         if self.mode == "forward" and not cc and info.plan is not None and len(to) > info.plan.forward_max:
             self.report(f"Not sent: on {info.plan.name} a forward reaches at most {info.plan.forward_max} "

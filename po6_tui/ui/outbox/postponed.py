@@ -23,7 +23,7 @@ from po6_tui.journal import Journal, SavedEdit
 from po6_tui.ui import safe
 from po6_tui.ui.kit.confirm import Question, confirm_then
 from po6_tui.ui.kit.table import Column, VimTable
-from po6_tui.ui.shell.app_screen import AppScreen
+from po6_tui.ui.shell.app_screen import PushedScreen
 
 KINDS = {"compose": "new message", "reply": "reply", "reply_all": "reply to all", "forward": "forward"}
 
@@ -53,7 +53,7 @@ class Postponed:
         return None
 
 
-class PostponedScreen(AppScreen):
+class PostponedScreen(PushedScreen):
     VIEW = "mail"
     HELP_GROUP = "Postponed"
     AUTO_FOCUS = "#postponed"
@@ -62,10 +62,6 @@ class PostponedScreen(AppScreen):
         Binding("q,escape", "close", "Back", id="postponed.back"),
         Binding("d", "discard", "Throw away", id="postponed.discard"),
     ]
-
-    DEFAULT_CSS = """
-    PostponedScreen #postponed-title { height: 1; background: $boost; padding: 0 1; }
-    """
 
     COLUMNS = (Column("saved", "Saved (UTC)", give=0), Column("kind", "What", give=0),
                Column("to", "To", give=2, least=12), Column("subject", "Subject", give=1, least=16),
@@ -78,7 +74,7 @@ class PostponedScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         with Vertical():
-            yield Static("", id="postponed-title")
+            yield Static("", id="postponed-title", classes="view-title")
             yield VimTable(self.COLUMNS, id="postponed")
 
     @property
@@ -139,9 +135,3 @@ class PostponedScreen(AppScreen):
             self.report("Thrown away.")
 
         confirm_then(self, question, on_yes=discard, on_no=lambda: self.report("Kept."))
-
-    def action_close(self) -> None:
-        self.dismiss()
-
-    def action_back(self) -> None:
-        self.dismiss()

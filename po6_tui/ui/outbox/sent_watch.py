@@ -7,12 +7,12 @@ already bounced at the first look is not news.
 
 from __future__ import annotations
 
-from weakref import WeakKeyDictionary
 
 from textual.app import App
 
 from po6_tui.ui import safe
 from po6_tui.ui.core.host import host
+from po6_tui.ui.core.per_app import one_per_app
 from po6_tui.ui.core.tasks import run_io
 
 PROBLEMS = ("bounced", "failed")
@@ -67,12 +67,4 @@ class SentWatcher:
         run_io(self.app, look, what="Looking for bounces", done=self.observe, group="sent-watch", exclusive=True)
 
 
-_WATCHERS: WeakKeyDictionary[App, SentWatcher] = WeakKeyDictionary()
-
-
-def sent_watcher(app: App) -> SentWatcher:
-    """The app's one watcher (made on first use)."""
-    found = _WATCHERS.get(app)
-    if found is None:
-        found = _WATCHERS[app] = SentWatcher(app)
-    return found
+sent_watcher = one_per_app(SentWatcher)  # the app's one watcher, made on first use

@@ -75,3 +75,14 @@ class AppScreen(Screen):
     def action_back(self) -> None:
         """Leave this view: back to the mail screen (views are modes)."""
         self.app.open_view("mail")
+
+
+class PushedScreen(AppScreen):
+    """A screen pushed over a view (a conversation, the notices, the postponed list): its back
+    keys (q, Esc, named in each one's BINDINGS for the keymap) dismiss it."""
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -14,12 +14,12 @@ from po6_tui.terminal_notify import Notice
 from po6_tui.ui import safe
 from po6_tui.ui.core import timefmt
 from po6_tui.ui.kit.table import Column, VimTable
-from po6_tui.ui.shell.app_screen import AppScreen
+from po6_tui.ui.shell.app_screen import PushedScreen
 
 SEVERITY_STYLES = {"warning": "yellow", "error": "bold red"}
 
 
-class NoticesScreen(AppScreen):
+class NoticesScreen(PushedScreen):
     VIEW = "mail"
     HELP_GROUP = "Notices"
     AUTO_FOCUS = "#notices"
@@ -27,7 +27,6 @@ class NoticesScreen(AppScreen):
     BINDINGS = [Binding("q,escape", "close", "Back", id="notices.back")]
 
     DEFAULT_CSS = """
-    NoticesScreen #notices-title { height: 1; background: $boost; padding: 0 1; }
     NoticesScreen #notices { height: auto; max-height: 60%; }
     NoticesScreen #notice { height: auto; padding: 0 1; border-top: solid $panel-lighten-1; }
     """
@@ -45,7 +44,7 @@ class NoticesScreen(AppScreen):
             title = Text(f"{count} recent notice{'s' if count != 1 else ''}" if count else "No notices yet",
                          style="bold")
             title.append("   new drafts, drafts expiring, bounces and failed sends", style="dim")
-            yield Static(title, id="notices-title")
+            yield Static(title, id="notices-title", classes="view-title")
             yield VimTable(self.COLUMNS, id="notices")
             yield Static("", id="notice")  # the one under the cursor, whole
 
@@ -67,9 +66,3 @@ class NoticesScreen(AppScreen):
             text.no_wrap = False
             whole.append_text(text)
             self.query_one("#notice", Static).update(whole)
-
-    def action_close(self) -> None:
-        self.dismiss()
-
-    def action_back(self) -> None:
-        self.dismiss()
