@@ -90,7 +90,8 @@ def draw(account: Account, read_only: bool) -> list | None:
     """Draw the kept frame for `account` on the terminal, if there is one of its size. Returns
     the terminal's settings from before (for `restore`), or None when nothing was drawn."""
     global drawn
-    if not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("PO6_NO_FIRST_FRAME"):
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) or os.environ.get("PO6_NO_FIRST_FRAME") \
+            or os.environ.get("TEXTUAL_DRIVER"):  # another driver (the web one) owns the output
         return None
     try:
         import termios
